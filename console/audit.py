@@ -1,0 +1,43 @@
+"""The audit log: every sign-in, decision, change and sensitive read, with who, when and from where."""
+import json
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from console import clock
+from models import AuditEntry
+
+ACTIONS = {
+    "login.success": "登录成功",
+    "login.failure": "登录失败",
+    "login.locked": "账号锁定",
+    "login.refused": "锁定期间尝试登录",
+    "logout": "退出登录",
+    "session.timeout": "会话超时",
+    "password.change": "修改密码",
+    "account.create": "创建账号",
+    "account.update": "修改账号",
+    "account.reset_password": "重置密码",
+    "authority.create": "新增机构",
+    "authority.update": "修改机构",
+    "authority.deactivate": "停用机构",
+    "authority.merge": "合并机构",
+    "dictionary.create": "新增字典项",
+    "dictionary.update": "修改字典项",
+}
+
+
+def record(action, target=None, detail=None, actor=None, actor_name=""):
+    """Write one entry; actor defaults to whoever is signed in."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    AuditEntry.create(
+        at=clock.now(),
+        actor=actor,
+        actor_name=actor_name or (str(actor) if actor else ""),
+        action=action,
+        target_type=type(target).__name__ if target is not None else "",
+        target_id=str(target.id) if target is not None else "",
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+        ip=request.remote_addr or "" if has_request_context() else "",
+    )

@@ -1,0 +1,122 @@
+"""Sign-in rules shared by the console and the portal: lock after repeated failures,
+idle timeout, forced password change, safe `next` redirects and role checks."""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from console import audit, clock
+from console.errors import RuleViolation
+from console.extensions import login_manager
+from console.passwords import check_strength, hash_password, password_matches
+from models import Account
+
+# Endpoints a signed-in user may reach while a password change is pending.
+PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "static", "public.captcha_image"}
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "console_auth.login"
+    login_manager.login_message = "请先登录"
+    app.before_request(_enforce_session_rules)
+
+
+@login_manager.user_loader
+def _load_account(account_id):
+    return Account.get_or_none(Account.id == int(account_id))
+
+
+def _enforce_session_rules():
+    if not current_user.is_authenticated:
+        return None
+    now = clock.now()
+    last_seen = session.get("last_seen")
+    if last_seen and now.timestamp() - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        audit.record("session.timeout")
+        logout_user()
+        session.clear()
+        flash("长时间未操作，已自动退出，请重新登录", "warning")
+        return redirect(url_for("console_auth.login", next=request.full_path))
+    session["last_seen"] = now.timestamp()
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_EXEMPT:
+        return redirect(url_for("console_auth.password"))
+    return None
+
+
+def lock_message(account):
+    until = clock.to_beijing(account.locked_until)
+    return f"登录失败次数过多，账号已锁定至 {until:%Y-%m-%d %H:%M}（北京时间），请届时再试"
+
+
+def sign_in(account, password, typed_name):
+    """Check the password against the lock rules; on success start a fresh session."""
+    now = clock.now()
+    if account is None:
+        audit.record("login.failure", detail={"原因": "账号不存在"}, actor_name=typed_name)
+        raise RuleViolation("账号或密码错误")
+    if account.locked_until and account.locked_until > now:
+        audit.record("login.refused", account, actor=account)
+        raise RuleViolation(lock_message(account))
+    if not password_matches(account.password_hash, password):
+        _count_failure(account, now)
+    if not account.is_enabled:
+        audit.record("login.failure", account, {"原因": "账号已停用"}, actor=account)
+        raise RuleViolation("账号已停用，请联系管理员")
+    account.failed_logins = 0
+    account.locked_until = None
+    account.last_login_at = now
+    account.save()
+    session.clear()
+    login_user(account)
+    session.permanent = True
+    session["last_seen"] = now.timestamp()
+    audit.record("login.success", account, actor=account)
+
+
+def _count_failure(account, now):
+    account.failed_logins += 1
+    if account.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        account.failed_logins = 0
+        account.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
+        account.save()
+        audit.record("login.locked", account, {"锁定至": account.locked_until}, actor=account)
+        raise RuleViolation(lock_message(account))
+    account.save()
+    audit.record("login.failure", account, {"原因": "密码错误", "连续失败次数": account.failed_logins}, actor=account)
+    raise RuleViolation("账号或密码错误")
+
+
+def sign_out():
+    audit.record("logout")
+    logout_user()
+    session.clear()
+
+
+def change_password(account, current, new, rule):
+    if not password_matches(account.password_hash, current):
+        raise RuleViolation("原密码不正确")
+    if new == current:
+        raise RuleViolation("新密码不能与原密码相同")
+    check_strength(new, **rule)
+    account.password_hash = hash_password(new)
+    account.must_change_password = False
+    account.save()
+    audit.record("password.change", account)
+
+
+def safe_next(target, fallback):
+    """Only a path of this site: no scheme, no host, no '//' or backslash tricks."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
+
+
+def deny():
+    """The answer to a request its user may not make: anonymous → sign in; signed in → 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    abort(403)

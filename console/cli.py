@@ -1,0 +1,70 @@
+"""Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data. All idempotent."""
+import click
+from flask import current_app
+
+from console import authorities, demo, migrations
+from console.demo import create_staff_account
+from models import Account, Authority, Unit, db
+from models.account import ROLES, STAFF_ROLES
+
+
+def init_app(app):
+    for command in (init_db, load_authorities, create_user, demo_data):
+        app.cli.add_command(command)
+
+
+def current_profile():
+    return current_app.extensions["profile"]
+
+
+@click.command("init-db")
+def init_db():
+    """Create the schema, or upgrade an existing database to the latest version."""
+    applied = migrations.upgrade()
+    click.echo(f"数据库已就绪（版本 {migrations.latest_version()}）" + (f"，本次应用 {applied}" if applied else ""))
+
+
+@click.command("load-authorities")
+def load_authorities():
+    """Build the authority tree of the active profile; never deletes, never overwrites console edits."""
+    with db.connection_context():
+        report = authorities.load_authorities(current_profile())
+    click.echo("会计管理机构：新增 {created}，更新 {updated}，未变 {unchanged}，保留控制台修改 {kept}".format(
+        **{k: report.get(k, 0) for k in ("created", "updated", "unchanged", "kept")}))
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(STAFF_ROLES))
+@click.option("--authority", "authority_code", help="会计管理机构编号（审核人员必填）")
+@click.option("--unit", "unit_uscc", help="单位统一社会信用代码（单位会计机构负责人必填）")
+@click.option("--name", "display_name", default="")
+def create_user(username, role, authority_code, unit_uscc, display_name):
+    """Create a staff account with a one-time password that must be changed at first sign-in."""
+    with db.connection_context():
+        if Account.get_or_none(Account.username == username):
+            click.echo(f"账号 {username} 已存在，未作改动")
+            return
+        authority = Authority.get_or_none(Authority.code == authority_code) if authority_code else None
+        unit = Unit.get_or_none(Unit.uscc == unit_uscc) if unit_uscc else None
+        if role in ("reviewer", "province_admin") and authority is None:
+            raise click.UsageError("请用 --authority 指定存在的会计管理机构编号")
+        if role == "unit_head" and unit is None:
+            raise click.UsageError("请用 --unit 指定存在的单位统一社会信用代码")
+        _, password = create_staff_account(username, role, authority, unit, display_name)
+    click.echo(f"已创建{dict(ROLES)[role]}账号 {username}，初始密码：{password}（首次登录须修改）")
+
+
+@click.command("demo-data")
+def demo_data():
+    """Demo accounts (passwords printed once), units, accountants and collections."""
+    with db.connection_context():
+        created = demo.load_demo(current_profile())
+    print_accounts(created)
+
+
+def print_accounts(created):
+    if not created:
+        click.echo("演示账号已存在，未作改动")
+    for username, label, password in created:
+        click.echo(f"  {label:<10} 账号 {username:<10} 初始密码 {password}")

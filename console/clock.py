@@ -1,0 +1,13 @@
+"""The one source of the current time: naive UTC, shown in Beijing time by the templates."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def now():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_beijing(moment):
+    return moment.replace(tzinfo=timezone.utc).astimezone(BEIJING)

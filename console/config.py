@@ -1,0 +1,37 @@
+"""Configuration from the environment, with defaults that run on a fresh machine."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def init_app(app, overrides=None):
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'app.db'}",
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+        PROVINCE=os.environ.get("PROVINCE", "neimenggu"),
+        STORAGE_DIR=os.environ.get("STORAGE_DIR") or str(instance / "storage"),
+        NOTIFIER=os.environ.get("NOTIFIER", "outbox"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
+        IDLE_TIMEOUT=timedelta(minutes=30),
+        LOGIN_MAX_FAILURES=5,
+        LOGIN_LOCK_DURATION=timedelta(minutes=15),
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+    )
+    app.config.from_mapping(overrides or {})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance):
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

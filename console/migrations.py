@@ -1,0 +1,35 @@
+"""Schema upgrades: a fresh database gets the current schema; an existing one gets each
+migration it lacks, in order, each in its own transaction, so no row is lost.
+
+A migration is a function of a `playhouse.migrate` migrator, added to MIGRATIONS under the
+next version number; version 1 is the schema of the foundation release."""
+from peewee import fn
+from playhouse.migrate import SchemaMigrator
+
+from console import clock
+from models import MODELS, SchemaVersion, db
+
+BASE_VERSION = 1
+MIGRATIONS = {}
+
+
+def latest_version():
+    return max(MIGRATIONS, default=BASE_VERSION)
+
+
+def upgrade():
+    """Bring the database to the latest schema; returns the versions applied."""
+    with db.connection_context():
+        if not SchemaVersion.table_exists():
+            db.create_tables(MODELS, safe=True)
+            SchemaVersion.create(version=latest_version(), applied_at=clock.now())
+            return [latest_version()]
+        current = SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar()
+        applied = []
+        for version in sorted(v for v in MIGRATIONS if v > current):
+            with db.atomic():
+                MIGRATIONS[version](SchemaMigrator.from_database(db))
+                SchemaVersion.create(version=version, applied_at=clock.now())
+            applied.append(version)
+        db.create_tables(MODELS, safe=True)
+        return applied

@@ -1,0 +1,43 @@
+"""Province profiles: data files in authority_data/profiles that decide what differs by province."""
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "authority_data"
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    name: str
+    system_name: str
+    province_code: str
+    root_name: str
+    regions: str  # "all": every GB/T 2260 region has a bureau; "listed": only those of the overlay
+    overlay: str
+    id_types: list
+    login_modes: list
+    password_reset: list
+    accountant_password: dict
+    sections: list
+    uploads: dict
+
+    @property
+    def overlay_path(self):
+        return DATA_DIR / "overlays" / self.overlay if self.overlay else None
+
+
+def available():
+    return sorted(p.stem for p in (DATA_DIR / "profiles").glob("*.toml"))
+
+
+def load_profile(key):
+    path = DATA_DIR / "profiles" / f"{key}.toml"
+    if not path.exists():
+        raise ValueError(f"未知的省份配置 PROVINCE={key!r}，可选：{', '.join(available())}")
+    with path.open("rb") as f:
+        return Profile(**tomllib.load(f))
+
+
+def init_app(app):
+    app.extensions["profile"] = load_profile(app.config["PROVINCE"])

@@ -1,0 +1,63 @@
+"""Peewee models, one module per aggregate; MODELS lists them all for schema creation."""
+from models.account import Account
+from models.accountant import Accountant
+from models.appraisal import Appraisal, AppraisalYear
+from models.attachment import Attachment
+from models.audit import AuditEntry
+from models.authority import Authority
+from models.base import db
+from models.collection import (
+    Award,
+    Collection,
+    Education,
+    PersonalSection,
+    PostSection,
+    Publication,
+    QualificationSection,
+    Violation,
+)
+from models.credit_record import CreditRecord
+from models.dictionary import DictionaryEntry
+from models.education_credit import EducationCredit
+from models.filing import Filing
+from models.legacy import LegacyRecord
+from models.outbox import OutboxMessage, VerificationCode
+from models.review import ReasonTemplate, ReturnReason, ReviewEvent
+from models.rule_run import RuleRun
+from models.schema import SchemaVersion
+from models.unit import Unit
+from models.work_history import WorkPeriod
+
+MODELS = [
+    Authority,
+    Unit,
+    Accountant,
+    Account,
+    Collection,
+    PersonalSection,
+    PostSection,
+    QualificationSection,
+    Education,
+    Award,
+    Violation,
+    Publication,
+    Filing,
+    Attachment,
+    ReviewEvent,
+    ReasonTemplate,
+    ReturnReason,
+    AuditEntry,
+    OutboxMessage,
+    VerificationCode,
+    Appraisal,
+    AppraisalYear,
+    EducationCredit,
+    CreditRecord,
+    WorkPeriod,
+    DictionaryEntry,
+    LegacyRecord,
+    RuleRun,
+    SchemaVersion,
+]
+
+__all__ = [m.__name__ for m in MODELS] + ["MODELS", "db"]

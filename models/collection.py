@@ -1,0 +1,164 @@
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from models.accountant import GENDERS, ID_TYPES, Accountant
+from models.account import Account
+from models.authority import Authority
+from models.base import BaseModel
+from models.unit import Unit
+
+COLLECTION_STATES = (
+    ("draft", "草稿"),
+    ("submitted", "待审核"),
+    ("approved", "审核通过"),
+    ("returned", "已退回"),
+    ("withdrawn", "已撤回"),
+)
+OPEN_STATES = ("draft", "submitted", "returned", "withdrawn")
+COLLECTION_KINDS = (("collection", "信息采集"), ("change", "信息变更"))
+RESIDENCE_TYPES = (
+    ("household", "户籍所在地"),
+    ("residence_permit", "居住地（居住证）"),
+    ("student", "学校所在地（在校学生）"),
+    ("out_of_province", "外省人员居住地"),
+)
+EDUCATION_MODES = (("full_time", "全日制"), ("part_time", "非全日制"))
+
+
+class Collection(BaseModel):
+    """信息采集: one accountant's submission, worked through the review states."""
+
+    accountant = ForeignKeyField(Accountant, backref="collections", on_delete="RESTRICT")
+    authority = ForeignKeyField(Authority, backref="collections", on_delete="RESTRICT")
+    kind = CharField(choices=COLLECTION_KINDS, default="collection")
+    status = CharField(choices=COLLECTION_STATES, default="draft")
+    step = CharField(default="")  # the wizard section to resume at
+    revision = IntegerField(default=0)  # incremented on every submission
+    flags = CharField(default="")  # automatic check results, comma-separated
+    commitment_at = DateTimeField(null=True)  # 诚信承诺 agreed (002 §五)
+    submitted_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
+    claimed_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
+    claimed_until = DateTimeField(null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("authority", "status", "submitted_at"), False),)
+
+
+class _Section(BaseModel):
+    collection = ForeignKeyField(Collection, unique=True, on_delete="CASCADE")
+
+
+class PersonalSection(_Section):
+    """个人信息."""
+
+    name = CharField()
+    id_type = CharField(choices=ID_TYPES)
+    id_number = CharField(index=True)
+    gender = CharField(choices=GENDERS, null=True)
+    birth_date = DateField(null=True)
+    ethnicity = CharField(default="")
+    nationality = CharField(default="")
+    political_status = CharField(default="")
+    phone = CharField(index=True)
+    email = CharField(default="")
+
+
+class PostSection(_Section):
+    """单位与岗位."""
+
+    has_unit = BooleanField(null=True)
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    unit_uscc = CharField(default="", index=True)
+    on_duty = BooleanField(null=True)
+    post = CharField(default="")  # 会计工作岗位
+    admin_post = CharField(default="")  # 会计行政职务
+    tech_post = CharField(default="")  # 会计专业技术职务
+    tech_post_appointed_on = DateField(null=True)
+    unit_phone = CharField(default="")
+    joined_on = DateField(null=True)
+    work_started_on = DateField(null=True)
+    residence_type = CharField(choices=RESIDENCE_TYPES, default="")
+    residence_region_code = CharField(default="")
+    school_name = CharField(default="")
+    letter_code = CharField(default="")  # 从事会计工作证明函 verification code
+
+
+class QualificationSection(_Section):
+    """专业技术资格."""
+
+    kind = CharField(default="")  # 会计类/经济类/审计类/统计类/其他
+    level = CharField(default="")  # 初级/中级/副高级/正高级/无
+    way = CharField(default="")  # 考试/评审/认定
+    acquired_on = DateField(null=True)
+    certificate_no = CharField(default="")
+    cpa = BooleanField(default=False)
+    tax_adviser = BooleanField(default=False)
+    asset_appraiser = BooleanField(default=False)
+    high_end_talent = BooleanField(default=False)
+    abacus_level = CharField(default="")
+    abacus_certificate_no = CharField(default="")
+
+
+class Education(BaseModel):
+    """学历学位: the full-time (required) and part-time (optional) highest education."""
+
+    collection = ForeignKeyField(Collection, backref="educations", on_delete="CASCADE")
+    mode = CharField(choices=EDUCATION_MODES)
+    level = CharField(default="")
+    degree = CharField(default="")
+    major = CharField(default="")
+    school = CharField(default="")
+    graduated_on = DateField(null=True)
+    certificate_no = CharField(default="")
+    in_school = BooleanField(default=False)
+    online_code = CharField(default="")  # 学历电子备案表在线验证码 (002)
+
+    class Meta:
+        indexes = ((("collection", "mode"), True),)
+
+
+class Award(BaseModel):
+    """守信信息: an award, all fields or none (003 §2.5)."""
+
+    collection = ForeignKeyField(Collection, backref="awards", on_delete="CASCADE")
+    awarded_on = DateField()
+    level = CharField()
+    issuer = CharField()
+    content = TextField()
+
+
+class Violation(BaseModel):
+    """失信信息: a sanction, all fields or none (003 §2.6)."""
+
+    collection = ForeignKeyField(Collection, backref="violations", on_delete="CASCADE")
+    kind = CharField()
+    punished_on = DateField()
+    effective_on = DateField()
+    punisher = CharField()
+    category = CharField()
+    content = TextField()
+    term = CharField()
+    ends_on = DateField()
+
+
+class Publication(BaseModel):
+    """已发表论文: a paper or book, all fields or none; the author rank is a number (003 §2.7)."""
+
+    collection = ForeignKeyField(Collection, backref="publications", on_delete="CASCADE")
+    title = CharField()
+    published_on = DateField()
+    issue = CharField()
+    serial_no = CharField()  # 刊号或书号
+    author_rank = IntegerField()
+    publisher = CharField()

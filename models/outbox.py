@@ -1,0 +1,29 @@
+from peewee import CharField, DateTimeField, IntegerField, TextField
+
+from models.base import BaseModel
+
+CHANNELS = (("sms", "短信"), ("email", "电子邮件"))
+
+
+class OutboxMessage(BaseModel):
+    """发件箱: every SMS and email the notifier sent, whatever the backend."""
+
+    channel = CharField(choices=CHANNELS)
+    recipient = CharField(index=True)
+    subject = CharField(default="")
+    body = TextField()
+    backend = CharField()
+    created_at = DateTimeField(index=True)
+
+
+class VerificationCode(BaseModel):
+    """验证码: a one-time code sent by SMS or email; only its hash is kept."""
+
+    channel = CharField(choices=CHANNELS)
+    recipient = CharField(index=True)
+    purpose = CharField()  # register, login, reset_password, verify_email
+    code_hash = CharField()
+    attempts = IntegerField(default=0)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    created_at = DateTimeField()

@@ -1,0 +1,48 @@
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from models.account import Account
+from models.base import BaseModel
+from models.collection import Collection
+from models.filing import Filing
+
+EVENT_KINDS = (
+    ("submit", "提交"),
+    ("withdraw", "撤回"),
+    ("claim", "领取"),
+    ("release", "释放"),
+    ("approve", "审核通过"),
+    ("return", "退回"),
+    ("auto_pass", "系统审核通过"),
+)
+
+
+class ReviewEvent(BaseModel):
+    """审核记录: one step in a collection's or a filing's life; a null actor is the system."""
+
+    collection = ForeignKeyField(Collection, null=True, backref="events", on_delete="RESTRICT")
+    filing = ForeignKeyField(Filing, null=True, backref="events", on_delete="RESTRICT")
+    kind = CharField(choices=EVENT_KINDS)
+    actor = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
+    revision = IntegerField(default=0)
+    note = TextField(default="")
+    at = DateTimeField(index=True)
+
+
+class ReasonTemplate(BaseModel):
+    """退回原因模板: a ready-made return reason, tied to a section, field or attachment slot."""
+
+    section = CharField()
+    target = CharField(default="")  # field name or attachment slot; empty = the whole section
+    text = CharField()
+    sort_order = IntegerField(default=0)
+    is_active = BooleanField(default=True)
+
+
+class ReturnReason(BaseModel):
+    """退回原因: one reason of a return, shown to the applicant at the field it names."""
+
+    event = ForeignKeyField(ReviewEvent, backref="reasons", on_delete="CASCADE")
+    template = ForeignKeyField(ReasonTemplate, null=True, on_delete="SET NULL")
+    section = CharField()
+    target = CharField(default="")
+    text = TextField()

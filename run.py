@@ -1,0 +1,26 @@
+"""python run.py → the dev server on 127.0.0.1:5000 (SQLite by default), demo data on first start."""
+import click
+
+from console import authorities, create_app, demo, migrations
+from console.cli import print_accounts
+from models import Authority, db
+
+app = create_app()
+
+
+def prepare():
+    migrations.upgrade()
+    profile = app.extensions["profile"]
+    with db.connection_context():
+        if not Authority.select().exists():
+            authorities.load_authorities(profile)
+        created = demo.load_demo(profile)
+    if created:
+        click.echo(f"首次启动（{profile.name}），已创建演示账号，密码只显示这一次：")
+        print_accounts(created)
+
+
+if __name__ == "__main__":
+    with app.app_context():
+        prepare()
+    app.run(host="127.0.0.1", port=5000)

@@ -1,0 +1,1 @@
+"""The console (Flask-Admin, under /console) and the public pages."""

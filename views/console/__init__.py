@@ -1,0 +1,22 @@
+"""The console: Flask-Admin under /console, Chinese, CSRF-protected, each view gated by role."""
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from models import AuditEntry, Authority
+from views.console import auth
+from views.console.audit_log import AuditLogView
+from views.console.authorities import AuthorityView
+from views.console.home import ConsoleHome
+
+
+def init_app(app):
+    app.register_blueprint(auth.bp)
+    admin = Admin(
+        name="会计人员信息管理控制台",
+        index_view=ConsoleHome(name="首页", url="/console", endpoint="console"),
+        translations_path=app.extensions["admin_translations"],
+        theme=Bootstrap4Theme(base_template="console/base.html", fluid=True),
+    )
+    admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))
+    admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))
+    admin.init_app(app)

@@ -1,0 +1,32 @@
+"""Pages anyone may open: the home page, the bureau phone directory (咨询电话) and the captcha image."""
+from flask import Blueprint, current_app, make_response, render_template, request
+
+from console import authorities, captcha
+
+bp = Blueprint("public", __name__)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.context_processor(lambda: {"profile": current_app.extensions["profile"]})
+
+
+@bp.route("/")
+def home():
+    return render_template("public/home.html")
+
+
+@bp.route("/directory")
+def directory():
+    search = request.args.get("q", "").strip()
+    groups = authorities.directory(current_app.extensions["profile"], search)
+    return render_template("public/directory.html", groups=groups, search=search,
+                           count=sum(len(members) for _, members in groups))
+
+
+@bp.route("/captcha.png")
+def captcha_image():
+    response = make_response(captcha.issue())
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    return response
