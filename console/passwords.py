@@ -3,6 +3,7 @@ import re
 import secrets
 import string
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from console.errors import RuleViolation
@@ -12,7 +13,7 @@ _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.co
 
 
 def hash_password(password):
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def password_matches(password_hash, password):
