@@ -46,7 +46,13 @@ def province():
 
 
 @pytest.fixture
-def app(database_url, province, tmp_path, monkeypatch):
+def app_overrides():
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, province, app_overrides, tmp_path, monkeypatch):
     monkeypatch.setattr(captcha, "new_text", lambda: CAPTCHA_TEXT)
     application = create_app({
         "TESTING": True,
@@ -55,6 +61,7 @@ def app(database_url, province, tmp_path, monkeypatch):
         "PROVINCE": province,
         "STORAGE_DIR": str(tmp_path / "storage"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **app_overrides,
     })
     reset_database()
     with application.app_context(), db.connection_context():

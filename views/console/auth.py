@@ -1,5 +1,5 @@
 """Console sign-in, sign-out and password change (/console/login, /console/logout, /console/password)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
@@ -59,6 +59,8 @@ def logout():
 @bp.route("/password", methods=("GET", "POST"))
 @login_required
 def password():
+    if current_user.role not in STAFF_ROLES:
+        abort(403)
     form = PasswordForm()
     if form.validate_on_submit():
         try:

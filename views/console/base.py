@@ -39,7 +39,13 @@ class RoleGate:
     def _handle_view(self, name, **kwargs):
         if not self.is_accessible() or (name in self.write_views and not self.may_write()):
             return deny()
+        if not self.offers(name):
+            return deny()
         return None
+
+    def offers(self, name):
+        """Whether this view offers the Flask-Admin method at all (Flask-Admin would redirect instead)."""
+        return True
 
 
 class ConsoleIndexView(RoleGate, AdminIndexView):
@@ -57,6 +63,19 @@ class ConsoleModelView(RoleGate, ModelView):
     form_edit_columns = None  # fields of the edit form, when fewer than form_columns
     audit_name = None  # "authority" → audit actions authority.create / authority.update
     audit_excluded = frozenset({"password_hash"})
+
+    def offers(self, name):
+        offered = {
+            "create_view": self.can_create,
+            "edit_view": self.can_edit,
+            "delete_view": self.can_delete,
+            "details_view": self.can_view_details,
+            "export": self.can_export,
+            "ajax_update": bool(self.column_editable_list),
+            "ajax_lookup": bool(self._form_ajax_refs),
+            "action_view": any(self.is_action_allowed(action) for action, _ in self._actions),
+        }
+        return offered.get(name, True)
 
     @property
     def can_create(self):

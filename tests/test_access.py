@@ -1,0 +1,107 @@
+"""Every route of the app × every role (and anonymous) × the expected status.
+
+test_every_route_is_in_the_table fails when a route is added without a row here."""
+import pytest
+
+from console import clock
+from models import Authority
+from tests.conftest import make_account
+
+ROLES = ("anonymous", "accountant", "reviewer", "unit_head", "province_admin", "auditor")
+
+
+def row(*codes):
+    return dict(zip(ROLES, codes))
+
+
+OPEN = row(200, 200, 200, 200, 200, 200)
+REDIRECT = row(302, 302, 302, 302, 302, 302)
+STAFF = row(302, 403, 200, 200, 200, 200)
+TREE_READ = row(302, 403, 200, 403, 200, 403)
+TREE_WRITE = row(302, 403, 403, 403, 200, 403)
+TREE_WRITE_DONE = row(302, 403, 403, 403, 302, 403)
+AUDIT_READ = row(302, 403, 403, 403, 403, 200)
+NEVER = row(302, 403, 403, 403, 403, 403)
+
+# (method, rule, url with {ids}, form data, expected)
+ROUTES = [
+    ("GET", "/", "/", None, OPEN),
+    ("GET", "/directory", "/directory", None, OPEN),
+    ("GET", "/captcha.png", "/captcha.png", None, OPEN),
+    ("GET", "/static/<path:filename>", "/static/site.css", None, OPEN),
+    ("GET", "/console/static/<path:filename>", "/console/static/admin/css/bootstrap4/admin.css", None, OPEN),
+    ("GET", "/console/login", "/console/login", None, OPEN),
+    ("POST", "/console/login", "/console/login", {}, OPEN),
+    ("POST", "/console/logout", "/console/logout", {}, REDIRECT),
+    ("GET", "/console/password", "/console/password", None, STAFF),
+    ("POST", "/console/password", "/console/password", {}, STAFF),
+    ("GET", "/console/", "/console/", None, STAFF),
+    ("GET", "/console/authority/", "/console/authority/", None, TREE_READ),
+    ("GET", "/console/authority/details/", "/console/authority/details/?id={county}", None, TREE_READ),
+    ("GET", "/console/authority/new/", "/console/authority/new/", None, TREE_WRITE),
+    ("POST", "/console/authority/new/", "/console/authority/new/", {}, TREE_WRITE),
+    ("GET", "/console/authority/edit/", "/console/authority/edit/?id={county}", None, TREE_WRITE),
+    ("POST", "/console/authority/edit/", "/console/authority/edit/?id={county}", {}, TREE_WRITE_DONE),
+    ("GET", "/console/authority/merge/", "/console/authority/merge/?id={county}", None, TREE_WRITE),
+    ("POST", "/console/authority/merge/", "/console/authority/merge/?id={county}", {}, TREE_WRITE),
+    ("POST", "/console/authority/deactivate/", "/console/authority/deactivate/?id={county}", {}, TREE_WRITE_DONE),
+    ("POST", "/console/authority/delete/", "/console/authority/delete/", {"id": "{county}"}, NEVER),
+    ("POST", "/console/authority/action/", "/console/authority/action/", {"action": "delete", "rowid": "{county}"},
+     NEVER),
+    ("GET", "/console/authority/export/<export_type>/", "/console/authority/export/csv/", None, NEVER),
+    ("GET", "/console/authority/ajax/lookup/", "/console/authority/ajax/lookup/?name=parent&query=a", None,
+     NEVER),
+    ("POST", "/console/authority/ajax/update/", "/console/authority/ajax/update/", {"list_form_pk": "{county}"},
+     NEVER),
+    ("GET", "/console/audit/", "/console/audit/", None, AUDIT_READ),
+    ("GET", "/console/audit/details/", "/console/audit/details/?id=1", None, NEVER),
+    ("GET", "/console/audit/new/", "/console/audit/new/", None, NEVER),
+    ("POST", "/console/audit/new/", "/console/audit/new/", {}, NEVER),
+    ("GET", "/console/audit/edit/", "/console/audit/edit/?id=1", None, NEVER),
+    ("POST", "/console/audit/edit/", "/console/audit/edit/?id=1", {}, NEVER),
+    ("POST", "/console/audit/delete/", "/console/audit/delete/", {"id": "1"}, NEVER),
+    ("POST", "/console/audit/action/", "/console/audit/action/", {"action": "delete", "rowid": "1"}, NEVER),
+    ("GET", "/console/audit/export/<export_type>/", "/console/audit/export/csv/", None, NEVER),
+    ("GET", "/console/audit/ajax/lookup/", "/console/audit/ajax/lookup/?name=actor&query=a", None, NEVER),
+    ("POST", "/console/audit/ajax/update/", "/console/audit/ajax/update/", {"list_form_pk": "1"}, NEVER),
+]
+
+
+@pytest.fixture
+def app_overrides():
+    return {"WTF_CSRF_ENABLED": False}  # CSRF has its own tests; here only who may do what
+
+
+def test_every_route_is_in_the_table(app):
+    listed = {(method, rule) for method, rule, *_ in ROUTES}
+    served = {(method, rule.rule) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert served - listed == set(), "routes with no row in the access table"
+    assert listed - served == set(), "rows for routes the app no longer has"
+
+
+def signed_in(app, account):
+    client = app.test_client()
+    if account is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(account.id)
+            session["_fresh"] = True
+            session["last_seen"] = clock.now().timestamp()
+    return client
+
+
+@pytest.mark.parametrize("method, rule, url, data, expected", ROUTES, ids=[f"{m} {u}" for m, _, u, _, _ in ROUTES])
+def test_route_answers_each_role_as_expected(app, method, rule, url, data, expected):
+    with app.app_context():
+        ids = {"county": Authority.select().where(Authority.level == "county").order_by(Authority.code).first().id}
+    accounts = {role: make_account(app, role, f"user-{role}") for role in ROLES if role != "anonymous"}
+    got = {}
+    for role in ROLES:
+        client = signed_in(app, accounts.get(role))
+        target = url.format(**ids)
+        if method == "GET":
+            response = client.get(target)
+        else:
+            response = client.post(target, data={k: v.format(**ids) for k, v in data.items()})
+        got[role] = response.status_code
+    assert got == expected
