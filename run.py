@@ -3,7 +3,7 @@ import click
 
 from console import authorities, create_app, demo, migrations
 from console.cli import print_accounts
-from models import Authority, db
+from models import db
 
 app = create_app()
 
@@ -12,8 +12,7 @@ def prepare():
     migrations.upgrade()
     profile = app.extensions["profile"]
     with db.connection_context():
-        if not Authority.select().exists():
-            authorities.load_authorities(profile)
+        authorities.load_authorities(profile)  # idempotent; keeps what the console changed
         created = demo.load_demo(profile)
     if created:
         click.echo(f"首次启动（{profile.name}），已创建演示账号，密码只显示这一次：")
