@@ -18,6 +18,7 @@ ACTIONS = {
     "account.create": "创建账号",
     "account.update": "修改账号",
     "account.reset_password": "重置密码",
+    "account.unlock": "解除锁定",
     "authority.create": "新增机构",
     "authority.update": "修改机构",
     "authority.deactivate": "停用机构",

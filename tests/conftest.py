@@ -78,7 +78,10 @@ def client(app):
 
 @pytest.fixture
 def ctx(app):
-    """An app context with an open connection, for tests that call domain functions directly."""
+    """A request context with an open connection, for tests that call domain functions directly.
+
+    Not for tests that also use a test client: its requests would share this context's `g`
+    (Flask reuses a pushed app context), and with it the cached user and CSRF token."""
     with app.test_request_context(), db.connection_context():
         yield
 

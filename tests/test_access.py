@@ -20,6 +20,8 @@ STAFF = row(302, 403, 200, 200, 200, 200)
 TREE_READ = row(302, 403, 200, 403, 200, 403)
 TREE_WRITE = row(302, 403, 403, 403, 200, 403)
 TREE_WRITE_DONE = row(302, 403, 403, 403, 302, 403)
+ADMIN_ONLY = row(302, 403, 403, 403, 200, 403)
+ADMIN_DONE = row(302, 403, 403, 403, 302, 403)
 AUDIT_READ = row(302, 403, 403, 403, 403, 200)
 NEVER = row(302, 403, 403, 403, 403, 403)
 
@@ -53,6 +55,18 @@ ROUTES = [
      NEVER),
     ("POST", "/console/authority/ajax/update/", "/console/authority/ajax/update/", {"list_form_pk": "{county}"},
      NEVER),
+    ("GET", "/console/account/", "/console/account/", None, ADMIN_ONLY),
+    ("GET", "/console/account/details/", "/console/account/details/?id={staff}", None, ADMIN_ONLY),
+    ("GET", "/console/account/new/", "/console/account/new/", None, ADMIN_ONLY),
+    ("POST", "/console/account/new/", "/console/account/new/", {}, ADMIN_ONLY),
+    ("GET", "/console/account/edit/", "/console/account/edit/?id={staff}", None, ADMIN_ONLY),
+    ("POST", "/console/account/edit/", "/console/account/edit/?id={staff}", {}, ADMIN_ONLY),
+    ("POST", "/console/account/action/", "/console/account/action/", {"action": "unlock", "rowid": "{staff}"},
+     ADMIN_DONE),
+    ("POST", "/console/account/delete/", "/console/account/delete/", {"id": "{staff}"}, NEVER),
+    ("GET", "/console/account/export/<export_type>/", "/console/account/export/csv/", None, NEVER),
+    ("GET", "/console/account/ajax/lookup/", "/console/account/ajax/lookup/?name=unit&query=91", None, ADMIN_ONLY),
+    ("POST", "/console/account/ajax/update/", "/console/account/ajax/update/", {"list_form_pk": "{staff}"}, NEVER),
     ("GET", "/console/audit/", "/console/audit/", None, AUDIT_READ),
     ("GET", "/console/audit/details/", "/console/audit/details/?id=1", None, NEVER),
     ("GET", "/console/audit/new/", "/console/audit/new/", None, NEVER),
@@ -95,6 +109,7 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
     with app.app_context():
         ids = {"county": Authority.select().where(Authority.level == "county").order_by(Authority.code).first().id}
     accounts = {role: make_account(app, role, f"user-{role}") for role in ROLES if role != "anonymous"}
+    ids["staff"] = accounts["auditor"].id
     got = {}
     for role in ROLES:
         client = signed_in(app, accounts.get(role))

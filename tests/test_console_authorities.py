@@ -17,7 +17,7 @@ def edit_data(a, **changes):
     return {**data, **changes}
 
 
-def test_admin_edits_a_bureau_phone(admin_client, ctx):
+def test_admin_edits_a_bureau_phone(admin_client):
     saihan = authority("赛罕区财政局")
     url = f"/console/authority/edit/?id={saihan.id}"
     response = post_form(admin_client, url, edit_data(saihan, phones="0471-6945678， 13912345678"))
@@ -28,7 +28,7 @@ def test_admin_edits_a_bureau_phone(admin_client, ctx):
     assert json.loads(entry.detail)["phones"] == ["", "0471-6945678；13912345678"]
 
 
-def test_bad_phone_is_refused_in_chinese_and_the_form_keeps_what_was_typed(admin_client, ctx):
+def test_bad_phone_is_refused_in_chinese_and_the_form_keeps_what_was_typed(admin_client):
     saihan = authority("赛罕区财政局")
     url = f"/console/authority/edit/?id={saihan.id}"
     response = post_form(admin_client, url, edit_data(saihan, phones="0471-69", address="敕勒川大街 1 号"))
@@ -41,7 +41,7 @@ def test_bad_phone_is_refused_in_chinese_and_the_form_keeps_what_was_typed(admin
     assert not AuditEntry.select().where(AuditEntry.action == "authority.update").exists()
 
 
-def test_empty_name_is_refused(admin_client, ctx):
+def test_empty_name_is_refused(admin_client):
     saihan = authority("赛罕区财政局")
     page = post_form(admin_client, f"/console/authority/edit/?id={saihan.id}", edit_data(saihan, name="")).get_data(
         as_text=True)
@@ -49,13 +49,13 @@ def test_empty_name_is_refused(admin_client, ctx):
     assert authority("赛罕区财政局").name == "赛罕区财政局"
 
 
-def test_move_under_another_city(admin_client, ctx):
+def test_move_under_another_city(admin_client):
     saihan, baotou = authority("赛罕区财政局"), authority("包头市财政局")
     post_form(admin_client, f"/console/authority/edit/?id={saihan.id}", edit_data(saihan, parent=str(baotou.id)))
     assert authority("赛罕区财政局").parent_id == baotou.id
 
 
-def test_move_below_itself_is_refused(admin_client, ctx):
+def test_move_below_itself_is_refused(admin_client):
     hohhot, saihan = authority("呼和浩特市财政局"), authority("赛罕区财政局")
     url = f"/console/authority/edit/?id={hohhot.id}"
     page = post_form(admin_client, url, edit_data(hohhot, parent=str(saihan.id))).get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_move_below_itself_is_refused(admin_client, ctx):
     assert authority("呼和浩特市财政局").parent.name == "内蒙古自治区财政厅"
 
 
-def test_admin_adds_an_authority(admin_client, ctx):
+def test_admin_adds_an_authority(admin_client):
     root = authority("内蒙古自治区财政厅")
     response = post_form(admin_client, "/console/authority/new/", {
         "code": "15-MS", "name": "呼和浩特市直属", "level": "city", "parent": str(root.id), "region_code": "",
@@ -74,7 +74,7 @@ def test_admin_adds_an_authority(admin_client, ctx):
     assert AuditEntry.select().where(AuditEntry.action == "authority.create").count() == 1
 
 
-def test_merge_through_the_console(admin_client, ctx):
+def test_merge_through_the_console(admin_client):
     saihan, xincheng = authority("赛罕区财政局"), authority("新城区财政局")
     Unit.create(uscc="91150105MA0000001X", name="测试单位", region_code="150105", authority=saihan,
                 created_at=saihan.updated_at)
@@ -89,14 +89,14 @@ def test_merge_through_the_console(admin_client, ctx):
     assert not authority("赛罕区财政局").is_active
 
 
-def test_merge_into_a_descendant_is_refused_on_the_page(admin_client, ctx):
+def test_merge_into_a_descendant_is_refused_on_the_page(admin_client):
     hohhot, saihan = authority("呼和浩特市财政局"), authority("赛罕区财政局")
     page = post_form(admin_client, f"/console/authority/merge/?id={hohhot.id}", {"target": str(saihan.id)})
     assert "是“呼和浩特市财政局”的下级机构" in page.get_data(as_text=True)
     assert authority("呼和浩特市财政局").is_active
 
 
-def test_deactivate_through_the_console(admin_client, ctx):
+def test_deactivate_through_the_console(admin_client):
     wuchuan = authority("武川县财政局")
     url = f"/console/authority/deactivate/?id={wuchuan.id}"
     token = csrf_token(admin_client, f"/console/authority/details/?id={wuchuan.id}")
@@ -104,7 +104,7 @@ def test_deactivate_through_the_console(admin_client, ctx):
     assert response.status_code == 302 and not authority("武川县财政局").is_active
 
 
-def test_reviewer_reads_the_tree_but_every_change_is_403(reviewer_client, ctx):
+def test_reviewer_reads_the_tree_but_every_change_is_403(reviewer_client):
     saihan = authority("赛罕区财政局")
     assert reviewer_client.get("/console/authority/").status_code == 200
     assert reviewer_client.get(f"/console/authority/details/?id={saihan.id}").status_code == 200
@@ -131,7 +131,7 @@ def test_console_speaks_chinese(admin_client):
     assert "会计管理机构" in page and "赛罕区财政局" in page
 
 
-def test_search_and_filters(admin_client, ctx):
+def test_search_and_filters(admin_client):
     hohhot = authority("呼和浩特市财政局")
     found = admin_client.get("/console/authority/", query_string={"search": "赛罕"}).get_data(as_text=True)
     assert "赛罕区财政局" in found and "包头市财政局" not in found

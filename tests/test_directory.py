@@ -50,7 +50,7 @@ def test_directory_search_by_name(client):
     assert "没有找到名称含“不存在”的会计管理机构" in empty
 
 
-def test_directory_hides_deactivated_authorities_and_says_when_a_phone_is_missing(app, client, ctx):
+def test_directory_hides_deactivated_authorities_and_says_when_a_phone_is_missing(app, client):
     Authority.update(is_active=False).where(Authority.name == "武川县财政局").execute()
     page = client.get("/directory").get_data(as_text=True)
     names = [name for name, _ in listed(page)]

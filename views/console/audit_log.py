@@ -4,10 +4,9 @@ import json
 from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
 from markupsafe import Markup, escape
 
-from console import clock
 from console.audit import ACTIONS
 from models import AuditEntry
-from views.console.base import ConsoleModelView
+from views.console.base import ConsoleModelView, beijing_time
 
 
 def _detail(view, context, entry, name):
@@ -37,7 +36,7 @@ class AuditLogView(ConsoleModelView):
         FilterEqual(AuditEntry.ip, "来源地址"),
     )
     column_formatters = {
-        "at": lambda v, c, m, p: clock.to_beijing(m.at).strftime("%Y-%m-%d %H:%M:%S"),
+        "at": beijing_time("at", "%Y-%m-%d %H:%M:%S"),
         "action": lambda v, c, m, p: ACTIONS.get(m.action, m.action),
         "detail": _detail,
     }

@@ -8,9 +8,17 @@ from flask_wtf import FlaskForm
 from playhouse.shortcuts import model_to_dict
 from wtforms.validators import ValidationError
 
-from console import audit
+from console import audit, clock
 from console.auth import deny
 from console.errors import RuleViolation
+
+def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
+    """A column formatter that shows a stored UTC time in Beijing time."""
+    def format_cell(view, context, model, name):
+        moment = getattr(model, attribute)
+        return clock.to_beijing(moment).strftime(fmt) if moment else ""
+    return format_cell
+
 
 class DatabaseOptions:
     """For a filter whose choices come from the database: read them per request, not at start-up."""
