@@ -1,7 +1,7 @@
 """python run.py → the dev server on 127.0.0.1:5000 (SQLite by default), demo data on first start."""
 import click
 
-from console import authorities, create_app, demo, migrations
+from console import authorities, create_app, demo, dictionaries, migrations
 from console.cli import print_accounts
 from models import db
 
@@ -12,7 +12,8 @@ def prepare():
     migrations.upgrade()
     profile = app.extensions["profile"]
     with db.connection_context():
-        authorities.load_authorities(profile)  # idempotent; keeps what the console changed
+        dictionaries.load_dictionaries()  # both idempotent; they keep what the console changed
+        authorities.load_authorities(profile)
         created = demo.load_demo(profile)
     if created:
         click.echo(f"首次启动（{profile.name}），已创建演示账号，密码只显示这一次：")

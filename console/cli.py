@@ -2,7 +2,7 @@
 import click
 from flask import current_app
 
-from console import authorities, demo, migrations
+from console import authorities, demo, dictionaries, migrations
 from console.demo import create_staff_account
 from models import Account, Authority, Unit, db
 from models.account import ROLES, STAFF_ROLES
@@ -19,9 +19,12 @@ def current_profile():
 
 @click.command("init-db")
 def init_db():
-    """Create the schema, or upgrade an existing database to the latest version."""
+    """Create the schema, or upgrade an existing database to the latest version; load the dictionaries."""
     applied = migrations.upgrade()
     click.echo(f"数据库已就绪（版本 {migrations.latest_version()}）" + (f"，本次应用 {applied}" if applied else ""))
+    with db.connection_context():
+        report = dictionaries.load_dictionaries()
+    click.echo(f"字典：新增 {report['created']}，更新 {report['updated']}，保留控制台修改 {report['kept']}")
 
 
 @click.command("load-authorities")

@@ -4,6 +4,7 @@ test_every_route_is_in_the_table fails when a route is added without a row here.
 import pytest
 
 from console import clock
+from console.dictionaries import load_dictionaries
 from models import Authority
 from tests.conftest import make_account
 
@@ -67,6 +68,18 @@ ROUTES = [
     ("GET", "/console/account/export/<export_type>/", "/console/account/export/csv/", None, NEVER),
     ("GET", "/console/account/ajax/lookup/", "/console/account/ajax/lookup/?name=unit&query=91", None, ADMIN_ONLY),
     ("POST", "/console/account/ajax/update/", "/console/account/ajax/update/", {"list_form_pk": "{staff}"}, NEVER),
+    ("GET", "/console/dictionary/", "/console/dictionary/", None, ADMIN_ONLY),
+    ("GET", "/console/dictionary/details/", "/console/dictionary/details/?id=1", None, NEVER),
+    ("GET", "/console/dictionary/new/", "/console/dictionary/new/", None, ADMIN_ONLY),
+    ("POST", "/console/dictionary/new/", "/console/dictionary/new/", {}, ADMIN_ONLY),
+    ("GET", "/console/dictionary/edit/", "/console/dictionary/edit/?id=1", None, ADMIN_ONLY),
+    ("POST", "/console/dictionary/edit/", "/console/dictionary/edit/?id=1", {}, ADMIN_DONE),
+    ("POST", "/console/dictionary/action/", "/console/dictionary/action/", {"action": "delete", "rowid": "1"},
+     NEVER),
+    ("POST", "/console/dictionary/delete/", "/console/dictionary/delete/", {"id": "1"}, NEVER),
+    ("GET", "/console/dictionary/export/<export_type>/", "/console/dictionary/export/csv/", None, NEVER),
+    ("GET", "/console/dictionary/ajax/lookup/", "/console/dictionary/ajax/lookup/?name=x&query=a", None, NEVER),
+    ("POST", "/console/dictionary/ajax/update/", "/console/dictionary/ajax/update/", {"list_form_pk": "1"}, NEVER),
     ("GET", "/console/audit/", "/console/audit/", None, AUDIT_READ),
     ("GET", "/console/audit/details/", "/console/audit/details/?id=1", None, NEVER),
     ("GET", "/console/audit/new/", "/console/audit/new/", None, NEVER),
@@ -107,6 +120,7 @@ def signed_in(app, account):
 @pytest.mark.parametrize("method, rule, url, data, expected", ROUTES, ids=[f"{m} {u}" for m, _, u, _, _ in ROUTES])
 def test_route_answers_each_role_as_expected(app, method, rule, url, data, expected):
     with app.app_context():
+        load_dictionaries()
         ids = {"county": Authority.select().where(Authority.level == "county").order_by(Authority.code).first().id}
     accounts = {role: make_account(app, role, f"user-{role}") for role in ROLES if role != "anonymous"}
     ids["staff"] = accounts["auditor"].id

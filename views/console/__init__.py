@@ -2,11 +2,12 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from models import Account, AuditEntry, Authority
+from models import Account, AuditEntry, Authority, DictionaryEntry
 from views.console import auth
 from views.console.accounts import StaffAccountView
 from views.console.audit_log import AuditLogView
 from views.console.authorities import AuthorityView
+from views.console.dictionaries import DictionaryView
 from views.console.home import ConsoleHome
 
 
@@ -20,5 +21,6 @@ def init_app(app):
     )
     admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
+    admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))
     admin.init_app(app)

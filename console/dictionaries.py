@@ -1,0 +1,34 @@
+"""Dictionaries (字典): the choices of the forms' dropdowns, from authority_data/dictionaries/*.csv."""
+import csv
+from collections import Counter
+
+from console.profiles import DATA_DIR
+from models import DictionaryEntry, db
+from models.dictionary import DICTIONARY_KINDS
+
+
+def load_dictionaries():
+    """Add missing entries and refresh those nobody edited in the console; never delete.
+
+    Returns a Counter of created / updated / unchanged / kept."""
+    report = Counter()
+    with db.atomic():
+        existing = {(e.kind, e.code): e for e in DictionaryEntry.select()}
+        for kind, _ in DICTIONARY_KINDS:
+            with (DATA_DIR / "dictionaries" / f"{kind}.csv").open(encoding="utf-8", newline="") as f:
+                for order, row in enumerate(csv.DictReader(f), start=1):
+                    report[_apply(existing.get((kind, row["code"])), kind, row, order)] += 1
+    return report
+
+
+def _apply(entry, kind, row, order):
+    if entry is None:
+        DictionaryEntry.create(kind=kind, code=row["code"], name=row["name"], sort_order=order)
+        return "created"
+    if entry.edited_in_console:
+        return "kept"
+    if (entry.name, entry.sort_order) == (row["name"], order):
+        return "unchanged"
+    entry.name, entry.sort_order = row["name"], order
+    entry.save()
+    return "updated"
