@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from console import auth, cli, config, database, i18n, notifier, profiles
+from console import auth, cli, config, database, headers, i18n, notifier, profiles
 from console.extensions import csrf
 from views import console as console_views
 from views import errors, public
@@ -19,6 +19,7 @@ def create_app(overrides=None):
     database.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
     auth.init_app(app)
     notifier.init_app(app)
     errors.init_app(app)

@@ -21,7 +21,7 @@ def current_profile():
 def init_db():
     """Create the schema, or upgrade an existing database to the latest version; load the dictionaries."""
     applied = migrations.upgrade()
-    click.echo(f"数据库已就绪（版本 {migrations.latest_version()}）" + (f"，本次应用 {applied}" if applied else ""))
+    click.echo(f"数据库已就绪（版本 {migrations.latest_version()}）" + (f"，本次应用版本 {'、'.join(map(str, applied))}" if applied else ""))
     with db.connection_context():
         report = dictionaries.load_dictionaries()
     click.echo(f"字典：新增 {report['created']}，更新 {report['updated']}，保留控制台修改 {report['kept']}")

@@ -156,3 +156,11 @@ def test_sign_out_ends_the_session(app, client):
     response = client.post("/console/logout", data={"csrf_token": csrf_token(client, "/console/")})
     assert response.status_code == 302 and client.get("/console/").status_code == 302
     assert actions()[-1] == "logout"
+
+
+def test_pages_forbid_framing_and_sniffing(client):
+    response = client.get("/console/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]

@@ -1,5 +1,6 @@
 """The authority console: the provincial admin edits, moves, deactivates and merges; reviewers only read."""
 import json
+import logging
 
 import pytest
 
@@ -150,3 +151,10 @@ def test_odd_list_arguments_never_500(admin_client, query):
 def test_unknown_or_bad_id_is_not_a_500(admin_client):
     assert admin_client.get("/console/authority/details/?id=999999").status_code == 302
     assert admin_client.get("/console/authority/edit/?id=abc").status_code == 302
+
+
+def test_the_list_costs_the_same_few_queries_whatever_its_length(admin_client, caplog):
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        admin_client.get("/console/authority/")  # 50 rows, each with its parent
+    queries = [r for r in caplog.records if r.name == "peewee"]
+    assert len(queries) <= 6  # account, count, page, parent options, the navbar's authority
