@@ -24,7 +24,8 @@ def init_app(app):
 
 @login_manager.user_loader
 def _load_account(account_id):
-    return Account.get_or_none(Account.id == int(account_id))
+    """A disabled account's open sessions end with it."""
+    return Account.get_or_none(Account.id == int(account_id), Account.is_enabled)
 
 
 def _enforce_session_rules():

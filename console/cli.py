@@ -3,7 +3,7 @@ import click
 from flask import current_app
 
 from console import authorities, demo, dictionaries, migrations
-from console.demo import create_staff_account
+from console.accounts import create_staff_account
 from models import Account, Authority, Unit, db
 from models.account import ROLES, STAFF_ROLES
 

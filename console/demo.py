@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from stdnum.cn import ric, uscc
 
 from console import clock
+from console.accounts import create_staff_account
 from console.identity import gender_of
 from console.passwords import generate_password, hash_password
 from models import (
@@ -26,15 +27,6 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 UNIT_NAMES = ("财政服务中心", "农牧业发展有限公司", "第一中学", "人民医院", "能源投资有限责任公司", "商贸有限公司")
 STATES = ("draft", "submitted", "submitted", "submitted", "returned", "approved")
-
-
-def create_staff_account(username, role, authority=None, unit=None, display_name="", password=None):
-    """A staff account that must change its password at first sign-in; returns (account, password)."""
-    password = password or generate_password()
-    account = Account.create(
-        username=username, password_hash=hash_password(password), role=role, display_name=display_name,
-        authority=authority, unit=unit, must_change_password=True, created_at=clock.now())
-    return account, password
 
 
 def resident_id(region_code, birth, serial):

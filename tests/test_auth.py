@@ -164,3 +164,10 @@ def test_pages_forbid_framing_and_sniffing(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+
+
+def test_disabling_an_account_ends_its_open_session(app, client):
+    make_account(app, "reviewer", "reviewer")
+    login(client, "reviewer")
+    Account.update(is_enabled=False).where(Account.username == "reviewer").execute()
+    assert client.get("/console/").status_code == 302

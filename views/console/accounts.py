@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 
 from console import audit, clock
 from console.errors import RuleViolation
-from console.passwords import generate_password, hash_password
+from console.accounts import issue_password
 from models import Account, Authority, Unit
 from models.account import ROLES, STAFF_ROLES
 from views.console.base import ConsoleModelView, beijing_time
@@ -76,9 +76,7 @@ class StaffAccountView(ConsoleModelView):
         if model.id == current_user.id and (model.role != "province_admin" or not model.is_enabled):
             raise RuleViolation("不能停用自己的账号或改变自己的角色")
         if is_created:
-            model._new_password = generate_password()
-            model.password_hash = hash_password(model._new_password)
-            model.must_change_password = True
+            model._new_password = issue_password(model)
             model.created_at = clock.now()
 
     def after_model_change(self, form, model, is_created):
@@ -90,10 +88,7 @@ class StaffAccountView(ConsoleModelView):
     @action("reset_password", "重置密码", "确定为选中的账号重置密码？原密码将失效。")
     def reset_password(self, ids):
         for account in self.get_query().where(Account.id.in_([int(i) for i in ids])):
-            password = generate_password()
-            account.password_hash = hash_password(password)
-            account.must_change_password = True
-            account.failed_logins, account.locked_until = 0, None
+            password = issue_password(account)
             account.save()
             audit.record("account.reset_password", account)
             flash(f"账号 {account.username} 的新密码：{password}（只显示这一次，首次登录须修改）", "success")

@@ -1,8 +1,8 @@
 """What every console view shares: role checks on the server, CSRF, no deletes, safe paging."""
+from flask import has_request_context
 from flask_admin import AdminIndexView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import get_form
-from flask import has_request_context
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from playhouse.shortcuts import model_to_dict
@@ -11,6 +11,7 @@ from wtforms.validators import ValidationError
 from console import audit, clock
 from console.auth import deny
 from console.errors import RuleViolation
+
 
 def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
     """A column formatter that shows a stored UTC time in Beijing time."""
@@ -45,9 +46,8 @@ class RoleGate:
         return deny()
 
     def _handle_view(self, name, **kwargs):
-        if not self.is_accessible() or (name in self.write_views and not self.may_write()):
-            return deny()
-        if not self.offers(name):
+        writes = name in self.write_views
+        if not self.is_accessible() or (writes and not self.may_write()) or not self.offers(name):
             return deny()
         return None
 
