@@ -10,7 +10,7 @@ from tests.conftest import csrf_token, login, make_account, post_form
 
 
 def new_account(client, **fields):
-    data = {"username": "baotou", "display_name": "包头审核员", "role": "reviewer", "authority": "",
+    data = {"username": "baotou", "display_name": "包头审核员", "role": "reviewer", "authority": "__None",
             "unit": "", "is_enabled": "y", **fields}
     return post_form(client, "/console/account/new/", data)
 
@@ -32,7 +32,8 @@ def test_admin_creates_a_reviewer_who_must_change_the_shown_password(app, admin_
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"authority": ""}, "审核人员和省级管理员须选择会计管理机构"),
+    ({"authority": "__None"}, "审核人员和省级管理员须选择会计管理机构"),
+    ({"authority": "abc"}, "不是有效的选择"),
     ({"role": "unit_head"}, "单位会计机构负责人须选择单位"),
     ({"role": "accountant"}, "不是有效的选择"),
     ({"username": "admin"}, "账号“admin”已被使用"),

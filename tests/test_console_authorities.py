@@ -13,7 +13,7 @@ def authority(name):
 
 
 def edit_data(a, **changes):
-    data = {"name": a.name, "parent": str(a.parent_id or ""), "run_by": a.run_by or "", "phones": a.phones,
+    data = {"name": a.name, "parent": str(a.parent_id or "__None"), "run_by": a.run_by or "", "phones": a.phones,
             "address": a.address, "sort_order": str(a.sort_order)}
     return {**data, **changes}
 
@@ -141,6 +141,12 @@ def test_search_and_filters(admin_client):
     assert "赛罕区财政局" in children and "昆都仑区财政局" not in children
     cities = admin_client.get("/console/authority/", query_string={"flt0_0": "city"}).get_data(as_text=True)
     assert "包头市财政局" in cities and "赛罕区财政局" not in cities
+
+
+def test_a_parent_that_is_no_id_is_an_invalid_choice(admin_client):
+    saihan = authority("赛罕区财政局")
+    page = post_form(admin_client, f"/console/authority/edit/?id={saihan.id}", edit_data(saihan, parent="abc"))
+    assert "不是有效的选择" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", ["sort=99", "sort=4", "sort=-1", "page=-3", "sort=abc", "flt1_1=abc"])

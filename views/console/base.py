@@ -2,11 +2,13 @@
 from flask import has_request_context
 from flask_admin import AdminIndexView
 from flask_admin.contrib.peewee import ModelView
-from flask_admin.contrib.peewee.form import get_form
+from flask_admin.contrib.peewee.form import CustomModelConverter, get_form
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from playhouse.shortcuts import model_to_dict
 from wtforms.validators import ValidationError
+from wtfpeewee.fields import SelectQueryField
+from wtfpeewee.orm import FieldInfo
 
 from console import audit, clock
 from console.auth import deny
@@ -19,6 +21,30 @@ def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
         moment = getattr(model, attribute)
         return clock.to_beijing(moment).strftime(fmt) if moment else ""
     return format_cell
+
+
+class IdSelectField(SelectQueryField):
+    """A foreign-key <select>: a submitted value that is no id is an invalid choice, not a database error."""
+
+    def get_model(self, pk):
+        try:
+            return super().get_model(int(pk))
+        except (TypeError, ValueError):
+            return None
+
+    def pre_validate(self, form):
+        data = self.data  # field filters may have set it back to the raw text
+        if data is not None and not isinstance(data, self.model) and not str(data).isdigit():
+            raise ValidationError(self.gettext("Not a valid choice."))
+        super().pre_validate(form)
+
+
+class ConsoleConverter(CustomModelConverter):
+    def handle_foreign_key(self, model, field, **kwargs):
+        if field.name in getattr(self.view, "_form_ajax_refs", {}):
+            return super().handle_foreign_key(model, field, **kwargs)
+        return FieldInfo(field.name, IdSelectField(query=field.rel_model.select(), allow_blank=field.null,
+                                                   blank_text="（无）", **kwargs))
 
 
 class DatabaseOptions:
@@ -62,6 +88,7 @@ class ConsoleIndexView(RoleGate, AdminIndexView):
 
 class ConsoleModelView(RoleGate, ModelView):
     form_base_class = FlaskForm
+    model_form_converter = ConsoleConverter
     can_delete = False  # records are deactivated or merged, never deleted from a list
     can_view_details = True
     page_size = 50
