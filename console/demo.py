@@ -31,7 +31,7 @@ STATES = ("draft", "submitted", "submitted", "submitted", "returned", "approved"
 
 def resident_id(region_code, birth, serial):
     body = f"{region_code}{birth:%Y%m%d}{serial:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum drops the last character
 
 
 def unit_code(region_code, serial):
