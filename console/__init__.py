@@ -6,7 +6,7 @@ from flask import Flask
 from console import auth, cli, config, database, headers, i18n, notifier, profiles
 from console.extensions import csrf
 from views import console as console_views
-from views import errors, public
+from views import errors, portal, public
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +24,7 @@ def create_app(overrides=None):
     notifier.init_app(app)
     errors.init_app(app)
     public.init_app(app)
+    portal.init_app(app)
     console_views.init_app(app)
     cli.init_app(app)
     return app

@@ -15,6 +15,8 @@ ACTIONS = {
     "logout": "退出登录",
     "session.timeout": "会话超时",
     "password.change": "修改密码",
+    "password.reset": "短信找回密码",
+    "accountant.register": "会计人员注册",
     "account.create": "创建账号",
     "account.update": "修改账号",
     "account.reset_password": "重置密码",

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from console import audit, clock
+from console import audit, clock, verification
 from console.errors import RuleViolation
 from console.extensions import login_manager
 from console.passwords import check_strength, hash_password, password_matches
@@ -18,6 +18,7 @@ PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "stati
 def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "console_auth.login"
+    login_manager.blueprint_login_views = {"portal": "portal.login"}
     login_manager.login_message = "请先登录"
     app.before_request(_enforce_session_rules)
 
@@ -35,14 +36,22 @@ def _enforce_session_rules():
     last_seen = session.get("last_seen")
     if last_seen and now.timestamp() - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
         audit.record("session.timeout")
+        login_page = url_for(login_endpoint(), next=request.full_path)
         logout_user()
         session.clear()
         flash("长时间未操作，已自动退出，请重新登录", "warning")
-        return redirect(url_for("console_auth.login", next=request.full_path))
+        return redirect(login_page)
     session["last_seen"] = now.timestamp()
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_EXEMPT:
         return redirect(url_for("console_auth.password"))
     return None
+
+
+def login_endpoint():
+    """Accountants sign in on the portal, staff on the console."""
+    if request.blueprint == "portal" or current_user.role == "accountant":
+        return "portal.login"
+    return "console_auth.login"
 
 
 def lock_message(account):
@@ -52,18 +61,40 @@ def lock_message(account):
 
 def sign_in(account, password, typed_name):
     """Check the password against the lock rules; on success start a fresh session."""
-    now = clock.now()
+    _refuse_unknown_or_locked(account, typed_name)
+    if not password_matches(account.password_hash, password):
+        _count_failure(account, clock.now())
+    _start_session(account)
+
+
+def sign_in_with_code(account, phone, code, typed_name):
+    """Sign in by phone and SMS code (Chongqing); the code's own limits stand in for the password's."""
+    _refuse_unknown_or_locked(account, typed_name)
+    try:
+        verification.check_code(phone, "login", code)
+    except RuleViolation:
+        audit.record("login.failure", account, {"原因": "短信验证码错误"}, actor=account)
+        raise
+    _start_session(account)
+
+
+def _refuse_unknown_or_locked(account, typed_name):
     if account is None:
         audit.record("login.failure", detail={"原因": "账号不存在"}, actor_name=typed_name)
         raise RuleViolation("账号或密码错误")
-    if account.locked_until and account.locked_until > now:
+    if account.locked_until and account.locked_until > clock.now():
         audit.record("login.refused", account, actor=account)
         raise RuleViolation(lock_message(account))
-    if not password_matches(account.password_hash, password):
-        _count_failure(account, now)
+
+
+def _start_session(account):
     if not account.is_enabled:
         audit.record("login.failure", account, {"原因": "账号已停用"}, actor=account)
         raise RuleViolation("账号已停用，请联系管理员")
+    if account.accountant and account.accountant.archive_state == "abnormal":
+        audit.record("login.failure", account, {"原因": "已转入异动库"}, actor=account)
+        raise RuleViolation("您的会计人员档案已转入异动库，不能登录，请联系当地会计管理部门申请恢复")
+    now = clock.now()
     account.failed_logins = 0
     account.locked_until = None
     account.last_login_at = now

@@ -20,9 +20,11 @@ def password_matches(password_hash, password):
     return check_password_hash(password_hash, password)
 
 
-def check_strength(password, min_length, classes):
+def check_strength(password, min_length, classes, letters_digits_only=False):
     """Refuse a password shorter than min_length or drawing on fewer than `classes` of
     lower case, upper case, digits and symbols."""
+    if letters_digits_only and not (password.isascii() and password.isalnum()):
+        raise RuleViolation("密码只能由字母和数字组成，不能输入特殊符号")
     if len(password) < min_length:
         raise RuleViolation(f"密码至少 {min_length} 位")
     if sum(1 for c in _CLASSES if c.search(password)) < classes:

@@ -2,14 +2,16 @@
 emptied before each test; an app per test on the profile it asks for."""
 import os
 import re
+import zlib
 
 import pytest
 from peewee import PostgresqlDatabase
+from stdnum.cn import ric
 
 from console import authorities, captcha, clock, create_app, migrations
 from console.database import open_database
 from console.passwords import hash_password
-from models import MODELS, Account, Authority, SchemaVersion, db
+from models import MODELS, Account, Accountant, Authority, SchemaVersion, db
 
 CAPTCHA_TEXT = "TEST"
 PASSWORD = "Correct#Horse9"
@@ -91,8 +93,24 @@ def csrf_token(client, url):
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
+def resident_id(region="150105", birth="19900307", serial=123):
+    body = f"{region}{birth}{serial:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_accountant(name="张会计", id_number=None, phone="13900000001", authority=None):
+    authority = authority or Authority.get(Authority.code == "150105")
+    number = id_number or resident_id()
+    return Accountant.create(id_number=number, id_tail=number[-4:], name=name, phone=phone, authority=authority,
+                             created_at=clock.now())
+
+
 def make_account(app, role, username=None, password=PASSWORD, authority=None, must_change=False, **fields):
     with app.test_request_context(), db.connection_context():
+        if role == "accountant" and "accountant" not in fields:
+            serial = zlib.crc32((username or role).encode()) % 1000
+            fields["accountant"] = make_accountant(id_number=resident_id(serial=serial),
+                                                   phone=f"139{serial:08d}", authority=Authority.select().first())
         if authority is None and role in ("reviewer", "province_admin"):
             code = app.extensions["profile"].province_code
             authority = Authority.get(Authority.code == code) if role == "province_admin" else (

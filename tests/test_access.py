@@ -18,6 +18,7 @@ def row(*codes):
 OPEN = row(200, 200, 200, 200, 200, 200)
 REDIRECT = row(302, 302, 302, 302, 302, 302)
 STAFF = row(302, 403, 200, 200, 200, 200)
+ACCOUNTANT_ONLY = row(302, 200, 403, 403, 403, 403)
 TREE_READ = row(302, 403, 200, 403, 200, 403)
 TREE_WRITE = row(302, 403, 403, 403, 200, 403)
 TREE_WRITE_DONE = row(302, 403, 403, 403, 302, 403)
@@ -33,6 +34,14 @@ ROUTES = [
     ("GET", "/captcha.png", "/captcha.png", None, OPEN),
     ("GET", "/static/<path:filename>", "/static/site.css", None, OPEN),
     ("GET", "/console/static/<path:filename>", "/console/static/admin/css/bootstrap4/admin.css", None, OPEN),
+    ("GET", "/portal/register", "/portal/register", None, OPEN),
+    ("POST", "/portal/register", "/portal/register", {}, OPEN),
+    ("GET", "/portal/login", "/portal/login", None, OPEN),
+    ("POST", "/portal/login", "/portal/login", {}, OPEN),
+    ("GET", "/portal/reset", "/portal/reset", None, OPEN),
+    ("POST", "/portal/reset", "/portal/reset", {}, OPEN),
+    ("POST", "/portal/logout", "/portal/logout", {}, REDIRECT),
+    ("GET", "/portal/", "/portal/", None, ACCOUNTANT_ONLY),
     ("GET", "/console/login", "/console/login", None, OPEN),
     ("POST", "/console/login", "/console/login", {}, OPEN),
     ("POST", "/console/logout", "/console/logout", {}, REDIRECT),

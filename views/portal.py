@@ -1,0 +1,186 @@
+"""The accountant portal (/portal): registration, sign-in in the profile's modes, password reset, home."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired
+
+from console import auth, captcha, registration
+from console.errors import RuleViolation
+from console.identity import mask_id, mask_phone
+from models import Collection
+from models.accountant import ID_TYPES
+from models.collection import COLLECTION_STATES
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+LOGIN_MODES = {
+    "id_password_captcha": ("证件号码登录", ("id_number", "password", "captcha")),
+    "username_password_captcha": ("用户名登录", ("username", "password", "captcha")),
+    "name_id_password": ("姓名证件号登录", ("name", "id_number", "password")),
+    "id_password": ("证件号码登录", ("id_number", "password")),
+    "phone_sms": ("手机验证码登录", ("phone", "sms_code")),
+}
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+
+def profile():
+    return current_app.extensions["profile"]
+
+
+def required(message):
+    return [InputRequired(message)]
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("姓名", validators=required("请输入姓名"))
+    id_type = SelectField("证件类型", validators=required("请选择证件类型"))
+    id_number = StringField("证件号码", validators=required("请输入证件号码"))
+    phone = StringField("手机号码", validators=required("请输入手机号码"))
+    sms_code = StringField("短信验证码")
+    username = StringField("用户名")
+    password = PasswordField("密码", validators=required("请设置密码"))
+    confirm = PasswordField("确认密码", validators=[InputRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")])
+
+
+class LoginForm(FlaskForm):
+    mode = HiddenField()
+    name = StringField("姓名", validators=required("请输入姓名"))
+    id_number = StringField("证件号码", validators=required("请输入证件号码"))
+    username = StringField("用户名", validators=required("请输入用户名"))
+    phone = StringField("手机号码", validators=required("请输入手机号码"))
+    password = PasswordField("密码", validators=required("请输入密码"))
+    sms_code = StringField("短信验证码", validators=required("请输入短信验证码"))
+    captcha = StringField("验证码", validators=required("请输入验证码"))
+    next = HiddenField()
+
+
+class ResetForm(FlaskForm):
+    phone = StringField("注册手机号", validators=required("请输入手机号码"))
+    sms_code = StringField("短信验证码")
+    password = PasswordField("新密码", validators=required("请设置新密码"))
+    confirm = PasswordField("确认新密码", validators=[InputRequired("请再次输入新密码"),
+                                                 EqualTo("password", "两次输入的密码不一致")])
+
+
+def show(form, violation):
+    """Put a domain refusal next to its field, or above the form."""
+    field = form[violation.field] if violation.field in form else None
+    if field is None:
+        form.form_errors.append(str(violation))
+    else:
+        field.errors = [*field.errors, str(violation)]  # a tuple until the form is validated
+
+
+def sending_code():
+    return "send_code" in request.form
+
+
+@bp.route("/register", methods=("GET", "POST"))
+def register():
+    form = RegisterForm()
+    form.id_type.choices = [(key, label) for key, label in ID_TYPES if key in profile().id_types]
+    uses_username = "username_password_captcha" in profile().login_modes
+    if not uses_username:
+        del form.username
+    if form.is_submitted() and sending_code():
+        try:
+            registration.send_register_code(form.phone.data)
+            flash("验证码已发送，5 分钟内有效", "success")
+        except RuleViolation as violation:
+            show(form, violation)
+    elif form.validate_on_submit():
+        applicant = registration.Applicant(
+            name=form.name.data, id_type=form.id_type.data, id_number=form.id_number.data, phone=form.phone.data,
+            password=form.password.data, sms_code=form.sms_code.data or "",
+            username=form.username.data if uses_username else "")
+        try:
+            registration.register(profile(), applicant)
+        except RuleViolation as violation:
+            show(form, violation)
+        else:
+            flash("注册成功，请登录后进行信息采集", "success")
+            return redirect(url_for(".login"))
+    return render_template("portal/register.html", form=form, uses_username=uses_username)
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    modes = profile().login_modes
+    mode = request.values.get("mode") if request.values.get("mode") in modes else modes[0]
+    form = LoginForm()
+    for name in ("name", "id_number", "username", "phone", "password", "sms_code", "captcha"):
+        if name not in LOGIN_MODES[mode][1]:
+            delattr(form, name)
+    if not form.is_submitted():
+        form.next.data = request.args.get("next", "")
+    if form.is_submitted() and sending_code():
+        try:
+            registration.send_account_code(form.phone.data, "login")
+            flash("验证码已发送，5 分钟内有效", "success")
+        except RuleViolation as violation:
+            show(form, violation)
+    elif form.validate_on_submit():
+        try:
+            _sign_in(mode, form)
+        except RuleViolation as violation:
+            show(form, violation)
+        else:
+            return redirect(auth.safe_next(form.next.data, url_for(".home")))
+    if "captcha" in form:
+        form.captcha.data = ""
+    return render_template("portal/login.html", form=form, mode=mode, modes=[(m, LOGIN_MODES[m][0]) for m in modes])
+
+
+def _sign_in(mode, form):
+    if "captcha" in form and not captcha.verify(form.captcha.data):
+        raise RuleViolation("验证码错误，请重新输入", "captcha")
+    data = {name: form[name].data for name in LOGIN_MODES[mode][1]}
+    account = registration.LOOKUPS[mode](data)
+    typed = data.get("id_number") or data.get("username") or data.get("phone")
+    if mode == "phone_sms":
+        auth.sign_in_with_code(account, data["phone"].strip(), data["sms_code"], typed)
+    else:
+        auth.sign_in(account, data["password"], typed)
+
+
+@bp.route("/reset", methods=("GET", "POST"))
+def reset():
+    form = ResetForm()
+    if form.is_submitted() and sending_code():
+        try:
+            registration.send_account_code(form.phone.data, "reset_password")
+            flash("验证码已发送，5 分钟内有效", "success")
+        except RuleViolation as violation:
+            show(form, violation)
+    elif form.validate_on_submit():
+        try:
+            registration.reset_password(profile(), form.phone.data, form.sms_code.data, form.password.data)
+        except RuleViolation as violation:
+            show(form, violation)
+        else:
+            flash("密码已重置，请用新密码登录", "success")
+            return redirect(url_for(".login"))
+    return render_template("portal/reset.html", form=form)
+
+
+@bp.route("/logout", methods=("POST",))
+def logout():
+    if current_user.is_authenticated:
+        auth.sign_out()
+    flash("已退出登录", "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/")
+@login_required
+def home():
+    if current_user.role != "accountant":
+        abort(403)
+    person = current_user.accountant
+    latest = person.collections.order_by(Collection.created_at.desc()).first()
+    return render_template("portal/home.html", person=person, latest=latest, states=dict(COLLECTION_STATES),
+                           masked_id=mask_id(person.id_number), masked_phone=mask_phone(person.phone))
