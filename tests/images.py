@@ -1,0 +1,38 @@
+"""Image files made for the tests with Pillow: photos of a chosen size, a PNG bomb, broken files."""
+import io
+import struct
+import zlib
+
+from PIL import Image
+
+
+def noisy_jpeg(width, height, min_kb=0, max_kb=10_000, exif=None):
+    """A JPEG of noise whose file size falls within [min_kb, max_kb], found by trying qualities."""
+    image = Image.merge("RGB", [Image.effect_noise((width, height), 60 + 20 * i) for i in range(3)])
+    for quality in range(95, 5, -5):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, **({"exif": exif} if exif else {}))
+        if min_kb * 1024 <= out.tell() <= max_kb * 1024:
+            return out.getvalue()
+    raise AssertionError(f"no quality gives {min_kb}-{max_kb} KB at {width}×{height}")
+
+
+def png(width, height, color=(255, 255, 255)):
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "PNG")
+    return out.getvalue()
+
+
+def png_bomb(edge=20_000):
+    """A valid 1-bit PNG of edge×edge zero pixels: tens of KB on disk, hundreds of megapixels unpacked."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" * (1 + (edge + 7) // 8)  # filter byte + packed bits
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(edge)) + packer.flush()
+    header = struct.pack(">IIBBBBB", edge, edge, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" * 200

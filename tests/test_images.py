@@ -1,0 +1,51 @@
+"""Uploads are judged by their content against the profile's rules, and stored re-encoded."""
+import io
+
+import pytest
+from PIL import Image
+
+from console.errors import RuleViolation
+from console.images import ImageRule, check_image, thumbnail
+from console.profiles import load_profile
+from tests.images import PDF, noisy_jpeg, png, png_bomb
+
+NMG_PHOTO = ImageRule.for_slot(load_profile("neimenggu"), "photo")
+NMG_SCAN = ImageRule.for_slot(load_profile("neimenggu"), "id_front")
+JILIN_SCAN = ImageRule.for_slot(load_profile("jilin"), "diploma")
+
+
+def test_rules_come_from_the_profile():
+    assert NMG_PHOTO == ImageRule(("JPEG",), 100, 60, 295, 413)
+    assert NMG_SCAN == ImageRule(("JPEG",), 150, 60)
+    assert JILIN_SCAN == ImageRule(("JPEG", "PNG"), 200)
+    assert NMG_PHOTO.describe() == "JPEG（.jpg），60-100 KB，295×413 像素"
+
+
+def test_a_good_photo_is_kept_re_encoded_without_exif():
+    exif = Image.Exif()
+    exif[0x010F] = "某品牌相机"  # Make
+    data = noisy_jpeg(295, 413, 60, 100, exif=exif.tobytes())
+    assert Image.open(io.BytesIO(data)).getexif()
+    checked = check_image(data, NMG_PHOTO)
+    assert (checked.format, checked.width, checked.height, checked.suffix) == ("JPEG", 295, 413, ".jpg")
+    stored = Image.open(io.BytesIO(checked.content))
+    assert stored.size == (295, 413) and not stored.getexif()
+    assert Image.open(io.BytesIO(thumbnail(checked.content))).size[1] == 320
+
+
+@pytest.mark.parametrize("make, rule, message", [
+    (lambda: PDF, NMG_SCAN, "文件内容不是 JPEG 格式的图片（按文件内容识别，与文件名无关）"),
+    (lambda: png(600, 400), NMG_SCAN, "文件内容不是 JPEG 格式的图片"),
+    (lambda: noisy_jpeg(900, 700, 70, 140)[:40_000], JILIN_SCAN, "图片文件不完整或已损坏"),
+    (png_bomb, JILIN_SCAN, "图片像素尺寸过大"),
+    (lambda: noisy_jpeg(1600, 1200, 160, 1000), NMG_SCAN, "超过 150 KB 的上限"),
+    (lambda: noisy_jpeg(300, 200, 0, 40), NMG_SCAN, "不足 60 KB，请提高扫描清晰度"),
+    (lambda: noisy_jpeg(300, 420, 60, 100), NMG_PHOTO, "照片应为 295×413 像素（宽×高），上传的是 300×420 像素"),
+])
+def test_bad_uploads_are_refused_with_the_reason(make, rule, message):
+    with pytest.raises(RuleViolation, match=message):
+        check_image(make(), rule)
+
+
+def test_png_is_fine_where_the_profile_allows_it():
+    assert check_image(png(800, 600), JILIN_SCAN).format == "PNG"
