@@ -21,6 +21,7 @@ ACTIONS = {
     "account.update": "修改账号",
     "account.reset_password": "重置密码",
     "account.unlock": "解除锁定",
+    "attachment.read": "查看身份证件扫描件",
     "authority.create": "新增机构",
     "authority.update": "修改机构",
     "authority.deactivate": "停用机构",

@@ -1,0 +1,76 @@
+"""Attachments of a collection: one checked, re-encoded scan per slot, and who may read them."""
+import hashlib
+
+from console import audit, clock, images, storage
+from console.authorities import descendants
+from console.errors import RuleViolation
+from models import Attachment, Authority, db
+
+SLOTS = {
+    "photo": "1 寸免冠白底证件照",
+    "id_front": "身份证头像面",
+    "id_back": "身份证国徽面",
+    "diploma": "全日制学历证书",
+    "degree": "全日制学位证书",
+    "part_time_diploma": "非全日制学历证书",
+    "part_time_degree": "非全日制学位证书",
+    "qualification": "专业技术资格证书",
+    "letter": "从事会计工作证明函",
+    "work_proof": "工作证明",
+    "residence": "居住证明",
+    "student": "学籍在线验证报告",
+    "commitment": "材料真实性承诺书",
+}
+ID_SCANS = {"id_front", "id_back"}
+
+
+def attach(collection, slot, data, profile, uploader):
+    """Check the upload against the profile's rule for the slot, store it, replace what the slot held."""
+    if slot not in SLOTS:
+        raise RuleViolation("未知的附件类型")
+    checked = images.check_image(data, images.ImageRule.for_slot(profile, slot))
+    name = storage.save(checked.content, checked.suffix)
+    storage.write(storage.thumbnail_name(name), images.thumbnail(checked.content))
+    with db.atomic():
+        replaced = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == slot)
+        attachment = Attachment.create(
+            slot=slot, collection=collection, storage_name=name, content_type=f"image/{checked.format.lower()}",
+            size=len(checked.content), width=checked.width, height=checked.height,
+            sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by=uploader,
+            uploaded_at=clock.now())
+        if replaced:
+            replaced.delete_instance()
+    if replaced:
+        storage.remove(replaced.storage_name)
+    return attachment
+
+
+def remove(attachment):
+    with db.atomic():
+        attachment.delete_instance()
+    storage.remove(attachment.storage_name)
+
+
+def can_read(account, attachment):
+    """The accountant reads their own; a reviewer those routed to their authority or below it; the province admin all."""
+    collection = attachment.collection
+    if collection is None:
+        return False
+    if account.role == "accountant":
+        return collection.accountant_id == account.accountant_id
+    if account.role == "province_admin":
+        return True
+    if account.role == "reviewer" and account.authority_id:
+        return collection.authority_id in _authority_and_below(account.authority_id)
+    return False
+
+
+def _authority_and_below(authority_id):
+    return {authority_id, *descendants(Authority.get_by_id(authority_id))}
+
+
+def record_read(account, attachment):
+    """Every staff view of an ID scan goes to the audit log."""
+    if attachment.slot in ID_SCANS and account.role != "accountant":
+        audit.record("attachment.read", attachment, {"附件": SLOTS[attachment.slot],
+                                                     "信息采集": attachment.collection_id})

@@ -1,0 +1,39 @@
+"""Where scans live: STORAGE_DIR (outside static/), under random names, never the uploader's file name."""
+import os
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+STORED_NAME = re.compile(r"^[0-9a-f]{32}(\.thumb)?\.(jpg|png)$")
+
+
+def save(content, suffix):
+    """Write content under a new random name; returns the name."""
+    name = secrets.token_hex(16) + suffix
+    write(name, content)
+    return name
+
+
+def write(name, content):
+    path = path_for(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(content)
+    os.replace(partial, path)
+
+
+def path_for(name):
+    if not STORED_NAME.match(name):
+        raise ValueError(f"not a stored file name: {name!r}")
+    return Path(current_app.config["STORAGE_DIR"]) / name[:2] / name
+
+
+def thumbnail_name(name):
+    return name.split(".")[0] + ".thumb.jpg"
+
+
+def remove(name):
+    for stored in (name, thumbnail_name(name)):
+        path_for(stored).unlink(missing_ok=True)
