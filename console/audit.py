@@ -17,6 +17,8 @@ ACTIONS = {
     "password.change": "修改密码",
     "password.reset": "短信找回密码",
     "accountant.register": "会计人员注册",
+    "collection.submit": "提交信息采集",
+    "collection.withdraw": "撤回信息采集",
     "account.create": "创建账号",
     "account.update": "修改账号",
     "account.reset_password": "重置密码",

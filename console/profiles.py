@@ -21,6 +21,8 @@ class Profile:
     accountant_password: dict
     sections: list
     uploads: dict
+    work_proof: str = "work_proof"  # the scan that proves on-duty work: a 工作证明, or NMG's system-made 证明函
+    abacus: bool = False  # 珠算等级 and 证号 in the qualification section (000 §8)
 
     @property
     def overlay_path(self):

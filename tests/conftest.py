@@ -10,6 +10,7 @@ from stdnum.cn import ric
 
 from console import authorities, captcha, clock, create_app, migrations
 from console.database import open_database
+from console.identity import gender_of
 from console.passwords import hash_password
 from models import MODELS, Account, Accountant, Authority, SchemaVersion, db
 
@@ -102,7 +103,7 @@ def make_accountant(name="张会计", id_number=None, phone="13900000001", autho
     authority = authority or Authority.get(Authority.code == "150105")
     number = id_number or resident_id()
     return Accountant.create(id_number=number, id_tail=number[-4:], name=name, phone=phone, authority=authority,
-                             created_at=clock.now())
+                             gender=gender_of(number), birth_date=ric.get_birth_date(number), created_at=clock.now())
 
 
 def make_account(app, role, username=None, password=PASSWORD, authority=None, must_change=False, **fields):

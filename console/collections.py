@@ -1,0 +1,112 @@
+"""A collection on the accountant's side: the draft, its answers, what is still missing, submit and withdraw.
+
+States (DOMAIN.md "Review"): 草稿 draft → 待审核 submitted → 审核通过 approved | 已退回 returned;
+待审核 → 已撤回 withdrawn by the applicant before a decision. Returned and withdrawn collections are
+edited like drafts and submitted again. Transitions are conditional updates, so a double click or
+a second tab makes one submission, not two."""
+from playhouse.shortcuts import model_to_dict
+
+from console import audit, clock, collection_rules
+from console.attachments import SLOTS
+from console.errors import RuleViolation
+from models import (
+    Attachment,
+    Collection,
+    Education,
+    PersonalSection,
+    PostSection,
+    QualificationSection,
+    ReviewEvent,
+    db,
+)
+
+EDITABLE = ("draft", "returned", "withdrawn")
+
+
+def open_draft(accountant):
+    """The collection to edit: the open one, or a new draft prefilled from registration."""
+    latest = accountant.collections.order_by(Collection.id.desc()).first()
+    if latest is not None:
+        if latest.status in EDITABLE:
+            return latest
+        if latest.status == "submitted":
+            raise RuleViolation("信息采集已提交，正在等待审核；如需修改，请先撤回")
+        raise RuleViolation("信息采集已审核通过；信息有变化的，请通过信息变更办理")
+    now = clock.now()
+    with db.atomic():
+        collection = Collection.create(accountant=accountant, authority=accountant.authority, created_at=now,
+                                       updated_at=now)
+        PersonalSection.create(collection=collection, name=accountant.name, id_type=accountant.id_type,
+                               id_number=accountant.id_number, gender=accountant.gender,
+                               birth_date=accountant.birth_date, phone=accountant.phone, email=accountant.email)
+    return collection
+
+
+def answers(collection):
+    """Every section's answers as plain dicts, as the rules read them."""
+    def one(model, **where):
+        row = model.get_or_none(model.collection == collection, *[getattr(model, k) == v for k, v in where.items()])
+        return model_to_dict(row, recurse=False) if row else {}
+
+    return {
+        "personal": one(PersonalSection),
+        "post": one(PostSection),
+        "full_time": one(Education, mode="full_time"),
+        "part_time": one(Education, mode="part_time"),
+        "qualification": one(QualificationSection),
+    }
+
+
+def missing(collection, profile):
+    """What stops a submission: [(section, field, message)], empty when it may be submitted."""
+    given = answers(collection)
+    found = [("personal", f, m) for f, m in collection_rules.check_personal(given["personal"]).items()]
+    found += [("post", f, m) for f, m in collection_rules.check_post(
+        given["post"], profile.province_code, given["full_time"].get("graduated_on"),
+        collection.accountant.work_started_on).items()]
+    found += [("education", f, m) for f, m in collection_rules.check_education(
+        given["full_time"], given["part_time"]).items()]
+    found += [("qualification", f, m) for f, m in collection_rules.check_qualification(
+        given["qualification"], with_abacus=profile.abacus).items()]
+    uploaded = {a.slot for a in Attachment.select(Attachment.slot).where(Attachment.collection == collection)}
+    slots = collection_rules.required_slots(
+        given["personal"].get("id_type"), given["post"], given["full_time"], given["part_time"],
+        given["qualification"], profile.work_proof)
+    found += [("attachments", slot, f"请上传{SLOTS[slot]}") for slot in slots if slot not in uploaded]
+    if collection.commitment_at is None and "commitment" in profile.sections:
+        found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
+    return found
+
+
+def submit(collection, account, profile):
+    """待审核, routed to the authority the answers name; refuses while anything is missing."""
+    gaps = missing(collection, profile)
+    if gaps:
+        raise RuleViolation(f"还有 {len(gaps)} 项未完成：{gaps[0][2]}", gaps[0][1])
+    given = answers(collection)
+    authority = collection_rules.route(given["post"], given["personal"]["id_number"][:6], profile.name)
+    now = clock.now()
+    with db.atomic():
+        moved = (Collection.update(status="submitted", authority=authority, submitted_at=now, updated_at=now,
+                                   revision=Collection.revision + 1, decided_at=None, decided_by=None)
+                 .where(Collection.id == collection.id, Collection.status.in_(EDITABLE)).execute())
+        if not moved:
+            raise RuleViolation("该信息采集已提交，请勿重复提交")
+        revision = Collection.get_by_id(collection.id).revision
+        ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)
+        audit.record("collection.submit", collection, {"审核机构": authority.name, "第几次提交": revision},
+                     actor=account)
+    return Collection.get_by_id(collection.id)
+
+
+def withdraw(collection, account):
+    """Back to editing, only while no decision has been made."""
+    now = clock.now()
+    with db.atomic():
+        moved = (Collection.update(status="withdrawn", updated_at=now, claimed_by=None, claimed_until=None)
+                 .where(Collection.id == collection.id, Collection.status == "submitted").execute())
+        if not moved:
+            raise RuleViolation("只能撤回待审核的信息采集；已审核的不能撤回")
+        ReviewEvent.create(collection=collection, kind="withdraw", actor=account, revision=collection.revision, at=now)
+        audit.record("collection.withdraw", collection, actor=account)
+    return Collection.get_by_id(collection.id)

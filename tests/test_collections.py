@@ -1,0 +1,117 @@
+"""The accountant's side of the state machine: draft, what is missing, submit once, withdraw, submit again."""
+from datetime import date
+
+import pytest
+from stdnum.cn import uscc
+
+from console import attachments, clock, collections
+from console.errors import RuleViolation
+from models import Account, AuditEntry, Authority, Collection, Education, PostSection, QualificationSection, ReviewEvent
+from tests.conftest import make_accountant, resident_id
+from tests.images import noisy_jpeg
+
+
+def unit_code(region):
+    body = f"91{region}MA0000001"
+    return body + uscc.calc_check_digit(body)
+
+
+@pytest.fixture(scope="module")
+def scans():
+    return {"photo": noisy_jpeg(295, 413, 60, 100), "scan": noisy_jpeg(900, 650, 65, 145)}
+
+
+@pytest.fixture
+def person(ctx):
+    accountant = make_accountant(name="王影", id_number=resident_id("150105", "19900307", 124), phone="13912345678",
+                                 authority=Authority.get(Authority.code == "150105"))
+    account = Account.create(username=None, password_hash="x", role="accountant", accountant=accountant,
+                             created_at=clock.now())
+    return account
+
+
+def complete(app, collection, scans, unit_region="150203"):
+    """Fill every section of an Inner Mongolia collection as a careful applicant would."""
+    PostSection.create(collection=collection, has_unit=True, unit_uscc=unit_code(unit_region), on_duty=True,
+                       post="出纳", tech_post="无职务", work_started_on=date(2012, 8, 1))
+    Education.create(collection=collection, mode="full_time", level="本科", degree="学士", major="会计学",
+                     school="内蒙古财经大学", graduated_on=date(2012, 7, 1))
+    QualificationSection.create(collection=collection, level="无")
+    personal = collection.personalsection_set.get()
+    personal.ethnicity, personal.nationality, personal.political_status = "汉族", "中国", "群众"
+    personal.save()
+    profile = app.extensions["profile"]
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree", "letter"):
+        attachments.attach(collection, slot, scans["photo" if slot == "photo" else "scan"], profile, None)
+    collection.commitment_at = clock.now()
+    collection.save()
+
+
+def test_a_new_draft_starts_from_the_registration(person):
+    draft = collections.open_draft(person.accountant)
+    personal = draft.personalsection_set.get()
+    assert (personal.name, personal.id_number, personal.phone, personal.gender) == (
+        "王影", person.accountant.id_number, "13912345678", "female")
+    assert collections.open_draft(person.accountant).id == draft.id
+
+
+def test_a_fresh_draft_says_what_is_missing(app, person):
+    gaps = collections.missing(collections.open_draft(person.accountant), app.extensions["profile"])
+    fields = {(section, field) for section, field, _ in gaps}
+    assert {("personal", "ethnicity"), ("post", "has_unit"), ("education", "full_time_level"),
+            ("qualification", "level"), ("attachments", "photo"), ("commitment", "commitment")} <= fields
+    assert ("attachments", "photo", "请上传1 寸免冠白底证件照") in gaps
+
+
+def test_submit_routes_by_the_unit_and_happens_once(app, person, scans):
+    draft = collections.open_draft(person.accountant)
+    complete(app, draft, scans)
+    assert collections.missing(draft, app.extensions["profile"]) == []
+
+    submitted = collections.submit(draft, person, app.extensions["profile"])
+    assert submitted.status == "submitted" and submitted.revision == 1
+    assert submitted.authority.name == "昆都仑区财政局"  # the unit's region, not the ID's
+    with pytest.raises(RuleViolation, match="该信息采集已提交，请勿重复提交"):
+        collections.submit(draft, person, app.extensions["profile"])  # the second click, or the second tab
+    assert ReviewEvent.select().where(ReviewEvent.kind == "submit").count() == 1
+    assert AuditEntry.select().where(AuditEntry.action == "collection.submit").count() == 1
+    with pytest.raises(RuleViolation, match="正在等待审核；如需修改，请先撤回"):
+        collections.open_draft(person.accountant)
+
+
+def test_an_incomplete_collection_is_not_submitted(app, person):
+    draft = collections.open_draft(person.accountant)
+    with pytest.raises(RuleViolation, match=r"还有 \d+ 项未完成"):
+        collections.submit(draft, person, app.extensions["profile"])
+    assert Collection.get_by_id(draft.id).status == "draft"
+
+
+def test_a_unit_outside_the_province_cannot_be_submitted(app, person, scans):
+    draft = collections.open_draft(person.accountant)
+    complete(app, draft, scans, unit_region="110105")
+    assert ("post", "unit_uscc", "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集") in collections.missing(
+        draft, app.extensions["profile"])
+
+
+def test_withdraw_then_submit_again(app, person, scans):
+    draft = collections.open_draft(person.accountant)
+    complete(app, draft, scans)
+    collections.submit(draft, person, app.extensions["profile"])
+    withdrawn = collections.withdraw(draft, person)
+    assert withdrawn.status == "withdrawn"
+    with pytest.raises(RuleViolation, match="只能撤回待审核的信息采集"):
+        collections.withdraw(draft, person)
+    assert collections.open_draft(person.accountant).id == draft.id
+    again = collections.submit(draft, person, app.extensions["profile"])
+    assert again.status == "submitted" and again.revision == 2
+    assert [e.kind for e in ReviewEvent.select().order_by(ReviewEvent.id)] == ["submit", "withdraw", "submit"]
+
+
+def test_the_declared_work_start_cannot_change(app, person, scans):
+    person.accountant.work_started_on = date(2010, 1, 1)
+    person.accountant.save()
+    draft = collections.open_draft(person.accountant)
+    complete(app, draft, scans)
+    gaps = collections.missing(draft, app.extensions["profile"])
+    assert [m for s, f, m in gaps if f == "work_started_on"] == [
+        "开始从事会计工作时间只能申报一次，申报后不能修改（已申报 2010-01-01）"]
