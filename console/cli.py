@@ -69,5 +69,5 @@ def demo_data():
 def print_accounts(created):
     if not created:
         click.echo("演示账号已存在，未作改动")
-    for username, label, password in created:
-        click.echo(f"  {label:<10} 账号 {username:<10} 初始密码 {password}")
+    for label, how, password in created:
+        click.echo(f"  {label}：{how}，初始密码 {password}")

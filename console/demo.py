@@ -40,7 +40,7 @@ def unit_code(region_code, serial):
 
 
 def load_demo(profile):
-    """Idempotent: returns [(username, role label, password)] for the accounts it created."""
+    """Idempotent: returns [(role label, how to sign in, password)] for the accounts it created."""
     with db.atomic():
         root = Authority.get(Authority.code == profile.province_code)
         desk = _demo_authority(root)
@@ -48,7 +48,7 @@ def load_demo(profile):
         created = _accounts(root, desk, units[0])
         reviewer = Account.get(Account.username == "reviewer")
         people = [_accountant_with_collection(reviewer, units[i % 3], i) for i in range(1, 13)]
-        created += _accountant_account(people[0])
+        created += _accountant_account(people[0], profile)
     return created
 
 
@@ -84,7 +84,7 @@ def _accounts(root, desk, unit):
     for username, role, authority, at_unit, name in wanted:
         if Account.get_or_none(Account.username == username) is None:
             account, password = create_staff_account(username, role, authority, at_unit, name)
-            created.append((username, account.role_label, password))
+            created.append((account.role_label, f"账号 {username}", password))
     return created
 
 
@@ -126,13 +126,16 @@ def _accountant_with_collection(reviewer, unit, serial):
     return person
 
 
-def _accountant_account(person):
-    if Account.get_or_none(Account.username == "accountant"):
+def _accountant_account(person, profile):
+    """The demo accountant signs in the way the profile says; the printout tells how."""
+    if Account.get_or_none(Account.accountant == person):
         return []
     password = generate_password()
-    account = Account.create(username="accountant", password_hash=hash_password(password), role="accountant",
-                             display_name=person.name, accountant=person, created_at=clock.now())
-    return [("accountant", account.role_label, password)]
+    uses_username = "username_password_captcha" in profile.login_modes
+    account = Account.create(username="accountant" if uses_username else None, password_hash=hash_password(password),
+                             role="accountant", display_name=person.name, accountant=person, created_at=clock.now())
+    how = "用户名 accountant" if uses_username else f"姓名 {person.name}，证件号 {person.id_number}，手机 {person.phone}"
+    return [(account.role_label, how, password)]
 
 
 def _decide(collection, person, reviewer, state, at):
@@ -146,4 +149,3 @@ def _decide(collection, person, reviewer, state, at):
     else:
         person.archive_state, person.archived_at = "archived", at
         person.save()
-

@@ -40,8 +40,11 @@ def test_create_user_needs_the_scope_of_its_role(app, ctx):
 
 def test_demo_data_creates_one_account_per_role_once(app, ctx):
     first = run(app, "demo-data")
-    for label in ("省级管理员", "审核人员", "单位会计机构负责人", "审计员", "会计人员"):
+    for label in ("省级管理员：账号 admin", "审核人员：账号 reviewer", "单位会计机构负责人：账号 unithead",
+                  "审计员：账号 auditor", "会计人员：姓名 "):
         assert label in first
+    person = Accountant.select().order_by(Accountant.id).first()
+    assert f"证件号 {person.id_number}" in first
     counts = (Account.select().count(), Accountant.select().count(), Collection.select().count(),
               Unit.select().count())
     assert counts == (5, 12, 12, 3)
