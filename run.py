@@ -1,4 +1,6 @@
 """python run.py → the dev server on 127.0.0.1:5000 (SQLite by default), demo data on first start."""
+import logging
+
 import click
 
 from console import authorities, create_app, demo, dictionaries, migrations
@@ -21,6 +23,7 @@ def prepare():
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")  # SMS codes show here
     with app.app_context():
         prepare()
     app.run(host="127.0.0.1", port=5000)
