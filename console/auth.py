@@ -119,10 +119,14 @@ def _count_failure(account, now):
     raise RuleViolation("账号或密码错误")
 
 
-def sign_out():
-    audit.record("logout")
-    logout_user()
+def sign_out(then):
+    """End the session (if any) and go to the sign-in page `then`."""
+    if current_user.is_authenticated:
+        audit.record("logout")
+        logout_user()
     session.clear()
+    flash("已退出登录", "success")
+    return redirect(url_for(then))
 
 
 def change_password(account, current, new, rule):

@@ -5,7 +5,7 @@ import pytest
 
 from console import attachments, clock
 from console.errors import RuleViolation
-from models import Account, Accountant, Attachment, AuditEntry, Authority, Collection
+from models import Account, Attachment, AuditEntry, Authority, Collection
 from tests.conftest import make_account, make_accountant, resident_id, session_for
 from tests.images import PDF, noisy_jpeg
 

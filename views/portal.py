@@ -75,8 +75,17 @@ def show(form, violation):
         field.errors = [*field.errors, str(violation)]  # a tuple until the form is validated
 
 
-def sending_code():
-    return "send_code" in request.form
+def sending_code(form):
+    """The form's 获取验证码 button was pressed (a second submit button, so it works without JavaScript)."""
+    return form.is_submitted() and "send_code" in request.form
+
+
+def send_code(form, send, *args):
+    try:
+        send(form.phone.data, *args)
+        flash("验证码已发送，5 分钟内有效", "success")
+    except RuleViolation as violation:
+        show(form, violation)
 
 
 @bp.route("/register", methods=("GET", "POST"))
@@ -86,12 +95,8 @@ def register():
     uses_username = "username_password_captcha" in profile().login_modes
     if not uses_username:
         del form.username
-    if form.is_submitted() and sending_code():
-        try:
-            registration.send_register_code(form.phone.data)
-            flash("验证码已发送，5 分钟内有效", "success")
-        except RuleViolation as violation:
-            show(form, violation)
+    if sending_code(form):
+        send_code(form, registration.send_register_code)
     elif form.validate_on_submit():
         applicant = registration.Applicant(
             name=form.name.data, id_type=form.id_type.data, id_number=form.id_number.data, phone=form.phone.data,
@@ -117,12 +122,8 @@ def login():
             delattr(form, name)
     if not form.is_submitted():
         form.next.data = request.args.get("next", "")
-    if form.is_submitted() and sending_code():
-        try:
-            registration.send_account_code(form.phone.data, "login")
-            flash("验证码已发送，5 分钟内有效", "success")
-        except RuleViolation as violation:
-            show(form, violation)
+    if sending_code(form):
+        send_code(form, registration.send_account_code, "login")
     elif form.validate_on_submit():
         try:
             _sign_in(mode, form)
@@ -150,12 +151,8 @@ def _sign_in(mode, form):
 @bp.route("/reset", methods=("GET", "POST"))
 def reset():
     form = ResetForm()
-    if form.is_submitted() and sending_code():
-        try:
-            registration.send_account_code(form.phone.data, "reset_password")
-            flash("验证码已发送，5 分钟内有效", "success")
-        except RuleViolation as violation:
-            show(form, violation)
+    if sending_code(form):
+        send_code(form, registration.send_account_code, "reset_password")
     elif form.validate_on_submit():
         try:
             registration.reset_password(profile(), form.phone.data, form.sms_code.data, form.password.data)
@@ -169,10 +166,7 @@ def reset():
 
 @bp.route("/logout", methods=("POST",))
 def logout():
-    if current_user.is_authenticated:
-        auth.sign_out()
-    flash("已退出登录", "success")
-    return redirect(url_for(".login"))
+    return auth.sign_out(".login")
 
 
 @bp.route("/")

@@ -50,10 +50,7 @@ def login():
 
 @bp.route("/logout", methods=("POST",))
 def logout():
-    if current_user.is_authenticated:
-        auth.sign_out()
-    flash("已退出登录", "success")
-    return redirect(url_for(".login"))
+    return auth.sign_out(".login")
 
 
 @bp.route("/password", methods=("GET", "POST"))
