@@ -20,6 +20,10 @@ def init_app(app):
     login_manager.login_view = "console_auth.login"
     login_manager.blueprint_login_views = {"portal": "portal.login"}
     login_manager.login_message = "请先登录"
+    # "basic" protection rewrites an anonymous session on its first request; parallel requests (the
+    # captcha image, static files) then overwrite each other's cookies. It only serves
+    # fresh_login_required, which nothing here uses.
+    login_manager.session_protection = None
     app.before_request(_enforce_session_rules)
 
 
@@ -30,8 +34,8 @@ def _load_account(account_id):
 
 
 def _enforce_session_rules():
-    if not current_user.is_authenticated:
-        return None
+    if (request.endpoint or "").endswith("static") or not current_user.is_authenticated:
+        return None  # static files leave the session alone
     now = clock.now()
     last_seen = session.get("last_seen")
     if last_seen and now.timestamp() - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():

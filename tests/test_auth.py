@@ -171,3 +171,18 @@ def test_disabling_an_account_ends_its_open_session(app, client):
     login(client, "reviewer")
     Account.update(is_enabled=False).where(Account.username == "reviewer").execute()
     assert client.get("/console/").status_code == 302
+
+
+def test_parallel_requests_do_not_overwrite_the_captcha(app, client):
+    """A browser loads the captcha image while other requests of the page are under way."""
+    make_account(app, "reviewer", "reviewer")
+    token = csrf_token(client, "/console/login")
+    stale_cookie = client.get_cookie("session").value
+    client.get("/captcha.png")
+    for url in ("/favicon.ico", "/static/site.css", "/console/login"):  # started with the older cookie
+        other = app.test_client()
+        other.set_cookie("session", stale_cookie)
+        assert "Set-Cookie" not in other.get(url).headers, url
+    response = client.post("/console/login", data={"csrf_token": token, "username": "reviewer",
+                                                    "password": PASSWORD, "captcha": "TEST"})
+    assert response.status_code == 302
