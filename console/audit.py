@@ -28,6 +28,7 @@ ACTIONS = {
     "authority.update": "修改机构",
     "authority.deactivate": "停用机构",
     "authority.merge": "合并机构",
+    "unit.create": "新增单位",
     "dictionary.create": "新增字典项",
     "dictionary.update": "修改字典项",
 }
