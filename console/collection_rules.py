@@ -1,7 +1,8 @@
 """The collection wizard's rules, one place each (DOMAIN.md "The collection wizard"; 000 §7-9, 001, 002 §七-九, 003 §2).
 
 Each check_* takes the answers of one section as a dict and returns {field: Chinese message};
-an empty dict means the section is complete. required_slots() says which scans the answers call
+an empty dict means the section is complete. Whether a place is in the profile's territory is
+asked of the authority tree (routing), so the checks of a unit need the database. required_slots() says which scans the answers call
 for, route() which authority the collection goes to."""
 import re
 from datetime import date
@@ -35,11 +36,11 @@ def check_personal(answers):
     return errors
 
 
-def check_post(answers, province_code, full_time_graduated_on=None, declared_work_start=None, today=None):
+def check_post(answers, full_time_graduated_on=None, declared_work_start=None, today=None):
     today = today or date.today()
     if answers.get("has_unit") is None:
         return {"has_unit": "请选择是否有工作单位"}
-    errors = _check_unit(answers, province_code) if answers["has_unit"] else _check_residence(answers)
+    errors = _check_unit(answers) if answers["has_unit"] else _check_residence(answers)
     if answers.get("on_duty") is None:
         errors["on_duty"] = "请选择是否在岗"
     if answers.get("on_duty") and answers["has_unit"] and blank(answers.get("post")):
@@ -55,11 +56,16 @@ def check_post(answers, province_code, full_time_graduated_on=None, declared_wor
     return errors
 
 
-def _check_unit(answers, province_code):
+def in_territory(region_code):
+    """Whether a region belongs to the profile's tree (兵团 units carry Xinjiang codes such as 659001)."""
+    return authority_for_region(region_code) is not None
+
+
+def _check_unit(answers):
     code = (answers.get("unit_uscc") or "").strip().upper()
     if not uscc_code.is_valid(code):
         return {"unit_uscc": "统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码"}
-    if code[2:4] != province_code:
+    if not in_territory(code[2:8]):
         return {"unit_uscc": "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集"}
     errors = {}
     if not blank(answers.get("unit_phone")) and not PHONE_OR_LANDLINE.match(answers["unit_phone"].strip()):

@@ -11,12 +11,15 @@ from console.attachments import SLOTS
 from console.errors import RuleViolation
 from models import (
     Attachment,
+    Award,
     Collection,
     Education,
     PersonalSection,
     PostSection,
+    Publication,
     QualificationSection,
     ReviewEvent,
+    Violation,
     db,
 )
 
@@ -46,7 +49,7 @@ def answers(collection):
     """Every section's answers as plain dicts, as the rules read them."""
     def one(model, **where):
         row = model.get_or_none(model.collection == collection, *[getattr(model, k) == v for k, v in where.items()])
-        return model_to_dict(row, recurse=False) if row else {}
+        return _values(row)
 
     return {
         "personal": one(PersonalSection),
@@ -62,20 +65,26 @@ def missing(collection, profile):
     given = answers(collection)
     found = [("personal", f, m) for f, m in collection_rules.check_personal(given["personal"]).items()]
     found += [("post", f, m) for f, m in collection_rules.check_post(
-        given["post"], profile.province_code, given["full_time"].get("graduated_on"),
-        collection.accountant.work_started_on).items()]
+        given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on).items()]
     found += [("education", f, m) for f, m in collection_rules.check_education(
         given["full_time"], given["part_time"]).items()]
     found += [("qualification", f, m) for f, m in collection_rules.check_qualification(
         given["qualification"], with_abacus=profile.abacus).items()]
+    for key, (kind, _) in RECORD_MODELS.items():
+        if key in profile.sections:
+            found += [(key, f, m) for f, m in collection_rules.check_record(kind, record_answers(collection, key)).items()]
     uploaded = {a.slot for a in Attachment.select(Attachment.slot).where(Attachment.collection == collection)}
-    slots = collection_rules.required_slots(
-        given["personal"].get("id_type"), given["post"], given["full_time"], given["part_time"],
-        given["qualification"], profile.work_proof)
-    found += [("attachments", slot, f"请上传{SLOTS[slot]}") for slot in slots if slot not in uploaded]
+    found += [("attachments", slot, f"请上传{SLOTS[slot]}") for slot in required_slots(collection, profile, given)
+              if slot not in uploaded]
     if collection.commitment_at is None and "commitment" in profile.sections:
         found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
     return found
+
+
+def required_slots(collection, profile, given=None):
+    given = given or answers(collection)
+    return collection_rules.required_slots(given["personal"].get("id_type"), given["post"], given["full_time"],
+                                           given["part_time"], given["qualification"], profile.work_proof)
 
 
 def submit(collection, account, profile):
@@ -110,3 +119,65 @@ def withdraw(collection, account):
         ReviewEvent.create(collection=collection, kind="withdraw", actor=account, revision=collection.revision, at=now)
         audit.record("collection.withdraw", collection, actor=account)
     return Collection.get_by_id(collection.id)
+
+
+SECTION_MODELS = {"personal": PersonalSection, "post": PostSection, "qualification": QualificationSection,
+                  "talent": QualificationSection}
+RECORD_MODELS = {"awards": ("award", Award), "violations": ("violation", Violation),
+                 "publications": ("publication", Publication)}
+
+
+def save_section(collection, key, data):
+    """Keep what was typed in the draft, valid or not, so back, next and coming back days later lose nothing."""
+    if collection.status not in EDITABLE:
+        raise RuleViolation("信息采集已提交，不能修改；如需修改，请先撤回")
+    with db.atomic():
+        if key == "commitment":
+            collection.commitment_at = clock.now() if data.get("agree") else None
+        elif key == "education":
+            for mode in ("full_time", "part_time"):
+                fields = {k[len(mode) + 1:]: v for k, v in data.items() if k.startswith(mode + "_")}
+                _upsert(Education, collection, fields, mode=mode)
+        elif key in RECORD_MODELS:
+            kind, model = RECORD_MODELS[key]
+            model.delete().where(model.collection == collection).execute()
+            if any(not collection_rules.blank(v) for v in data.values()):
+                model.insert(collection=collection, **_record_values(kind, data)).execute()
+        elif key in SECTION_MODELS:
+            _upsert(SECTION_MODELS[key], collection, data)
+        collection.step = key
+        collection.updated_at = clock.now()
+        collection.save()
+
+
+def _upsert(model, collection, fields, **where):
+    row = model.get_or_none(model.collection == collection, *[getattr(model, k) == v for k, v in where.items()])
+    row = row or model(collection=collection, **where)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def _record_values(kind, data):
+    """A partly filled record is kept as typed; the rules say what is missing before submission."""
+    values = {name: data.get(name) for name, _ in collection_rules.RECORD_FIELDS[kind]}
+    if kind == "publication":
+        values["author_rank"] = int(values["author_rank"]) if str(values["author_rank"] or "").isdigit() else None
+    return values
+
+
+def record_answers(collection, key):
+    kind, model = RECORD_MODELS[key]
+    return _values(model.get_or_none(model.collection == collection))
+
+
+def _values(row):
+    """A section row's answers, without its bookkeeping columns."""
+    if row is None:
+        return {}
+    return {k: v for k, v in model_to_dict(row, recurse=False).items() if k not in ("id", "collection", "mode")}
+
+
+def section_errors(collection, key, profile):
+    """The messages of one section, keyed by form field."""
+    return {field: message for section, field, message in missing(collection, profile) if section == key}

@@ -11,31 +11,29 @@ from console.routing import authority_for_region
 from models import Attachment, Unit, db
 
 
-def checked_uscc(raw, province_code):
+def checked_uscc(raw):
     code = (raw or "").strip().upper()
     if not uscc_code.is_valid(code):
         raise RuleViolation("统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码", "unit_uscc")
-    if code[2:4] != province_code:
+    if authority_for_region(code[2:8]) is None:
         raise RuleViolation("只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集",
                             "unit_uscc")
     return code
 
 
-def find_unit(raw, province_code):
+def find_unit(raw):
     """获取单位信息: the unit already in the system, or None when it must be added."""
-    return Unit.get_or_none(Unit.uscc == checked_uscc(raw, province_code))
+    return Unit.get_or_none(Unit.uscc == checked_uscc(raw))
 
 
 def add_unit(raw_uscc, name, address, economic_type, phone, licence, profile, uploader):
     """Add an in-province unit with its licence scan; a unit is added once, by whoever comes first."""
-    code = checked_uscc(raw_uscc, profile.province_code)
+    code = checked_uscc(raw_uscc)
     if not (name or "").strip():
         raise RuleViolation("请填写单位全称", "unit_name")
     if not (address or "").strip():
         raise RuleViolation("请填写单位地址", "unit_address")
     authority = authority_for_region(code[2:8])
-    if authority is None:
-        raise RuleViolation("统一社会信用代码中的登记地区不在本省（区）范围内", "unit_uscc")
     scan = images.check_image(licence, images.ImageRule.for_slot(profile, "licence"))
     name_on_disk = storage.save(scan.content, scan.suffix)
     storage.write(storage.thumbnail_name(name_on_disk), images.thumbnail(scan.content))

@@ -29,7 +29,12 @@ ON_DUTY = {"has_unit": True, "unit_uscc": SAIHAN_UNIT, "on_duty": True, "post": 
 
 
 def post(**changes):
-    return check_post({**ON_DUTY, **changes}, "15", full_time_graduated_on=date(2012, 7, 1), today=TODAY)
+    return check_post({**ON_DUTY, **changes}, full_time_graduated_on=date(2012, 7, 1), today=TODAY)
+
+
+@pytest.fixture(autouse=True)
+def tree(ctx):
+    """Whether a unit is in the territory is asked of the authority tree."""
 
 
 def test_a_complete_post_section_passes():
@@ -55,20 +60,19 @@ def test_post_rules(changes, field, message):
 
 
 def test_work_start_is_declared_once():
-    errors = check_post(dict(ON_DUTY), "15", declared_work_start=date(2010, 1, 1), today=TODAY)
+    errors = check_post(dict(ON_DUTY), declared_work_start=date(2010, 1, 1), today=TODAY)
     assert "只能申报一次，申报后不能修改（已申报 2010-01-01）" in errors["work_started_on"]
-    assert check_post({**ON_DUTY, "work_started_on": date(2010, 1, 1)}, "15", declared_work_start=date(2010, 1, 1),
+    assert check_post({**ON_DUTY, "work_started_on": date(2010, 1, 1)}, declared_work_start=date(2010, 1, 1),
                       today=TODAY) == {}
 
 
 def test_without_a_unit_the_place_of_collection_is_needed():
     base = {"has_unit": False, "on_duty": False, "tech_post": "无职务"}
-    assert check_post(base, "15", today=TODAY) == {"residence_type": "请选择采集地（户籍所在地、居住地或学校所在地）"}
-    assert check_post({**base, "residence_type": "household"}, "15", today=TODAY) == {}
-    assert check_post({**base, "residence_type": "residence_permit"}, "15", today=TODAY) == {
+    assert check_post(base, today=TODAY) == {"residence_type": "请选择采集地（户籍所在地、居住地或学校所在地）"}
+    assert check_post({**base, "residence_type": "household"}, today=TODAY) == {}
+    assert check_post({**base, "residence_type": "residence_permit"}, today=TODAY) == {
         "residence_region_code": "请选择所在地区"}
-    assert check_post({**base, "residence_type": "student", "residence_region_code": "150105"}, "15",
-                      today=TODAY) == {"school_name": "请填写学校名称"}
+    assert check_post({**base, "residence_type": "student", "residence_region_code": "150105"}, today=TODAY) == {"school_name": "请填写学校名称"}
 
 
 def test_personal_rules():
@@ -128,6 +132,13 @@ def test_required_scans_follow_the_answers():
     student = {"has_unit": False, "residence_type": "student"}
     assert "student" in required_slots("resident", student, {"level": "大专", "degree": "无"},
                                        {"level": "本科", "degree": "学士"}, {"level": "无"}, "letter")
+
+
+@pytest.mark.parametrize("province", ["bingtuan"])
+def test_bingtuan_units_carry_xinjiang_codes(ctx):
+    assert post(unit_uscc=code("659001")) == {}
+    assert route({**ON_DUTY, "unit_uscc": code("659001")}, "659001", "新疆生产建设兵团").name == "第八师财政局"
+    assert "不在本省（区）范围内" in post(unit_uscc=code("650102"))["unit_uscc"]  # 乌鲁木齐: not the 兵团's
 
 
 def test_routing(ctx):

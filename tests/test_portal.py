@@ -50,7 +50,7 @@ def test_inner_mongolia_registration_then_sign_in_by_id(client):
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/portal/"
     home = client.get("/portal/").get_data(as_text=True)
     assert "150105********" in home and "139****5678" in home and "赛罕区财政局" in home
-    assert "尚未提交信息采集" in home
+    assert "尚未开始信息采集" in home and "开始信息采集" in home
 
 
 @pytest.mark.parametrize("fields, message", [

@@ -24,12 +24,12 @@ def add(app, licence, uscc_code=None, name="内蒙古示范有限公司", addres
 
 
 def test_an_unknown_unit_is_added_once_with_its_licence(app, ctx, licence):
-    assert units.find_unit(code("150105"), "15") is None
+    assert units.find_unit(code("150105")) is None
     unit = add(app, licence)
     assert (unit.authority.name, unit.region_code) == ("赛罕区财政局", "150105")
     assert Attachment.get(Attachment.unit == unit).slot == "licence"
     assert AuditEntry.select().where(AuditEntry.action == "unit.create").count() == 1
-    assert units.find_unit(code("150105").lower(), "15").id == unit.id  # the next accountant finds it
+    assert units.find_unit(code("150105").lower()).id == unit.id  # the next accountant finds it
 
 
 def test_adding_it_again_finds_the_first_record(app, ctx, licence):

@@ -8,9 +8,10 @@ from wtforms.validators import EqualTo, InputRequired
 from console import auth, captcha, registration
 from console.errors import RuleViolation
 from console.identity import mask_id, mask_phone
-from models import Collection
+from models import Collection, ReviewEvent
 from models.accountant import ID_TYPES
 from models.collection import COLLECTION_STATES
+from models.review import EVENT_KINDS
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -175,6 +176,8 @@ def home():
     if current_user.role != "accountant":
         abort(403)
     person = current_user.accountant
-    latest = person.collections.order_by(Collection.created_at.desc()).first()
+    latest = person.collections.order_by(Collection.id.desc()).first()
+    events = list(latest.events.order_by(ReviewEvent.id.desc())) if latest else []
     return render_template("portal/home.html", person=person, latest=latest, states=dict(COLLECTION_STATES),
+                           events=events, event_kinds=dict(EVENT_KINDS),
                            masked_id=mask_id(person.id_number), masked_phone=mask_phone(person.phone))

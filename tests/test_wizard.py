@@ -1,0 +1,167 @@
+"""The collection wizard through the portal: every step, bad input kept and explained, one submission."""
+import io
+from datetime import date
+
+import pytest
+from stdnum.cn import uscc
+
+from console.dictionaries import load_dictionaries
+from models import Account, Authority, Collection, PostSection, ReviewEvent
+from tests.conftest import csrf_token, make_accountant, resident_id, session_for
+from tests.images import noisy_jpeg
+
+UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
+STEPS = {
+    "preparation": {},
+    "commitment": {"agree": "1"},
+    "personal": {"ethnicity": "汉族", "nationality": "中国", "political_status": "群众", "email": ""},
+    "post": {"has_unit": "1", "unit_uscc": UNIT, "on_duty": "1", "post": "出纳", "admin_post": "无",
+             "tech_post": "无职务", "work_started_on": "2012-08-01", "unit_phone": "0472-5123456"},
+    "education": {"full_time_level": "本科", "full_time_degree": "学士", "full_time_major": "会计学",
+                  "full_time_school": "内蒙古财经大学", "full_time_graduated_on": "2012-07-01"},
+    "qualification": {"level": "无"},
+}
+
+
+@pytest.fixture(scope="module")
+def scans():
+    return {"photo": noisy_jpeg(295, 413, 60, 100), "scan": noisy_jpeg(900, 650, 65, 145)}
+
+
+@pytest.fixture
+def applicant(app):
+    with app.app_context():
+        load_dictionaries()
+        person = make_accountant(name="王影", id_number=resident_id("150105", "19900307", 124), phone="13912345678")
+        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
+    return session_for(app, account)
+
+
+def step(client, key, data, action="next"):
+    url = f"/portal/collection/{key}"
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "action": action, **data})
+
+
+def upload(client, slot, content, filename="扫描件.jpg"):
+    url = "/portal/collection/attachments"
+    return client.post(f"{url}/{slot}", data={"csrf_token": csrf_token(client, url),
+                                              "file": (io.BytesIO(content), filename)},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applicant, scans):
+    assert applicant.get("/portal/collection/").headers["Location"] == "/portal/collection/preparation"
+    order = list(STEPS)
+    for index, key in enumerate(order):
+        response = step(applicant, key, STEPS[key])
+        following = order[index + 1] if index + 1 < len(order) else "attachments"
+        assert response.status_code == 302, (key, response.get_data(as_text=True))
+        assert response.headers["Location"] == f"/portal/collection/{following}"
+    page = applicant.get("/portal/collection/attachments").get_data(as_text=True)
+    for label in ("1 寸免冠白底证件照", "身份证头像面", "身份证国徽面", "全日制学历证书", "全日制学位证书", "从事会计工作证明函"):
+        assert label in page
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree", "letter"):
+        assert "已上传" in upload(applicant, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
+
+    preview = applicant.get("/portal/collection/preview").get_data(as_text=True)
+    assert "还有" not in preview and "昆都仑区财政局" in preview and "内蒙古财经大学" in preview
+    unticked = step(applicant, "preview", {}).get_data(as_text=True)
+    assert "请阅读并勾选真实性承诺" in unticked
+    old_tab = csrf_token(applicant, "/portal/collection/preview")
+    done = step(applicant, "preview", {"confirm": "y"})
+    assert done.status_code == 302 and done.headers["Location"] == "/portal/"
+    home = applicant.get("/portal/").get_data(as_text=True)
+    assert "提交成功！请等待审核，勿重复提交" in home and "待审核" in home and "昆都仑区财政局" in home
+
+    again = applicant.post("/portal/collection/preview", data={"csrf_token": old_tab, "confirm": "y"})
+    assert again.status_code == 302  # the second click, or an old tab: back home, nothing submitted again
+    assert ReviewEvent.select().where(ReviewEvent.kind == "submit").count() == 1
+
+    withdrawn = applicant.post("/portal/collection/withdraw",
+                               data={"csrf_token": csrf_token(applicant, "/portal/")}, follow_redirects=True)
+    assert "已撤回，可以修改后重新提交" in withdrawn.get_data(as_text=True)
+    assert Collection.get().status == "withdrawn"
+
+
+def test_bad_input_is_explained_at_the_field_and_what_was_typed_is_kept(applicant):
+    response = step(applicant, "post", {**STEPS["post"], "unit_uscc": "91150203MA000000X", "school_name": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "统一社会信用代码不正确" in page
+    assert 'value="0472-5123456"' in page and 'value="91150203MA000000X"' in page
+    assert PostSection.get().unit_phone == "0472-5123456"  # the draft keeps it for next time
+
+    before_graduation = step(applicant, "education", {**STEPS["education"]})
+    assert before_graduation.status_code == 302
+    early = step(applicant, "post", {**STEPS["post"], "work_started_on": "2012-06-01"}).get_data(as_text=True)
+    assert "开始从事会计工作时间不能早于全日制学历毕业时间（2012-07-01）" in early
+
+    bad_date = step(applicant, "post", {**STEPS["post"], "work_started_on": "2012-13-45"})
+    assert bad_date.status_code == 200 and "2012-13-45" in bad_date.get_data(as_text=True)
+
+    disagree = step(applicant, "commitment", {"agree": "0"}).get_data(as_text=True)
+    assert "不同意诚信提供信息承诺的，不能继续信息采集" in disagree
+
+
+def test_back_keeps_what_was_typed_without_checking(applicant):
+    response = step(applicant, "post", {"has_unit": "1", "unit_uscc": "半截"}, action="prev")
+    assert response.headers["Location"] == "/portal/collection/personal"
+    assert 'value="半截"' in applicant.get("/portal/collection/post").get_data(as_text=True)
+
+
+def test_a_renamed_pdf_is_refused_at_upload(applicant):
+    page = upload(applicant, "id_front", b"%PDF-1.4\n" * 3000, "身份证.jpg").get_data(as_text=True)
+    assert "身份证头像面：文件内容不是 JPEG 格式的图片" in page
+
+
+def test_unknown_steps_and_staff_are_refused(applicant, app, reviewer_client):
+    assert applicant.get("/portal/collection/awards").status_code == 404  # not an Inner Mongolia section
+    assert reviewer_client.get("/portal/collection/personal").status_code == 403
+
+
+def unit_in(region):
+    body = f"91{region}MA0000001"
+    return body + uscc.calc_check_digit(body)
+
+
+def answers_for(region, born, graduated, started):
+    """Valid answers of every section any profile has, for a person and a unit of `region`."""
+    return {
+        "notice": {}, "preparation": {}, "commitment": {"agree": "1"}, "talent": {},
+        "personal": STEPS["personal"],
+        "post": {**STEPS["post"], "unit_uscc": unit_in(region), "work_started_on": started},
+        "education": {**STEPS["education"], "full_time_graduated_on": graduated},
+        "qualification": {"level": "无", "abacus_level": "无"},
+        "awards": {}, "violations": {},
+        "publications": {"title": "论内部控制", "published_on": "2023-05-01", "issue": "5", "serial_no": "CN11-1234/F",
+                         "author_rank": "1", "publisher": "财会月刊"},
+    }
+
+
+JOURNEYS = {  # province: (region, birth, graduated, started, the bureau it reaches, the work-proof scan)
+    "neimenggu": ("150203", "19900307", "2012-07-01", "2012-08-01", "昆都仑区财政局", "letter"),
+    "jilin": ("220102", "19850101", "2007-07-01", "2007-09-01", "长春市财政局", "work_proof"),
+    "bingtuan": ("659001", "19880101", "2010-07-01", "2010-08-01", "第八师财政局", "work_proof"),
+    "chongqing": ("500103", "20000202", "2022-07-01", "2022-08-01", "渝中区财政局", "work_proof"),
+}
+
+
+@pytest.mark.parametrize("province", list(JOURNEYS))
+def test_each_province_reaches_pending_review_through_its_own_sections(app, province, scans):
+    region, born, graduated, started, bureau, work_proof = JOURNEYS[province]
+    with app.app_context():
+        load_dictionaries()
+        person = make_accountant(id_number=resident_id(region, born, 124), phone="13912345678",
+                                 authority=Authority.get(Authority.code == app.extensions["profile"].province_code))
+        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
+    client = session_for(app, account)
+    given = answers_for(region, born, graduated, started)
+    for key in app.extensions["profile"].sections:
+        if key in ("attachments", "preview"):
+            continue
+        response = step(client, key, given[key])
+        assert response.status_code == 302, (key, response.get_data(as_text=True)[-1500:])
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree", work_proof):
+        assert "已上传" in upload(client, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
+    assert step(client, "preview", {"confirm": "y"}).headers["Location"] == "/portal/"
+    submitted = Collection.get()
+    assert (submitted.status, submitted.authority.name) == ("submitted", bureau)

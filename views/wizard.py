@@ -1,0 +1,228 @@
+"""The collection wizard (/portal/collection): the profile's sections in order, a draft saved at every step."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectField, StringField
+
+from console import attachments, collection_rules, collections
+from console.auth import deny
+from console.errors import RuleViolation
+from console.images import ImageRule
+from models import Attachment, Authority, Collection, ReviewEvent
+from views.wizard_forms import FORMS, SubmitForm, UploadForm, fill_choices
+
+bp = Blueprint("wizard", __name__, url_prefix="/portal/collection")
+
+TITLES = {"notice": "阅读须知", "preparation": "信息采集准备", "commitment": "诚信承诺", "personal": "个人信息",
+          "post": "单位与岗位", "education": "学历学位", "qualification": "专业技术资格", "talent": "人才信息",
+          "awards": "守信信息", "violations": "失信信息", "publications": "已发表论文", "attachments": "附件上传",
+          "preview": "预览确认"}
+BOOLEAN_RADIOS = ("has_unit", "on_duty")
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+
+@bp.before_request
+def accountants_only():
+    if not current_user.is_authenticated or current_user.role != "accountant":
+        return deny()
+    return None
+
+
+def profile():
+    return current_app.extensions["profile"]
+
+
+def steps():
+    return profile().sections
+
+
+def step_url(key, offset):
+    index = steps().index(key) + offset
+    return url_for(".section", key=steps()[index]) if 0 <= index < len(steps()) else url_for("portal.home")
+
+
+def render(template, collection, key, **context):
+    return render_template(template, collection=collection, key=key, steps=[(k, TITLES[k]) for k in steps()],
+                           title=TITLES[key], prev_url=step_url(key, -1), next_url=step_url(key, +1), **context)
+
+
+@bp.route("/")
+def start():
+    try:
+        collection = collections.open_draft(current_user.accountant)
+    except RuleViolation as refusal:
+        flash(str(refusal), "warning")
+        return redirect(url_for("portal.home"))
+    key = collection.step if collection.step in steps() else steps()[0]
+    return redirect(url_for(".section", key=key))
+
+
+@bp.route("/<key>", methods=("GET", "POST"))
+def section(key):
+    if key not in steps():
+        abort(404)
+    try:
+        collection = collections.open_draft(current_user.accountant)
+    except RuleViolation as refusal:
+        flash(str(refusal), "warning")
+        return redirect(url_for("portal.home"))
+    if key == "attachments":
+        return attachments_page(collection)
+    if key == "preview":
+        return preview_page(collection)
+    if key not in FORMS:  # 阅读须知 / 信息采集准备: reading only
+        if request.method == "POST":
+            return redirect(step_url(key, +1))
+        return render("portal/wizard_notice.html", collection, key, rules=upload_rules())
+    return form_page(collection, key)
+
+
+def form_page(collection, key):
+    form = FORMS[key]()
+    if key == "qualification" and not profile().abacus:
+        del form.abacus_level, form.abacus_certificate_no
+    fill_choices(form)
+    if "residence_region_code" in form:
+        form.residence_region_code.choices = [("", "请选择")] + [
+            (a.region_code, a.name.removesuffix("财政局")) for a in Authority.select().where(
+                Authority.is_active, ~Authority.special, Authority.region_code.is_null(False)).order_by(Authority.code)]
+    errors = {}
+    if request.method == "GET":
+        form.process(data=stored(collection, key))
+    elif form.validate_on_submit():
+        collections.save_section(collection, key, typed(form))
+        if request.form.get("action") == "prev":
+            return redirect(step_url(key, -1))
+        errors = collections.section_errors(collection, key, profile())
+        if key == "commitment" and form.agree.data != "1":
+            errors = {"agree": "不同意诚信提供信息承诺的，不能继续信息采集"}
+        if not errors:
+            return redirect(step_url(key, +1))
+    for field, message in errors.items():
+        target = form[field] if field in form else None
+        if target is not None:
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
+    return render("portal/wizard_form.html", collection, key, form=form, reasons=return_reasons(collection),
+                  route=routed_to(collection) if key == "post" else None)
+
+
+def typed(form):
+    data = {}
+    for field in form:
+        if field.name in ("csrf_token",):
+            continue
+        value = field.data
+        if field.name in BOOLEAN_RADIOS:
+            value = {"1": True, "0": False}.get(value)
+        elif isinstance(field, (StringField, SelectField)):
+            value = (value or "").strip()
+        data[field.name] = value
+    return data
+
+
+def stored(collection, key):
+    if key in collections.RECORD_MODELS:
+        return collections.record_answers(collection, key)
+    if key == "commitment":
+        return {"agree": "1" if collection.commitment_at else None}
+    given = collections.answers(collection)
+    if key == "education":
+        return {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()}
+    values = dict(given["qualification" if key == "talent" else key])
+    for name in BOOLEAN_RADIOS:
+        if values.get(name) is not None:
+            values[name] = "1" if values[name] else "0"
+    return values
+
+
+def routed_to(collection):
+    given = collections.answers(collection)
+    if not given["post"]:
+        return None
+    try:
+        return collection_rules.route(given["post"], collection.accountant.id_number[:6], profile().name)
+    except (RuleViolation, KeyError, AttributeError):
+        return None
+
+
+def return_reasons(collection):
+    """The reasons of the last return, if the collection came back: shown at their fields."""
+    if collection.status != "returned":
+        return []
+    event = collection.events.where(ReviewEvent.kind == "return").order_by(ReviewEvent.id.desc()).first()
+    return list(event.reasons) if event else []
+
+
+def upload_rules():
+    slots = ("photo", "id_front")
+    return {slot: ImageRule.for_slot(profile(), slot).describe() for slot in slots}
+
+
+def attachments_page(collection):
+    uploaded = {a.slot: a for a in Attachment.select().where(Attachment.collection == collection)}
+    needed = collections.required_slots(collection, profile())
+    return render("portal/wizard_attachments.html", collection, "attachments", needed=needed, uploaded=uploaded,
+                  slots=attachments.SLOTS, form=UploadForm(), rules=upload_rules())
+
+
+@bp.route("/attachments/<slot>", methods=("POST",))
+def upload(slot):
+    collection = collections.open_draft(current_user.accountant)
+    form = UploadForm()
+    if slot not in attachments.SLOTS or not form.validate_on_submit() or not form.file.data:
+        flash("请选择要上传的文件", "error")
+        return redirect(url_for(".section", key="attachments"))
+    try:
+        attachments.attach(collection, slot, form.file.data.read(), profile(), current_user._get_current_object())
+        flash(f"{attachments.SLOTS[slot]}已上传", "success")
+    except RuleViolation as refusal:
+        flash(f"{attachments.SLOTS[slot]}：{refusal}", "error")
+    return redirect(url_for(".section", key="attachments"))
+
+
+@bp.route("/attachments/<slot>/delete", methods=("POST",))
+def delete_upload(slot):
+    collection = collections.open_draft(current_user.accountant)
+    found = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == slot)
+    if found is not None:
+        attachments.remove(found)
+        flash(f"已删除{attachments.SLOTS[slot]}", "success")
+    return redirect(url_for(".section", key="attachments"))
+
+
+def preview_page(collection):
+    form = SubmitForm()
+    gaps = collections.missing(collection, profile())
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = ["请阅读并勾选真实性承诺"]
+        else:
+            try:
+                collections.submit(collection, current_user._get_current_object(), profile())
+            except RuleViolation as refusal:
+                flash(str(refusal), "error")
+            else:
+                flash("提交成功！请等待审核，勿重复提交", "success")
+                return redirect(url_for("portal.home"))
+    uploaded = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
+    return render("portal/wizard_preview.html", collection, "preview", form=form, gaps=gaps, titles=TITLES,
+                  given=collections.answers(collection), uploaded=uploaded, slots=attachments.SLOTS,
+                  records={k: collections.record_answers(collection, k) for k in collections.RECORD_MODELS
+                           if k in steps()}, route=routed_to(collection))
+
+
+@bp.route("/withdraw", methods=("POST",))
+def withdraw():
+    latest = current_user.accountant.collections.order_by(Collection.id.desc()).first()
+    try:
+        if latest is None:
+            raise RuleViolation("没有可撤回的信息采集")
+        collections.withdraw(latest, current_user._get_current_object())
+        flash("已撤回，可以修改后重新提交", "success")
+    except RuleViolation as refusal:
+        flash(str(refusal), "error")
+    return redirect(url_for("portal.home"))
