@@ -17,6 +17,12 @@ TITLES = {"notice": "阅读须知", "preparation": "信息采集准备", "commit
           "awards": "守信信息", "violations": "失信信息", "publications": "已发表论文", "attachments": "附件上传",
           "preview": "预览确认"}
 BOOLEAN_RADIOS = ("has_unit", "on_duty")
+# Fields that only apply to one answer of another field; the page hides the others (static/wizard.js).
+SHOWN_WHEN = {
+    **{name: "has_unit=1" for name in ("unit_uscc", "post", "admin_post", "tech_post", "tech_post_appointed_on",
+                                       "unit_phone", "joined_on")},
+    **{name: "has_unit=0" for name in ("residence_type", "residence_region_code", "school_name")},
+}
 
 
 def init_app(app):
@@ -107,6 +113,7 @@ def form_page(collection, key):
         else:
             form.form_errors.append(message)
     return render("portal/wizard_form.html", collection, key, form=form, reasons=return_reasons(collection),
+                  shown_when=SHOWN_WHEN,
                   route=routed_to(collection) if key == "post" else None)
 
 
