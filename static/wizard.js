@@ -1,3 +1,7 @@
+// The wizard's progress bar keeps the current step in view on a narrow screen.
+var current = document.querySelector(".progress .current");
+if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
+
 // Show a field only when the answer it depends on says so: data-shown-when="has_unit=1".
 (function () {
   var form = document.querySelector(".wizard-form");

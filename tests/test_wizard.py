@@ -162,6 +162,9 @@ def test_each_province_reaches_pending_review_through_its_own_sections(app, prov
         assert response.status_code == 302, (key, response.get_data(as_text=True)[-1500:])
     for slot in ("photo", "id_front", "id_back", "diploma", "degree", work_proof):
         assert "已上传" in upload(client, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
+    if province == "chongqing":
+        preview = client.get("/portal/collection/preview").get_data(as_text=True)
+        assert "论文及著作名称" in preview and "财会月刊" in preview
     assert step(client, "preview", {"confirm": "y"}).headers["Location"] == "/portal/"
     submitted = Collection.get()
     assert (submitted.status, submitted.authority.name) == ("submitted", bureau)

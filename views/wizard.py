@@ -218,8 +218,14 @@ def preview_page(collection):
     uploaded = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
     return render("portal/wizard_preview.html", collection, "preview", form=form, gaps=gaps, titles=TITLES,
                   given=collections.answers(collection), uploaded=uploaded, slots=attachments.SLOTS,
-                  records={k: collections.record_answers(collection, k) for k in collections.RECORD_MODELS
-                           if k in steps()}, route=routed_to(collection))
+                  records={key: labelled_record(collection, key) for key in collections.RECORD_MODELS
+                           if key in steps()}, route=routed_to(collection))
+
+
+def labelled_record(collection, key):
+    answers = collections.record_answers(collection, key)
+    kind = collections.RECORD_MODELS[key][0]
+    return [(label, answers[name]) for name, label in collection_rules.RECORD_FIELDS[kind]] if answers else []
 
 
 @bp.route("/withdraw", methods=("POST",))
