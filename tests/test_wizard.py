@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from stdnum.cn import uscc
 
+from console import clock
 from console.dictionaries import load_dictionaries
-from models import Account, Authority, Collection, PostSection, ReviewEvent
+from models import Account, Authority, Collection, PostSection, ReturnReason, ReviewEvent
 from tests.conftest import csrf_token, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg
 
@@ -168,3 +169,19 @@ def test_each_province_reaches_pending_review_through_its_own_sections(app, prov
     assert step(client, "preview", {"confirm": "y"}).headers["Location"] == "/portal/"
     submitted = Collection.get()
     assert (submitted.status, submitted.authority.name) == ("submitted", bureau)
+
+
+def test_after_a_return_the_reasons_stand_at_their_fields(app, applicant):
+    step(applicant, "post", STEPS["post"])
+    collection = Collection.get()
+    collection.status = "returned"
+    collection.save()
+    event = ReviewEvent.create(collection=collection, kind="return", revision=1, at=clock.now())
+    ReturnReason.create(event=event, section="post", target="unit_uscc", text="统一社会信用代码与营业执照不一致")
+    ReturnReason.create(event=event, section="attachments", target="diploma", text="学历证书扫描件不清晰")
+    page = applicant.get("/portal/collection/post").get_data(as_text=True)
+    assert "本次信息采集已被退回" in page
+    field = page[page.index('id="unit_uscc"'):]
+    assert field.index("退回原因：统一社会信用代码与营业执照不一致") < field.index("</div>")
+    home = applicant.get("/portal/").get_data(as_text=True)
+    assert "已退回" in home and "退回原因：学历证书扫描件不清晰" in home
