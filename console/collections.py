@@ -19,6 +19,7 @@ from models import (
     Publication,
     QualificationSection,
     ReviewEvent,
+    Unit,
     Violation,
     db,
 )
@@ -66,6 +67,8 @@ def missing(collection, profile):
     found = [("personal", f, m) for f, m in collection_rules.check_personal(given["personal"]).items()]
     found += [("post", f, m) for f, m in collection_rules.check_post(
         given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on).items()]
+    if given["post"].get("has_unit") and "unit_uscc" not in {f for s, f, _ in found if s == "post"}:
+        found += _unit_known(given["post"])
     found += [("education", f, m) for f, m in collection_rules.check_education(
         given["full_time"], given["part_time"]).items()]
     found += [("qualification", f, m) for f, m in collection_rules.check_qualification(
@@ -79,6 +82,14 @@ def missing(collection, profile):
     if collection.commitment_at is None and "commitment" in profile.sections:
         found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
     return found
+
+
+def _unit_known(post):
+    """The unit must be in the system: found by 获取单位信息, or added once with its licence (002 §七.3)."""
+    unit = Unit.get_or_none(Unit.id == post.get("unit")) if post.get("unit") else None
+    if unit is None or unit.uscc != (post.get("unit_uscc") or "").strip().upper():
+        return [("post", "unit_uscc", "请点击“获取单位信息”；系统中没有的单位，请按提示添加")]
+    return []
 
 
 def required_slots(collection, profile, given=None):
@@ -164,6 +175,10 @@ def _record_values(kind, data):
     if kind == "publication":
         values["author_rank"] = int(values["author_rank"]) if str(values["author_rank"] or "").isdigit() else None
     return values
+
+
+def set_unit(collection, unit):
+    PostSection.update(unit=unit).where(PostSection.collection == collection).execute()
 
 
 def record_answers(collection, key):

@@ -6,7 +6,17 @@ from stdnum.cn import uscc
 
 from console import attachments, clock, collections
 from console.errors import RuleViolation
-from models import Account, AuditEntry, Authority, Collection, Education, PostSection, QualificationSection, ReviewEvent
+from models import (
+    Account,
+    AuditEntry,
+    Authority,
+    Collection,
+    Education,
+    PostSection,
+    QualificationSection,
+    ReviewEvent,
+    Unit,
+)
 from tests.conftest import make_accountant, resident_id
 from tests.images import noisy_jpeg
 
@@ -32,7 +42,10 @@ def person(ctx):
 
 def complete(app, collection, scans, unit_region="150203"):
     """Fill every section of an Inner Mongolia collection as a careful applicant would."""
-    PostSection.create(collection=collection, has_unit=True, unit_uscc=unit_code(unit_region), on_duty=True,
+    code = unit_code(unit_region)
+    unit = Unit.get_or_none(Unit.uscc == code) or Unit.create(
+        uscc=code, name="示范单位", region_code=unit_region, authority=Authority.select().first(), created_at=clock.now())
+    PostSection.create(collection=collection, has_unit=True, unit_uscc=code, unit=unit, on_duty=True,
                        post="出纳", tech_post="无职务", work_started_on=date(2012, 8, 1))
     Education.create(collection=collection, mode="full_time", level="本科", degree="学士", major="会计学",
                      school="内蒙古财经大学", graduated_on=date(2012, 7, 1))
@@ -53,6 +66,14 @@ def test_a_new_draft_starts_from_the_registration(person):
     assert (personal.name, personal.id_number, personal.phone, personal.gender) == (
         "王影", person.accountant.id_number, "13912345678", "female")
     assert collections.open_draft(person.accountant).id == draft.id
+
+
+def test_the_unit_must_be_found_or_added(app, person, scans):
+    draft = collections.open_draft(person.accountant)
+    complete(app, draft, scans)
+    PostSection.update(unit=None).execute()
+    assert ("post", "unit_uscc", "请点击“获取单位信息”；系统中没有的单位，请按提示添加") in collections.missing(
+        draft, app.extensions["profile"])
 
 
 def test_a_fresh_draft_says_what_is_missing(app, person):

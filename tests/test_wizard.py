@@ -7,7 +7,7 @@ from stdnum.cn import uscc
 
 from console import clock
 from console.dictionaries import load_dictionaries
-from models import Account, Authority, Collection, PostSection, ReturnReason, ReviewEvent
+from models import Account, Authority, Collection, PostSection, ReturnReason, ReviewEvent, Unit
 from tests.conftest import csrf_token, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg
 
@@ -33,6 +33,7 @@ def scans():
 def applicant(app):
     with app.app_context():
         load_dictionaries()
+        known_unit(UNIT, "150203")
         person = make_accountant(name="王影", id_number=resident_id("150105", "19900307", 124), phone="13912345678")
         account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
     return session_for(app, account)
@@ -40,7 +41,16 @@ def applicant(app):
 
 def step(client, key, data, action="next"):
     url = f"/portal/collection/{key}"
-    return client.post(url, data={"csrf_token": csrf_token(client, url), "action": action, **data})
+    if key == "post" and action == "next" and data.get("has_unit") == "1":
+        client.post(url, data={"csrf_token": csrf_token(client, url), "action": "lookup", **data})  # 获取单位信息
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "action": action, **data},
+                       content_type="multipart/form-data")
+
+
+def known_unit(code, region):
+    """The unit as a colleague added it before."""
+    return Unit.get_or_none(Unit.uscc == code) or Unit.create(
+        uscc=code, name="示范单位", region_code=region, authority=Authority.select().first(), created_at=clock.now())
 
 
 def upload(client, slot, content, filename="扫描件.jpg"):
@@ -151,6 +161,7 @@ def test_each_province_reaches_pending_review_through_its_own_sections(app, prov
     region, born, graduated, started, bureau, work_proof = JOURNEYS[province]
     with app.app_context():
         load_dictionaries()
+        known_unit(unit_in(region), region)
         person = make_accountant(id_number=resident_id(region, born, 124), phone="13912345678",
                                  authority=Authority.get(Authority.code == app.extensions["profile"].province_code))
         account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
@@ -185,3 +196,26 @@ def test_after_a_return_the_reasons_stand_at_their_fields(app, applicant):
     assert field.index("退回原因：统一社会信用代码与营业执照不一致") < field.index("</div>")
     home = applicant.get("/portal/").get_data(as_text=True)
     assert "已退回" in home and "退回原因：学历证书扫描件不清晰" in home
+
+
+def test_an_unknown_unit_is_added_on_the_unit_step(applicant, scans):
+    code = unit_in("150102")
+    data = {**STEPS["post"], "unit_uscc": code}
+    url = "/portal/collection/post"
+    looked_up = applicant.post(url, data={"csrf_token": csrf_token(applicant, url), "action": "lookup", **data},
+                               follow_redirects=True).get_data(as_text=True)
+    assert "系统中还没有该单位" in looked_up and "单位全称" in looked_up and "添加单位" in looked_up
+
+    no_licence = step(applicant, "post", {**data, "unit_name": "新城示范公司", "unit_address": "新城区 1 号"},
+                      action="add_unit").get_data(as_text=True)
+    assert "请上传统一社会信用代码证书扫描件" in no_licence and 'value="新城示范公司"' in no_licence
+    added = step(applicant, "post", {**data, "unit_name": "新城示范公司", "unit_address": "新城区 1 号",
+                                     "licence": (io.BytesIO(scans["scan"]), "营业执照.jpg")}, action="add_unit")
+    assert "已获取单位信息：新城示范公司" in added.get_data(as_text=True)
+    assert PostSection.get().unit.name == "新城示范公司" and Unit.get(Unit.uscc == code).authority.name == "新城区财政局"
+    assert step(applicant, "post", data).headers["Location"] == "/portal/collection/education"
+
+
+def test_lookup_refuses_a_bad_or_outside_code(applicant):
+    bad = step(applicant, "post", {**STEPS["post"], "unit_uscc": unit_in("110105")}, action="lookup")
+    assert "只能添加本省（区）范围内的单位" in bad.get_data(as_text=True)

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import attachments, collection_rules, collections
+from console import attachments, collection_rules, collections, units
 from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
@@ -17,6 +17,7 @@ TITLES = {"notice": "阅读须知", "preparation": "信息采集准备", "commit
           "awards": "守信信息", "violations": "失信信息", "publications": "已发表论文", "attachments": "附件上传",
           "preview": "预览确认"}
 BOOLEAN_RADIOS = ("has_unit", "on_duty")
+UNIT_ADDING = ("unit_name", "unit_address", "unit_economic_type", "licence")  # not answers: they make a Unit
 # Fields that only apply to one answer of another field; the page hides the others (static/wizard.js).
 SHOWN_WHEN = {
     **{name: "has_unit=1" for name in ("unit_uscc", "post", "admin_post", "tech_post", "tech_post_appointed_on",
@@ -94,33 +95,64 @@ def form_page(collection, key):
         form.residence_region_code.choices = [("", "请选择")] + [
             (a.region_code, a.name.removesuffix("财政局")) for a in Authority.select().where(
                 Authority.is_active, ~Authority.special, Authority.region_code.is_null(False)).order_by(Authority.code)]
-    errors = {}
+    errors, adding_unit = {}, False
+    action = request.form.get("action")
     if request.method == "GET":
         form.process(data=stored(collection, key))
     elif form.validate_on_submit():
         collections.save_section(collection, key, typed(form))
-        if request.form.get("action") == "prev":
+        if action == "prev":
             return redirect(step_url(key, -1))
+        if action in ("lookup", "add_unit"):
+            errors, adding_unit = unit_action(collection, form, action)
+            return render_form(collection, key, form, errors, adding_unit)
         errors = collections.section_errors(collection, key, profile())
         if key == "commitment" and form.agree.data != "1":
             errors = {"agree": "不同意诚信提供信息承诺的，不能继续信息采集"}
         if not errors:
             return redirect(step_url(key, +1))
+    return render_form(collection, key, form, errors, adding_unit)
+
+
+def render_form(collection, key, form, errors, adding_unit):
     for field, message in errors.items():
         target = form[field] if field in form else None
         if target is not None:
             target.errors = [*target.errors, message]
         else:
             form.form_errors.append(message)
+    post = collection.postsection_set.first() if key == "post" else None
     return render("portal/wizard_form.html", collection, key, form=form, reasons=return_reasons(collection),
-                  shown_when=SHOWN_WHEN,
-                  route=routed_to(collection) if key == "post" else None)
+                  shown_when=SHOWN_WHEN, adding_unit=adding_unit, hidden_fields=() if adding_unit else UNIT_ADDING,
+                  unit=post.unit if post else None, route=routed_to(collection) if key == "post" else None)
+
+
+def unit_action(collection, form, action):
+    """获取单位信息, or add the unit the system does not know yet; returns (errors, whether adding goes on)."""
+    try:
+        if action == "lookup":
+            unit = units.find_unit(form.unit_uscc.data)
+            if unit is None:
+                flash("系统中还没有该单位：请填写单位信息、上传证书后添加（一个单位只需添加一次）", "warning")
+                return {}, True
+        else:
+            licence = form.licence.data.read() if form.licence.data else b""
+            if not licence:
+                raise RuleViolation("请上传统一社会信用代码证书扫描件", "licence")
+            unit = units.add_unit(form.unit_uscc.data, form.unit_name.data, form.unit_address.data,
+                                  form.unit_economic_type.data, form.unit_phone.data, licence, profile(),
+                                  current_user._get_current_object())
+    except RuleViolation as refusal:
+        return {refusal.field or "unit_uscc": str(refusal)}, action == "add_unit"
+    collections.set_unit(collection, unit)
+    flash(f"已获取单位信息：{unit.name}", "success")
+    return {}, False
 
 
 def typed(form):
     data = {}
     for field in form:
-        if field.name in ("csrf_token",):
+        if field.name == "csrf_token" or field.name in UNIT_ADDING:
             continue
         value = field.data
         if field.name in BOOLEAN_RADIOS:

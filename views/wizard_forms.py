@@ -35,6 +35,10 @@ class PersonalForm(FlaskForm):
 class PostForm(FlaskForm):
     has_unit = RadioField("是否有工作单位", choices=YES_NO, validate_choice=False)
     unit_uscc = StringField("统一社会信用代码")
+    unit_name = StringField("单位全称")
+    unit_address = StringField("单位地址")
+    unit_economic_type = Chosen("单位经济类型", "economic_type")
+    licence = FileField("统一社会信用代码证书（营业执照、法人证书等）扫描件")
     on_duty = RadioField("是否在岗", choices=YES_NO, validate_choice=False)
     post = Chosen("现从事会计工作岗位", "post")
     admin_post = Chosen("会计行政职务", "admin_post")
