@@ -51,6 +51,7 @@ ROUTES = [
     ("POST", "/portal/collection/attachments/<slot>/delete", "/portal/collection/attachments/photo/delete", {},
      row(302, 302, 403, 403, 403, 403)),
     ("POST", "/portal/collection/withdraw", "/portal/collection/withdraw", {}, row(302, 302, 403, 403, 403, 403)),
+    ("GET", "/portal/collection/letter", "/portal/collection/letter", None, row(302, 302, 403, 403, 403, 403)),
     ("GET", "/files/<int:attachment_id>", "/files/{scan}", None, row(302, 404, 200, 404, 200, 404)),
     ("GET", "/files/<int:attachment_id>/thumbnail", "/files/{scan}/thumbnail", None, row(302, 404, 200, 404, 200, 404)),
     ("GET", "/console/login", "/console/login", None, OPEN),

@@ -1,5 +1,6 @@
 """The collection wizard through the portal: every step, bad input kept and explained, one submission."""
 import io
+import re
 from datetime import date
 
 import pytest
@@ -219,3 +220,24 @@ def test_an_unknown_unit_is_added_on_the_unit_step(applicant, scans):
 def test_lookup_refuses_a_bad_or_outside_code(applicant):
     bad = step(applicant, "post", {**STEPS["post"], "unit_uscc": unit_in("110105")}, action="lookup")
     assert "只能添加本省（区）范围内的单位" in bad.get_data(as_text=True)
+
+
+def test_the_printable_letter_carries_the_entered_facts_and_a_code_that_changes_with_them(applicant):
+    assert applicant.get("/portal/collection/letter").headers["Location"] == "/portal/collection/post"
+    step(applicant, "post", STEPS["post"])
+    page = applicant.get("/portal/collection/letter").get_data(as_text=True)
+    code = re.search(r"证明函验证码：<strong>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</strong>", page).group(1)
+    assert "王影" in page and "示范单位" in page and UNIT in page and "2012 年 8 月 1 日" in page
+    assert PostSection.get().letter_code == code
+    step(applicant, "post", {**STEPS["post"], "work_started_on": "2013-08-01"})
+    changed = applicant.get("/portal/collection/letter").get_data(as_text=True)
+    assert code not in changed and PostSection.get().letter_code != code
+
+
+@pytest.mark.parametrize("province", ["jilin"])
+def test_only_profiles_with_the_letter_print_it(app, province):
+    with app.app_context():
+        person = make_accountant(id_number=resident_id("220102", "19850101", 13), phone="13912345670",
+                                 authority=Authority.get(Authority.code == "2201"))
+        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
+    assert session_for(app, account).get("/portal/collection/letter").status_code == 404

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import attachments, collection_rules, collections, units
+from console import attachments, collection_rules, collections, letters, units
 from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
@@ -258,6 +258,20 @@ def labelled_record(collection, key):
     answers = collections.record_answers(collection, key)
     kind = collections.RECORD_MODELS[key][0]
     return [(label, answers[name]) for name, label in collection_rules.RECORD_FIELDS[kind]] if answers else []
+
+
+@bp.route("/letter")
+def letter():
+    """The printable 从事会计工作证明函, where the profile asks for it."""
+    if profile().work_proof != "letter":
+        abort(404)
+    collection = collections.open_draft(current_user.accountant)
+    try:
+        facts, code = letters.letter(collection)
+    except RuleViolation as refusal:
+        flash(str(refusal), "warning")
+        return redirect(url_for(".section", key="post"))
+    return render_template("portal/letter.html", facts=facts, code=code)
 
 
 @bp.route("/withdraw", methods=("POST",))
