@@ -20,6 +20,9 @@ SLOTS = {
     "residence": "居住证明",
     "student": "学籍在线验证报告",
     "commitment": "材料真实性承诺书",
+    "award_proof": "获奖证明材料",
+    "violation_proof": "处罚通知等证明材料",
+    "publication_proof": "论文或著作证明材料",
 }
 ID_SCANS = {"id_front", "id_back"}
 

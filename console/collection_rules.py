@@ -163,8 +163,9 @@ def check_record(kind, answers):
     return errors
 
 
-def required_slots(id_type, post, full_time, part_time, qualification, work_proof_slot):
-    """The scans the answers call for (000 §9, 002 §四, 003 §2): always the photo and the ID, then what applies."""
+def required_slots(id_type, post, full_time, part_time, qualification, work_proof_slot, records=()):
+    """The scans the answers call for (000 §9, 002 §四, 003 §2): always the photo and the ID, then what applies.
+    `records` names the kinds of record given (award, violation, publication): each needs its proof."""
     slots = ["photo", "id_front", "id_back"]
     part_time = part_time or {}
     if full_time.get("level") not in NO_CERTIFICATE_LEVELS:
@@ -183,6 +184,7 @@ def required_slots(id_type, post, full_time, part_time, qualification, work_proo
         slots.append("residence")
     if not post.get("has_unit") and post.get("residence_type") == "student":
         slots.append("student")
+    slots += [f"{kind}_proof" for kind in records]
     return slots
 
 

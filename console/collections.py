@@ -94,8 +94,10 @@ def _unit_known(post):
 
 def required_slots(collection, profile, given=None):
     given = given or answers(collection)
+    records = [kind for key, (kind, _) in RECORD_MODELS.items()
+               if key in profile.sections and record_answers(collection, key)]
     return collection_rules.required_slots(given["personal"].get("id_type"), given["post"], given["full_time"],
-                                           given["part_time"], given["qualification"], profile.work_proof)
+                                           given["part_time"], given["qualification"], profile.work_proof, records)
 
 
 def submit(collection, account, profile):

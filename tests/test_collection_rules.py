@@ -129,6 +129,8 @@ def test_required_scans_follow_the_answers():
     no_unit = {"has_unit": False, "on_duty": False, "residence_type": "residence_permit"}
     assert required_slots("resident", no_unit, {"level": "初中及以下", "degree": "无"}, {}, {"level": "无"},
                           "letter") == ["photo", "id_front", "id_back", "residence"]
+    assert required_slots("resident", ON_DUTY, full, {}, {"level": "无"}, "work_proof", ["publication"])[-2:] == [
+        "work_proof", "publication_proof"]
     student = {"has_unit": False, "residence_type": "student"}
     assert "student" in required_slots("resident", student, {"level": "大专", "degree": "无"},
                                        {"level": "本科", "degree": "学士"}, {"level": "无"}, "letter")

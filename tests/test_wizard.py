@@ -173,7 +173,8 @@ def test_each_province_reaches_pending_review_through_its_own_sections(app, prov
             continue
         response = step(client, key, given[key])
         assert response.status_code == 302, (key, response.get_data(as_text=True)[-1500:])
-    for slot in ("photo", "id_front", "id_back", "diploma", "degree", work_proof):
+    proofs = ("publication_proof",) if province == "chongqing" else ()
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree", work_proof, *proofs):
         assert "已上传" in upload(client, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
     if province == "chongqing":
         preview = client.get("/portal/collection/preview").get_data(as_text=True)

@@ -100,7 +100,8 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
     expect(page.get_by_role("heading", name="附件上传")).to_be_visible()
     for slot, label in (("photo", "1 寸免冠白底证件照"), ("id_front", "身份证头像面"), ("id_back", "身份证国徽面"),
                         ("diploma", "全日制学历证书"), ("degree", "全日制学位证书"),
-                        (work_proof, "从事会计工作证明函" if work_proof == "letter" else "工作证明")):
+                        (work_proof, "从事会计工作证明函" if work_proof == "letter" else "工作证明"),
+                        *((("publication_proof", "论文或著作证明材料"),) if province == "chongqing" else ())):
         item = page.locator("li.upload", has_text=label)
         item.locator("input[type=file]").set_input_files(
             files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}])
