@@ -195,6 +195,9 @@ def _values(row):
     return {k: v for k, v in model_to_dict(row, recurse=False).items() if k not in ("id", "collection", "mode")}
 
 
-def section_errors(collection, key, profile):
-    """The messages of one section, keyed by form field."""
+def section_errors(collection, key, profile, typed=None):
+    """The messages of one section, keyed by form field. A record is judged as typed: a rank like 第一
+    cannot be stored in its number column, but its message must say why."""
+    if key in RECORD_MODELS and typed is not None:
+        return collection_rules.check_record(RECORD_MODELS[key][0], typed)
     return {field: message for section, field, message in missing(collection, profile) if section == key}

@@ -129,36 +129,36 @@ class Education(BaseModel):
 
 
 class Award(BaseModel):
-    """守信信息: an award, all fields or none (003 §2.5)."""
+    """守信信息: an award, all fields or none (003 §2.5); a draft may hold it half filled."""
 
     collection = ForeignKeyField(Collection, backref="awards", on_delete="CASCADE")
-    awarded_on = DateField()
-    level = CharField()
-    issuer = CharField()
-    content = TextField()
+    awarded_on = DateField(null=True)
+    level = CharField(null=True)
+    issuer = CharField(null=True)
+    content = TextField(null=True)
 
 
 class Violation(BaseModel):
     """失信信息: a sanction, all fields or none (003 §2.6)."""
 
     collection = ForeignKeyField(Collection, backref="violations", on_delete="CASCADE")
-    kind = CharField()
-    punished_on = DateField()
-    effective_on = DateField()
-    punisher = CharField()
-    category = CharField()
-    content = TextField()
-    term = CharField()
-    ends_on = DateField()
+    kind = CharField(null=True)
+    punished_on = DateField(null=True)
+    effective_on = DateField(null=True)
+    punisher = CharField(null=True)
+    category = CharField(null=True)
+    content = TextField(null=True)
+    term = CharField(null=True)
+    ends_on = DateField(null=True)
 
 
 class Publication(BaseModel):
     """已发表论文: a paper or book, all fields or none; the author rank is a number (003 §2.7)."""
 
     collection = ForeignKeyField(Collection, backref="publications", on_delete="CASCADE")
-    title = CharField()
-    published_on = DateField()
-    issue = CharField()
-    serial_no = CharField()  # 刊号或书号
-    author_rank = IntegerField()
-    publisher = CharField()
+    title = CharField(null=True)
+    published_on = DateField(null=True)
+    issue = CharField(null=True)
+    serial_no = CharField(null=True)  # 刊号或书号
+    author_rank = IntegerField(null=True)
+    publisher = CharField(null=True)

@@ -242,3 +242,39 @@ def test_only_profiles_with_the_letter_print_it(app, province):
                                  authority=Authority.get(Authority.code == "2201"))
         account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
     assert session_for(app, account).get("/portal/collection/letter").status_code == 404
+
+
+@pytest.mark.parametrize("key, data, message, kept", [
+    ("personal", {**STEPS["personal"], "ethnicity": ""}, "请选择民族", 'selected value="群众"'),
+    ("personal", {**STEPS["personal"], "email": "a@b"}, "电子邮箱格式不正确", 'value="a@b"'),
+    ("education", {**STEPS["education"], "full_time_school": ""}, "请填写毕业院校", 'value="会计学"'),
+    ("education", {**STEPS["education"], "full_time_graduated_on": "2099-07-01"}, "在校生请选择“在校”",
+     'value="内蒙古财经大学"'),
+    ("education", {**STEPS["education"], "part_time_school": "中央广播电视大学"}, "请选择最高学历",
+     'value="中央广播电视大学"'),
+    ("qualification", {"level": "无", "certificate_no": "Z123"}, "不填写证书编号或批文号", 'value="Z123"'),
+    ("qualification", {"level": "中级", "certificate_no": "Z123"}, "请填写取得方式", 'value="Z123"'),
+    ("post", {**STEPS["post"], "tech_post": "会计师"}, "请填写会计专业技术职务聘任时间", 'value="0472-5123456"'),
+    ("post", {**STEPS["post"], "tech_post_appointed_on": "2015-01-01"}, "不填写聘任时间", 'value="0472-5123456"'),
+    ("post", {"has_unit": "0", "on_duty": "0", "tech_post": "无职务", "school_name": "内蒙古大学"},
+     "请选择采集地", 'value="内蒙古大学"'),
+])
+def test_each_step_explains_bad_input_and_keeps_the_rest(applicant, key, data, message, kept):
+    response = step(applicant, key, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in page and kept in page
+
+
+@pytest.mark.parametrize("province", ["chongqing"])
+def test_chongqing_records_all_or_none(app, province):
+    with app.app_context():
+        person = make_accountant(id_number=resident_id("500103", "20000202", 35), phone="13912345670",
+                                 authority=Authority.get(Authority.code == "500103"))
+        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
+    client = session_for(app, account)
+    paper = answers_for("500103", "", "", "")["publications"]
+    rank = step(client, "publications", {**paper, "author_rank": "第一"}).get_data(as_text=True)
+    assert "第几作者只能输入数字" in rank and 'value="财会月刊"' in rank
+    partial = step(client, "awards", {"level": "市级"}).get_data(as_text=True)
+    assert "请填写获奖日期（填写其中一项的，其他项都需要填写）" in partial
+    assert step(client, "awards", {}).headers["Location"] == "/portal/collection/violations"  # none at all is fine

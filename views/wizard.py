@@ -100,13 +100,14 @@ def form_page(collection, key):
     if request.method == "GET":
         form.process(data=stored(collection, key))
     elif form.validate_on_submit():
-        collections.save_section(collection, key, typed(form))
+        answers = typed(form)
+        collections.save_section(collection, key, answers)
         if action == "prev":
             return redirect(step_url(key, -1))
         if action in ("lookup", "add_unit"):
             errors, adding_unit = unit_action(collection, form, action)
             return render_form(collection, key, form, errors, adding_unit)
-        errors = collections.section_errors(collection, key, profile())
+        errors = collections.section_errors(collection, key, profile(), answers)
         if key == "commitment" and form.agree.data != "1":
             errors = {"agree": "不同意诚信提供信息承诺的，不能继续信息采集"}
         if not errors:
