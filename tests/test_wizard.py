@@ -30,14 +30,21 @@ def scans():
     return {"photo": noisy_jpeg(295, 413, 60, 100), "scan": noisy_jpeg(900, 650, 65, 145)}
 
 
+def accountant_client(app, region, born, authority_code, name="王影"):
+    """A test client signed in as a registered accountant born in `region`."""
+    with app.app_context():
+        load_dictionaries()
+        person = make_accountant(name=name, id_number=resident_id(region, born, 124), phone="13912345678",
+                                 authority=Authority.get(Authority.code == authority_code))
+        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
+    return session_for(app, account)
+
+
 @pytest.fixture
 def applicant(app):
     with app.app_context():
-        load_dictionaries()
         known_unit(UNIT, "150203")
-        person = make_accountant(name="王影", id_number=resident_id("150105", "19900307", 124), phone="13912345678")
-        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
-    return session_for(app, account)
+    return accountant_client(app, "150105", "19900307", "150105")
 
 
 def step(client, key, data, action="next"):
@@ -161,12 +168,8 @@ JOURNEYS = {  # province: (region, birth, graduated, started, the bureau it reac
 def test_each_province_reaches_pending_review_through_its_own_sections(app, province, scans):
     region, born, graduated, started, bureau, work_proof = JOURNEYS[province]
     with app.app_context():
-        load_dictionaries()
         known_unit(unit_in(region), region)
-        person = make_accountant(id_number=resident_id(region, born, 124), phone="13912345678",
-                                 authority=Authority.get(Authority.code == app.extensions["profile"].province_code))
-        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
-    client = session_for(app, account)
+    client = accountant_client(app, region, born, app.extensions["profile"].province_code)
     given = answers_for(region, born, graduated, started)
     for key in app.extensions["profile"].sections:
         if key in ("attachments", "preview"):
@@ -237,11 +240,8 @@ def test_the_printable_letter_carries_the_entered_facts_and_a_code_that_changes_
 
 @pytest.mark.parametrize("province", ["jilin"])
 def test_only_profiles_with_the_letter_print_it(app, province):
-    with app.app_context():
-        person = make_accountant(id_number=resident_id("220102", "19850101", 13), phone="13912345670",
-                                 authority=Authority.get(Authority.code == "2201"))
-        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
-    assert session_for(app, account).get("/portal/collection/letter").status_code == 404
+    client = accountant_client(app, "220102", "19850101", "2201")
+    assert client.get("/portal/collection/letter").status_code == 404
 
 
 @pytest.mark.parametrize("key, data, message, kept", [
@@ -267,11 +267,7 @@ def test_each_step_explains_bad_input_and_keeps_the_rest(applicant, key, data, m
 
 @pytest.mark.parametrize("province", ["chongqing"])
 def test_chongqing_records_all_or_none(app, province):
-    with app.app_context():
-        person = make_accountant(id_number=resident_id("500103", "20000202", 35), phone="13912345670",
-                                 authority=Authority.get(Authority.code == "500103"))
-        account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
-    client = session_for(app, account)
+    client = accountant_client(app, "500103", "20000202", "500103")
     paper = answers_for("500103", "", "", "")["publications"]
     rank = step(client, "publications", {**paper, "author_rank": "第一"}).get_data(as_text=True)
     assert "第几作者只能输入数字" in rank and 'value="财会月刊"' in rank

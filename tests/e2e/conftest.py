@@ -49,3 +49,15 @@ def screenshot(page, name, width):
     path = OUTPUT / f"{name}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def add_unit(page, scan, name="示范有限公司", address="示范路 1 号"):
+    """On the unit step: 获取单位信息 finds nothing, so add the unit with its licence scan."""
+    page.get_by_role("button", name="获取单位信息").click()
+    expect(page.get_by_text("系统中还没有该单位")).to_be_visible()
+    page.get_by_label("单位全称").fill(name)
+    page.get_by_label("单位地址").fill(address)
+    page.get_by_label("统一社会信用代码证书（营业执照、法人证书等）扫描件").set_input_files(
+        files=[{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": scan}])
+    page.get_by_role("button", name="添加单位").click()
+    expect(page.get_by_text(f"已获取单位信息：{name}")).to_be_visible()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from console.dictionaries import load_dictionaries
 from models import OutboxMessage
 from tests.conftest import CAPTCHA_TEXT, resident_id
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import add_unit, screenshot
 from tests.images import noisy_jpeg
 from tests.test_wizard import JOURNEYS as WIZARD, answers_for
 
@@ -40,16 +40,6 @@ def fill(page, answers):
             page.locator(f"[name='{name}'][value='{value}']").check()
         elif field.first.is_visible():
             field.fill(value)
-
-
-def add_unit(page, scan):
-    page.get_by_role("button", name="获取单位信息").click()
-    page.get_by_label("单位全称").fill("示范有限公司")
-    page.get_by_label("单位地址").fill("示范路 1 号")
-    page.get_by_label("统一社会信用代码证书（营业执照、法人证书等）扫描件").set_input_files(
-        files=[{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": scan}])
-    page.get_by_role("button", name="添加单位").click()
-    expect(page.get_by_text("已获取单位信息：示范有限公司")).to_be_visible()
 
 
 @pytest.mark.parametrize("province", list(JOURNEYS))

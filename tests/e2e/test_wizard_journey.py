@@ -8,7 +8,7 @@ from console.dictionaries import load_dictionaries
 from console.passwords import hash_password
 from models import Account
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import add_unit, screenshot
 from tests.images import noisy_jpeg
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
@@ -58,14 +58,7 @@ def test_wizard_to_pending_review(app, live_server, page):
     page.get_by_label("现从事会计工作岗位").select_option("出纳")
     page.get_by_label("会计专业技术职务", exact=True).select_option("无职务")
     page.get_by_label("开始从事会计工作时间").fill("2012-06-01")
-    page.get_by_role("button", name="获取单位信息").click()
-    expect(page.get_by_text("系统中还没有该单位")).to_be_visible()
-    page.get_by_label("单位全称").fill("包头示范有限公司")
-    page.get_by_label("单位地址").fill("昆都仑区钢铁大街 1 号")
-    page.get_by_label("统一社会信用代码证书（营业执照、法人证书等）扫描件").set_input_files(
-        files=[{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": scan}])
-    page.get_by_role("button", name="添加单位").click()
-    expect(page.get_by_text("已获取单位信息：包头示范有限公司")).to_be_visible()
+    add_unit(page, scan, "包头示范有限公司", "昆都仑区钢铁大街 1 号")
     screenshot(page, "wizard-post", 375)
     screenshot(page, "wizard-post", 1280)
     next_step(page)
