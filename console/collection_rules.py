@@ -26,13 +26,17 @@ def is_none(value):
     return blank(value) or str(value).strip() in NONE
 
 
-def check_personal(answers):
+def check_personal(answers, email_required=False):
     errors = {}
     for field, label in (("ethnicity", "民族"), ("nationality", "国家（地区）"), ("political_status", "政治面貌")):
         if blank(answers.get(field)):
             errors[field] = f"请选择{label}"
     if not blank(answers.get("email")) and not EMAIL.match(answers["email"].strip()):
         errors["email"] = "电子邮箱格式不正确"
+    elif email_required and blank(answers.get("email")):
+        errors["email"] = "请填写电子邮箱"
+    elif email_required and not answers.get("email_verified"):
+        errors["email_code"] = "请获取并填写邮箱验证码，完成电子邮箱验证"
     return errors
 
 

@@ -6,10 +6,11 @@ edited like drafts and submitted again. Transitions are conditional updates, so 
 a second tab makes one submission, not two."""
 from playhouse.shortcuts import model_to_dict
 
-from console import audit, clock, collection_rules
+from console import audit, clock, collection_rules, verification
 from console.attachments import SLOTS
 from console.errors import RuleViolation
 from models import (
+    Accountant,
     Attachment,
     Award,
     Collection,
@@ -64,7 +65,8 @@ def answers(collection):
 def missing(collection, profile):
     """What stops a submission: [(section, field, message)], empty when it may be submitted."""
     given = answers(collection)
-    found = [("personal", f, m) for f, m in collection_rules.check_personal(given["personal"]).items()]
+    found = [("personal", f, m) for f, m in collection_rules.check_personal(
+        given["personal"], profile.email_verification).items()]
     found += [("post", f, m) for f, m in collection_rules.check_post(
         given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on).items()]
     if given["post"].get("has_unit") and "unit_uscc" not in {f for s, f, _ in found if s == "post"}:
@@ -134,8 +136,7 @@ def withdraw(collection, account):
     return Collection.get_by_id(collection.id)
 
 
-SECTION_MODELS = {"personal": PersonalSection, "post": PostSection, "qualification": QualificationSection,
-                  "talent": QualificationSection}
+SECTION_MODELS = {"post": PostSection, "qualification": QualificationSection, "talent": QualificationSection}
 RECORD_MODELS = {"awards": ("award", Award), "violations": ("violation", Violation),
                  "publications": ("publication", Publication)}
 
@@ -156,11 +157,31 @@ def save_section(collection, key, data):
             model.delete().where(model.collection == collection).execute()
             if any(not collection_rules.blank(v) for v in data.values()):
                 model.insert(collection=collection, **_record_values(kind, data)).execute()
+        elif key == "personal":
+            _save_personal(collection, data)
         elif key in SECTION_MODELS:
             _upsert(SECTION_MODELS[key], collection, data)
         collection.step = key
         collection.updated_at = clock.now()
         collection.save()
+
+
+def _save_personal(collection, data):
+    personal = PersonalSection.get(PersonalSection.collection == collection)
+    if (data.get("email") or "") != personal.email:
+        personal.email_verified = False  # a new address must be verified again
+    for name in ("ethnicity", "nationality", "political_status", "email"):
+        setattr(personal, name, data.get(name) or "")
+    personal.save()
+
+
+def verify_email(collection, code):
+    """Check the code sent to the section's e-mail; the address is then the accountant's."""
+    personal = PersonalSection.get(PersonalSection.collection == collection)
+    verification.check_code(personal.email, "verify_email", code, channel="email")
+    personal.email_verified = True
+    personal.save()
+    Accountant.update(email=personal.email).where(Accountant.id == collection.accountant_id).execute()
 
 
 def _upsert(model, collection, fields, **where):

@@ -23,6 +23,7 @@ class Profile:
     uploads: dict
     work_proof: str = "work_proof"  # the scan that proves on-duty work: a 工作证明, or NMG's system-made 证明函
     abacus: bool = False  # 珠算等级 and 证号 in the qualification section (000 §8)
+    email_verification: bool = False  # the e-mail is verified by a code (002 §六)
 
     @property
     def overlay_path(self):

@@ -67,10 +67,10 @@ def _checked(check, field):
         raise RuleViolation(str(violation), field) from violation
 
 
-def _check_code(phone, purpose, code):
+def _check_code(recipient, purpose, code, channel="sms"):
     if not (code or "").strip():
-        raise RuleViolation("请输入短信验证码", "sms_code")
-    _checked(lambda: verification.check_code(phone, purpose, code), "sms_code")
+        raise RuleViolation("请输入短信验证码" if channel == "sms" else "请输入邮箱验证码", "sms_code")
+    _checked(lambda: verification.check_code(recipient, purpose, code, channel=channel), "sms_code")
 
 
 def _check_username(username):
@@ -127,21 +127,35 @@ def send_register_code(phone):
     _checked(lambda: verification.send_code(phone, "register"), "sms_code")
 
 
-def send_account_code(phone, purpose):
-    """A login or password-reset code, only to a phone that has an account."""
-    phone = check_phone(phone)
-    if account_by_phone(phone) is None:
-        raise RuleViolation("该手机号未注册", "phone")
-    _checked(lambda: verification.send_code(phone, purpose), "sms_code")
+def send_account_code(recipient, purpose, channel="sms"):
+    """A login or password-reset code, only to a phone (or a verified e-mail) that has an account."""
+    recipient, _ = _account_of(recipient, channel)
+    _checked(lambda: verification.send_code(recipient, purpose, channel=channel), "sms_code")
 
 
-def reset_password(profile, phone, code, password):
-    phone = check_phone(phone)
+def _account_of(recipient, channel):
+    if channel == "email":
+        address = (recipient or "").strip()
+        account = account_by_email(address)
+        if account is None:
+            raise RuleViolation("该电子邮箱未在信息采集中验证，请用手机号找回密码", "email")
+        return address, account
+    phone = check_phone(recipient)
     account = account_by_phone(phone)
     if account is None:
         raise RuleViolation("该手机号未注册", "phone")
+    return phone, account
+
+
+def account_by_email(address):
+    return (Account.select().join(Accountant).where(Accountant.email == address, Account.role == "accountant")
+            .first() if address else None)
+
+
+def reset_password(profile, recipient, code, password, channel="sms"):
+    recipient, account = _account_of(recipient, channel)
     _checked(lambda: check_strength(password, **profile.accountant_password), "password")
-    _check_code(phone, "reset_password", code)
+    _check_code(recipient, "reset_password", code, channel)
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until = 0, None
     account.save()

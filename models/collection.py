@@ -72,6 +72,7 @@ class PersonalSection(_Section):
     political_status = CharField(default="")
     phone = CharField(index=True)
     email = CharField(default="")
+    email_verified = BooleanField(default=False)
 
 
 class PostSection(_Section):

@@ -52,6 +52,7 @@ def complete(app, collection, scans, unit_region="150203"):
     QualificationSection.create(collection=collection, level="无")
     personal = collection.personalsection_set.get()
     personal.ethnicity, personal.nationality, personal.political_status = "汉族", "中国", "群众"
+    personal.email, personal.email_verified = "wang@example.cn", True
     personal.save()
     profile = app.extensions["profile"]
     for slot in ("photo", "id_front", "id_back", "diploma", "degree", "letter"):

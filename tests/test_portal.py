@@ -175,3 +175,28 @@ def test_staff_cannot_use_the_portal_home(app, reviewer_client):
 def test_anonymous_visitors_are_sent_to_the_portal_sign_in(client):
     response = client.get("/portal/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/portal/login?next=")
+
+
+def test_inner_mongolia_resets_the_password_by_a_verified_email(client, monkeypatch):
+    register(client)
+    url = "/portal/reset?by=email"
+    unknown = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn",
+                                     "send_code": "1"}).get_data(as_text=True)
+    assert "该电子邮箱未在信息采集中验证，请用手机号找回密码" in unknown
+    Accountant.update(email="wang@example.cn").execute()  # verified in the wizard's personal step
+    sent = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn",
+                                  "send_code": "1"}).get_data(as_text=True)
+    assert "验证码已发送" in sent
+    message = OutboxMessage.get(OutboxMessage.recipient == "wang@example.cn")
+    code = re.search(r"验证码是 (\d{6})", message.body).group(1)
+    assert message.channel == "email"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn",
+                                      "sms_code": code, "password": "Mail#Reset2026", "confirm": "Mail#Reset2026"})
+    assert response.status_code == 302
+    assert portal_login(client, id_number=ID_NUMBER, password="Mail#Reset2026").status_code == 302
+
+
+@pytest.mark.parametrize("province", ["jilin"])
+def test_email_reset_only_where_the_profile_allows_it(client):
+    page = client.get("/portal/reset?by=email").get_data(as_text=True)
+    assert "注册手机号" in page and "已验证的电子邮箱" not in page and "邮箱验证码" not in page

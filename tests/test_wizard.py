@@ -8,7 +8,7 @@ from stdnum.cn import uscc
 
 from console import clock
 from console.dictionaries import load_dictionaries
-from models import Account, Authority, Collection, PostSection, ReturnReason, ReviewEvent, Unit
+from models import Account, Authority, Collection, OutboxMessage, PostSection, ReturnReason, ReviewEvent, Unit
 from tests.conftest import csrf_token, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg
 
@@ -16,7 +16,7 @@ UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
 STEPS = {
     "preparation": {},
     "commitment": {"agree": "1"},
-    "personal": {"ethnicity": "汉族", "nationality": "中国", "political_status": "群众", "email": ""},
+    "personal": {"ethnicity": "汉族", "nationality": "中国", "political_status": "群众", "email": "wang@example.cn"},
     "post": {"has_unit": "1", "unit_uscc": UNIT, "on_duty": "1", "post": "出纳", "admin_post": "无",
              "tech_post": "无职务", "work_started_on": "2012-08-01", "unit_phone": "0472-5123456"},
     "education": {"full_time_level": "本科", "full_time_degree": "学士", "full_time_major": "会计学",
@@ -47,10 +47,19 @@ def applicant(app):
     return accountant_client(app, "150105", "19900307", "150105")
 
 
+def email_code(address):
+    sent = OutboxMessage.select().where(OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc()).first()
+    return re.search(r"验证码是 (\d{6})", sent.body).group(1) if sent else ""
+
+
 def step(client, key, data, action="next"):
+    """Post a wizard step as a browser would, pressing 获取单位信息 / 发送邮箱验证码 first where a person would."""
     url = f"/portal/collection/{key}"
     if key == "post" and action == "next" and data.get("has_unit") == "1":
         client.post(url, data={"csrf_token": csrf_token(client, url), "action": "lookup", **data})  # 获取单位信息
+    if key == "personal" and action == "next" and data.get("email") and "email_code" not in data:
+        client.post(url, data={"csrf_token": csrf_token(client, url), "action": "send_email_code", **data})
+        data = {**data, "email_code": email_code(data["email"])}
     return client.post(url, data={"csrf_token": csrf_token(client, url), "action": action, **data},
                        content_type="multipart/form-data")
 
@@ -247,6 +256,8 @@ def test_only_profiles_with_the_letter_print_it(app, province):
 @pytest.mark.parametrize("key, data, message, kept", [
     ("personal", {**STEPS["personal"], "ethnicity": ""}, "请选择民族", 'selected value="群众"'),
     ("personal", {**STEPS["personal"], "email": "a@b"}, "电子邮箱格式不正确", 'value="a@b"'),
+    ("personal", {**STEPS["personal"], "email": ""}, "请填写电子邮箱", 'selected value="群众"'),
+    ("personal", {**STEPS["personal"], "email_code": "000000"}, "验证码", 'value="wang@example.cn"'),
     ("education", {**STEPS["education"], "full_time_school": ""}, "请填写毕业院校", 'value="会计学"'),
     ("education", {**STEPS["education"], "full_time_graduated_on": "2099-07-01"}, "在校生请选择“在校”",
      'value="内蒙古财经大学"'),
@@ -274,3 +285,16 @@ def test_chongqing_records_all_or_none(app, province):
     partial = step(client, "awards", {"level": "市级"}).get_data(as_text=True)
     assert "请填写获奖日期（填写其中一项的，其他项都需要填写）" in partial
     assert step(client, "awards", {}).headers["Location"] == "/portal/collection/violations"  # none at all is fine
+
+
+def test_the_email_is_verified_by_a_code_in_inner_mongolia(applicant):
+    url = "/portal/collection/personal"
+    unverified = step(applicant, "personal", {**STEPS["personal"], "email_code": ""}).get_data(as_text=True)
+    assert "请获取并填写邮箱验证码，完成电子邮箱验证" in unverified
+    sent = applicant.post(url, data={"csrf_token": csrf_token(applicant, url), "action": "send_email_code",
+                                     **STEPS["personal"]}).get_data(as_text=True)
+    assert "验证码已发送到您的电子邮箱" in sent
+    assert OutboxMessage.get(OutboxMessage.recipient == "wang@example.cn").channel == "email"
+    done = step(applicant, "personal", {**STEPS["personal"], "email_code": email_code("wang@example.cn")})
+    assert done.headers["Location"] == "/portal/collection/post"
+    assert Collection.get().accountant.email == "wang@example.cn"

@@ -61,7 +61,8 @@ class LoginForm(FlaskForm):
 
 class ResetForm(FlaskForm):
     phone = StringField("注册手机号", validators=required("请输入手机号码"))
-    sms_code = StringField("短信验证码")
+    email = StringField("已验证的电子邮箱", validators=required("请输入电子邮箱"))
+    sms_code = StringField("验证码")
     password = PasswordField("新密码", validators=required("请设置新密码"))
     confirm = PasswordField("确认新密码", validators=[InputRequired("请再次输入新密码"),
                                                  EqualTo("password", "两次输入的密码不一致")])
@@ -81,9 +82,9 @@ def sending_code(form):
     return form.is_submitted() and "send_code" in request.form
 
 
-def send_code(form, send, *args):
+def send_code(form, send, *args, recipient=None):
     try:
-        send(form.phone.data, *args)
+        send(form.phone.data if recipient is None else recipient, *args)
         flash("验证码已发送，5 分钟内有效", "success")
     except RuleViolation as violation:
         show(form, violation)
@@ -151,18 +152,23 @@ def _sign_in(mode, form):
 
 @bp.route("/reset", methods=("GET", "POST"))
 def reset():
+    """By SMS, or by e-mail where the profile allows (002 §三.4)."""
+    channels = profile().password_reset
+    channel = request.values.get("by") if request.values.get("by") in channels else "sms"
     form = ResetForm()
+    del form["email" if channel == "sms" else "phone"]
+    recipient = (form.email if channel == "email" else form.phone).data
     if sending_code(form):
-        send_code(form, registration.send_account_code, "reset_password")
+        send_code(form, registration.send_account_code, "reset_password", channel, recipient=recipient)
     elif form.validate_on_submit():
         try:
-            registration.reset_password(profile(), form.phone.data, form.sms_code.data, form.password.data)
+            registration.reset_password(profile(), recipient, form.sms_code.data, form.password.data, channel)
         except RuleViolation as violation:
             show(form, violation)
         else:
             flash("密码已重置，请用新密码登录", "success")
             return redirect(url_for(".login"))
-    return render_template("portal/reset.html", form=form)
+    return render_template("portal/reset.html", form=form, channel=channel, channels=channels)
 
 
 @bp.route("/logout", methods=("POST",))

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import attachments, collection_rules, collections, letters, units
+from console import attachments, collection_rules, collections, letters, units, verification
 from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
@@ -90,6 +90,8 @@ def form_page(collection, key):
     form = FORMS[key]()
     if key == "qualification" and not profile().abacus:
         del form.abacus_level, form.abacus_certificate_no
+    if key == "personal" and not profile().email_verification:
+        del form.email_code
     fill_choices(form)
     if "residence_region_code" in form:
         form.residence_region_code.choices = [("", "请选择")] + [
@@ -107,6 +109,10 @@ def form_page(collection, key):
         if action in ("lookup", "add_unit"):
             errors, adding_unit = unit_action(collection, form, action)
             return render_form(collection, key, form, errors, adding_unit)
+        if "email_code" in form:
+            errors = email_action(collection, form, action)
+            if action == "send_email_code" or errors:
+                return render_form(collection, key, form, errors, adding_unit)
         errors = collections.section_errors(collection, key, profile(), answers)
         if key == "commitment" and form.agree.data != "1":
             errors = {"agree": "不同意诚信提供信息承诺的，不能继续信息采集"}
@@ -126,6 +132,24 @@ def render_form(collection, key, form, errors, adding_unit):
     return render("portal/wizard_form.html", collection, key, form=form, reasons=return_reasons(collection),
                   shown_when=SHOWN_WHEN, adding_unit=adding_unit, hidden_fields=() if adding_unit else UNIT_ADDING,
                   unit=post.unit if post else None, route=routed_to(collection) if key == "post" else None)
+
+
+def email_action(collection, form, action):
+    """Send the e-mail code, or check the one typed; returns errors by field."""
+    try:
+        address, code = (form.email.data or "").strip(), (form.email_code.data or "").strip()
+        if action == "send_email_code":
+            if not collection_rules.EMAIL.match(address):
+                raise RuleViolation("电子邮箱格式不正确", "email")
+            verification.send_code(address, "verify_email", channel="email")
+            flash("验证码已发送到您的电子邮箱，5 分钟内有效", "success")
+        elif code:
+            collections.verify_email(collection, code)
+            form.email_code.data = ""
+            flash("电子邮箱已验证", "success")
+    except RuleViolation as refusal:
+        return {refusal.field or "email_code": str(refusal)}
+    return {}
 
 
 def unit_action(collection, form, action):
@@ -153,7 +177,7 @@ def unit_action(collection, form, action):
 def typed(form):
     data = {}
     for field in form:
-        if field.name == "csrf_token" or field.name in UNIT_ADDING:
+        if field.name in ("csrf_token", "email_code") or field.name in UNIT_ADDING:
             continue
         value = field.data
         if field.name in BOOLEAN_RADIOS:

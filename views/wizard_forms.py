@@ -30,6 +30,7 @@ class PersonalForm(FlaskForm):
                               validate_choice=False)
     political_status = Chosen("政治面貌", "political_status")
     email = StringField("电子邮箱")
+    email_code = StringField("邮箱验证码")
 
 
 class PostForm(FlaskForm):

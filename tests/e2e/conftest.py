@@ -1,5 +1,6 @@
 """Browser journeys: the app served on a loopback port in this process, driven by Debian's Chromium."""
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
+
+from models import OutboxMessage
 
 OUTPUT = Path(os.environ.get("TEST_OUTPUT", Path(__file__).resolve().parents[2] / "test-output"))
 WAIT_MS = 15_000  # a cold Chromium on a fresh CI machine is slow to its first paint
@@ -61,3 +64,12 @@ def add_unit(page, scan, name="示范有限公司", address="示范路 1 号"):
         files=[{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": scan}])
     page.get_by_role("button", name="添加单位").click()
     expect(page.get_by_text(f"已获取单位信息：{name}")).to_be_visible()
+
+
+def verify_email(page, address):
+    """On the personal step of a profile that verifies e-mail: send the code, read it from the outbox, type it."""
+    page.locator("[name=email]").fill(address)
+    page.get_by_role("button", name="发送邮箱验证码").click()
+    expect(page.get_by_text("验证码已发送到您的电子邮箱")).to_be_visible()
+    body = OutboxMessage.select().where(OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc()).get().body
+    page.get_by_label("邮箱验证码").fill(re.search(r"验证码是 (\d{6})", body).group(1))

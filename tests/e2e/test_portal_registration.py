@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from console.dictionaries import load_dictionaries
 from models import OutboxMessage
 from tests.conftest import CAPTCHA_TEXT, resident_id
-from tests.e2e.conftest import add_unit, screenshot
+from tests.e2e.conftest import add_unit, screenshot, verify_email
 from tests.images import noisy_jpeg
 from tests.test_wizard import JOURNEYS as WIZARD, answers_for
 
@@ -84,6 +84,8 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
         # fill() looks fields up without waiting: first be sure the step's page is the one shown
         expect(page.locator(".progress [aria-current=step]")).to_have_attribute("href", f"/portal/collection/{key}")
         fill(page, answers[key])
+        if key == "personal" and app.extensions["profile"].email_verification:
+            verify_email(page, answers[key]["email"])
         if key == "post":
             add_unit(page, scan)
         page.get_by_role("button", name="我已阅读，下一步" if key in ("notice", "preparation") else "保存并下一步").click()

@@ -8,7 +8,7 @@ from console.dictionaries import load_dictionaries
 from console.passwords import hash_password
 from models import Account
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
-from tests.e2e.conftest import add_unit, screenshot
+from tests.e2e.conftest import add_unit, screenshot, verify_email
 from tests.images import noisy_jpeg
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
@@ -45,6 +45,7 @@ def test_wizard_to_pending_review(app, live_server, page):
     page.get_by_label("民族").select_option("汉族")
     page.get_by_label("国家（地区）").select_option("中国")
     page.get_by_label("政治面貌").select_option("群众")
+    verify_email(page, "wang@example.cn")
     next_step(page)
 
     expect(page.get_by_role("heading", name="单位与岗位")).to_be_visible()
