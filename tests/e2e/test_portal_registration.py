@@ -103,6 +103,7 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
     expect(page.get_by_text(bureau).first).to_be_visible()
     page.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()
     screenshot(page, f"wizard-preview-{province}", 375)
+    screenshot(page, f"wizard-preview-{province}", 1280)
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()
     expect(page.locator("#collection-state")).to_have_text("待审核")
