@@ -105,6 +105,13 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
     assert again.status_code == 302  # the second click, or an old tab: back home, nothing submitted again
     assert ReviewEvent.select().where(ReviewEvent.kind == "submit").count() == 1
 
+    late = applicant.post("/portal/collection/attachments/photo", follow_redirects=True,  # a tab left open
+                          data={"csrf_token": csrf_token(applicant, "/portal/"),
+                                "file": (io.BytesIO(scans["photo"]), "照片.jpg")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "信息采集已提交，正在等待审核；如需修改，请先撤回" in late
+    assert applicant.get("/portal/collection/letter").headers["Location"] == "/portal/"
+
     withdrawn = applicant.post("/portal/collection/withdraw",
                                data={"csrf_token": csrf_token(applicant, "/portal/")}, follow_redirects=True)
     assert "已撤回，可以修改后重新提交" in withdrawn.get_data(as_text=True)

@@ -55,12 +55,19 @@ def render(template, collection, key, **context):
                            title=TITLES[key], prev_url=step_url(key, -1), next_url=step_url(key, +1), **context)
 
 
-@bp.route("/")
-def start():
+def editable_draft():
+    """The draft to work on, or None (the reason flashed) when the collection cannot be edited now."""
     try:
-        collection = collections.open_draft(current_user.accountant)
+        return collections.open_draft(current_user.accountant)
     except RuleViolation as refusal:
         flash(str(refusal), "warning")
+        return None
+
+
+@bp.route("/")
+def start():
+    collection = editable_draft()
+    if collection is None:
         return redirect(url_for("portal.home"))
     key = collection.step if collection.step in steps() else steps()[0]
     return redirect(url_for(".section", key=key))
@@ -70,10 +77,8 @@ def start():
 def section(key):
     if key not in steps():
         abort(404)
-    try:
-        collection = collections.open_draft(current_user.accountant)
-    except RuleViolation as refusal:
-        flash(str(refusal), "warning")
+    collection = editable_draft()
+    if collection is None:
         return redirect(url_for("portal.home"))
     if key == "attachments":
         return attachments_page(collection)
@@ -235,7 +240,9 @@ def attachments_page(collection):
 
 @bp.route("/attachments/<slot>", methods=("POST",))
 def upload(slot):
-    collection = collections.open_draft(current_user.accountant)
+    collection = editable_draft()
+    if collection is None:
+        return redirect(url_for("portal.home"))
     form = UploadForm()
     if slot not in attachments.SLOTS or not form.validate_on_submit() or not form.file.data:
         flash("请选择要上传的文件", "error")
@@ -250,7 +257,9 @@ def upload(slot):
 
 @bp.route("/attachments/<slot>/delete", methods=("POST",))
 def delete_upload(slot):
-    collection = collections.open_draft(current_user.accountant)
+    collection = editable_draft()
+    if collection is None:
+        return redirect(url_for("portal.home"))
     found = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == slot)
     if found is not None:
         attachments.remove(found)
@@ -290,7 +299,9 @@ def letter():
     """The printable 从事会计工作证明函, where the profile asks for it."""
     if profile().work_proof != "letter":
         abort(404)
-    collection = collections.open_draft(current_user.accountant)
+    collection = editable_draft()
+    if collection is None:
+        return redirect(url_for("portal.home"))
     try:
         facts, code = letters.letter(collection)
     except RuleViolation as refusal:
