@@ -2,6 +2,8 @@
 import re
 from dataclasses import dataclass
 
+from peewee import IntegrityError
+
 from console import audit, clock, verification
 from console.errors import RuleViolation
 from console.identity import check_id
@@ -46,6 +48,14 @@ def register(profile, applicant):
     _check_unique(identity, phone)
     _check_code(phone, "register", applicant.sms_code)
     root = Authority.get(Authority.code == profile.province_code)
+    try:
+        return _create(applicant, identity, name, phone, uses_username, root)
+    except IntegrityError:  # someone registered the same ID or phone a moment ago: the index decides
+        _check_unique(identity, phone)
+        raise
+
+
+def _create(applicant, identity, name, phone, uses_username, root):
     with db.atomic():
         now = clock.now()
         person = Accountant.create(

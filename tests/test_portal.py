@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from console import clock
+from console import clock, registration
 from models import Account, Accountant, AuditEntry, Authority, OutboxMessage
 from tests.conftest import CAPTCHA_TEXT, csrf_token, make_accountant, resident_id
 
@@ -200,3 +200,18 @@ def test_inner_mongolia_resets_the_password_by_a_verified_email(client, monkeypa
 def test_email_reset_only_where_the_profile_allows_it(client):
     page = client.get("/portal/reset?by=email").get_data(as_text=True)
     assert "注册手机号" in page and "已验证的电子邮箱" not in page and "邮箱验证码" not in page
+
+
+def test_two_registrations_of_one_id_at_once_end_with_one_account(client, monkeypatch):
+    code = get_code(client, "/portal/register", "13912345678")
+    make_accountant(id_number=ID_NUMBER, phone="13800000000")  # the other tab got there first …
+    original, calls = registration._check_unique, []
+
+    def passes_the_first_time(identity, phone):  # … just after this one's check had passed
+        calls.append(identity.number)
+        if len(calls) > 1:
+            original(identity, phone)
+
+    monkeypatch.setattr(registration, "_check_unique", passes_the_first_time)
+    page = register(client, code=code).get_data(as_text=True)
+    assert "证件号已被占用" in page and Accountant.select().count() == 1 and len(calls) == 2
