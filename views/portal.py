@@ -2,13 +2,14 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from peewee import prefetch
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
 from console import auth, captcha, registration
 from console.errors import RuleViolation
 from console.identity import mask_id, mask_phone
-from models import Collection, ReviewEvent
+from models import Collection, ReturnReason, ReviewEvent
 from models.accountant import ID_TYPES
 from models.collection import COLLECTION_STATES
 from models.review import EVENT_KINDS
@@ -183,7 +184,7 @@ def home():
         abort(403)
     person = current_user.accountant
     latest = person.collections.order_by(Collection.id.desc()).first()
-    events = list(latest.events.order_by(ReviewEvent.id.desc())) if latest else []
+    events = prefetch(latest.events.order_by(ReviewEvent.id.desc()), ReturnReason) if latest else []
     return render_template("portal/home.html", person=person, latest=latest, states=dict(COLLECTION_STATES),
                            events=events, event_kinds=dict(EVENT_KINDS),
                            masked_id=mask_id(person.id_number), masked_phone=mask_phone(person.phone))
