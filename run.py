@@ -14,7 +14,8 @@ def prepare():
     migrations.upgrade()
     profile = app.extensions["profile"]
     with db.connection_context():
-        dictionaries.load_dictionaries()  # both idempotent; they keep what the console changed
+        dictionaries.load_dictionaries()  # all three idempotent; they keep what the console changed
+        dictionaries.load_reason_templates()
         authorities.load_authorities(profile)
         created = demo.load_demo(profile)
     if created:

@@ -2,9 +2,9 @@
 import hashlib
 
 from console import audit, clock, images, storage
-from console.authorities import descendants
 from console.errors import RuleViolation
-from models import Attachment, Authority, db
+from console.scope import may_read
+from models import Attachment, db
 
 SLOTS = {
     "photo": "1 寸免冠白底证件照",
@@ -55,21 +55,8 @@ def remove(attachment):
 
 
 def can_read(account, attachment):
-    """The accountant reads their own; a reviewer those routed to their authority or below it; the province admin all."""
-    collection = attachment.collection
-    if collection is None:
-        return False
-    if account.role == "accountant":
-        return collection.accountant_id == account.accountant_id
-    if account.role == "province_admin":
-        return True
-    if account.role == "reviewer" and account.authority_id:
-        return collection.authority_id in _authority_and_below(account.authority_id)
-    return False
-
-
-def _authority_and_below(authority_id):
-    return {authority_id, *descendants(Authority.get_by_id(authority_id))}
+    """Whoever may read the collection may read its scans (console.scope)."""
+    return attachment.collection is not None and may_read(account, attachment.collection)
 
 
 def record_read(account, attachment):

@@ -19,6 +19,14 @@ ACTIONS = {
     "accountant.register": "会计人员注册",
     "collection.submit": "提交信息采集",
     "collection.withdraw": "撤回信息采集",
+    "collection.read": "查看信息采集详情",
+    "collection.claim": "领取信息采集",
+    "collection.approve": "审核通过",
+    "collection.return": "退回",
+    "collection.auto_pass": "系统审核通过",
+    "collection.export": "导出审核列表",
+    "reason_template.create": "新增退回原因模板",
+    "reason_template.update": "修改退回原因模板",
     "account.create": "创建账号",
     "account.update": "修改账号",
     "account.reset_password": "重置密码",
@@ -34,9 +42,11 @@ ACTIONS = {
 }
 
 
-def record(action, target=None, detail=None, actor=None, actor_name=""):
-    """Write one entry; actor defaults to whoever is signed in."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
+def record(action, target=None, detail=None, actor=None, actor_name="", system=False):
+    """Write one entry; actor defaults to whoever is signed in, unless the system acted."""
+    if system:
+        actor_name = "系统"
+    elif actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     AuditEntry.create(
         at=clock.now(),

@@ -24,7 +24,8 @@ def init_db():
     click.echo(f"数据库已就绪（版本 {migrations.latest_version()}）" + (f"，本次应用版本 {'、'.join(map(str, applied))}" if applied else ""))
     with db.connection_context():
         report = dictionaries.load_dictionaries()
-    click.echo(f"字典：新增 {report['created']}，更新 {report['updated']}，保留控制台修改 {report['kept']}")
+        templates = dictionaries.load_reason_templates()
+    click.echo(f"字典：新增 {report['created']}，更新 {report['updated']}，保留控制台修改 {report['kept']}；退回原因模板新增 {templates}")
 
 
 @click.command("load-authorities")

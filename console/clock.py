@@ -1,5 +1,5 @@
 """The one source of the current time: naive UTC, shown in Beijing time by the templates."""
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -11,3 +11,8 @@ def now():
 
 def to_beijing(moment):
     return moment.replace(tzinfo=timezone.utc).astimezone(BEIJING)
+
+
+def beijing_midnight(day):
+    """The naive UTC moment a Beijing calendar day begins."""
+    return datetime.combine(day, time(), BEIJING).astimezone(timezone.utc).replace(tzinfo=None)

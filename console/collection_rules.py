@@ -95,9 +95,13 @@ def _check_work_start(answers, graduated_on, today):
         return {"work_started_on": "请填写开始从事会计工作时间"} if needs_start else {}
     if started > today:
         return {"work_started_on": "开始从事会计工作时间不能晚于今天"}
-    if graduated_on and started < graduated_on:
+    if works_before_graduation(started, graduated_on):
         return {"work_started_on": f"开始从事会计工作时间不能早于全日制学历毕业时间（{graduated_on:%Y-%m-%d}）"}
     return {}
+
+
+def works_before_graduation(started, graduated_on):
+    return bool(started and graduated_on and started < graduated_on)
 
 
 def check_education(full_time, part_time=None, today=None):

@@ -4,6 +4,9 @@ States (DOMAIN.md "Review"): 草稿 draft → 待审核 submitted → 审核通�
 待审核 → 已撤回 withdrawn by the applicant before a decision. Returned and withdrawn collections are
 edited like drafts and submitted again. Transitions are conditional updates, so a double click or
 a second tab makes one submission, not two."""
+import json
+from datetime import date
+
 from playhouse.shortcuts import model_to_dict
 
 from console import audit, clock, collection_rules, verification
@@ -20,6 +23,7 @@ from models import (
     Publication,
     QualificationSection,
     ReviewEvent,
+    Submission,
     Unit,
     Violation,
     db,
@@ -118,6 +122,9 @@ def submit(collection, account, profile):
             raise RuleViolation("该信息采集已提交，请勿重复提交")
         revision = Collection.get_by_id(collection.id).revision
         ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)
+        Submission.create(collection=collection, revision=revision, at=now,
+                          answers=json.dumps(flat_answers(collection), ensure_ascii=False),
+                          files=json.dumps({a.slot: a.sha256 for a in collection.attachments}))
         audit.record("collection.submit", collection, {"审核机构": authority.name, "第几次提交": revision},
                      actor=account)
     return Collection.get_by_id(collection.id)
@@ -222,3 +229,30 @@ def section_errors(collection, key, profile, typed=None):
     if key in RECORD_MODELS and typed is not None:
         return collection_rules.check_record(RECORD_MODELS[key][0], typed)
     return {field: message for section, field, message in missing(collection, profile) if section == key}
+
+
+SNAPSHOT_HIDDEN = ("unit", "letter_code", "email_verified")  # bookkeeping, not what the applicant declared
+
+
+def flat_answers(collection):
+    """{section: {field: text}} under the wizard's section and field names, as a submission is kept."""
+    given = answers(collection)
+    sections = {
+        "personal": given["personal"],
+        "post": given["post"],
+        "education": {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()},
+        "qualification": given["qualification"],
+        **{key: record_answers(collection, key) for key in RECORD_MODELS},
+    }
+    return {key: {k: _text(v) for k, v in values.items() if k not in SNAPSHOT_HIDDEN}
+            for key, values in sections.items()}
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -3,7 +3,7 @@ import csv
 from collections import Counter
 
 from console.profiles import DATA_DIR
-from models import DictionaryEntry, db
+from models import DictionaryEntry, ReasonTemplate, db
 from models.dictionary import DICTIONARY_KINDS
 
 
@@ -32,3 +32,17 @@ def _apply(entry, kind, row, order):
     entry.name, entry.sort_order = row["name"], order
     entry.save()
     return "updated"
+
+
+def load_reason_templates():
+    """Add a ready-made return reason for each field or slot that has none; the province admin edits
+    them in the console, and an edited or deactivated one is never put back."""
+    with (DATA_DIR / "reason_templates.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with db.atomic():
+        known = {(t.section, t.target) for t in ReasonTemplate.select()}
+        fresh = [dict(row, sort_order=order) for order, row in enumerate(rows, start=1)
+                 if (row["section"], row["target"]) not in known]
+        if fresh:
+            ReasonTemplate.insert_many(fresh).execute()
+    return len(fresh)

@@ -4,13 +4,22 @@ migration it lacks, in order, each in its own transaction, so no row is lost.
 A migration is a function of a `playhouse.migrate` migrator, added to MIGRATIONS under the
 next version number; version 1 is the schema of the foundation release."""
 from peewee import fn
-from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import SchemaMigrator, migrate
 
 from console import clock
-from models import MODELS, SchemaVersion, db
+from models import MODELS, SchemaVersion, Submission, db
 
 BASE_VERSION = 1
-MIGRATIONS = {}
+
+
+def review_console(migrator):
+    """2: submission snapshots for the diff, the province-wide queue index, decisions per reviewer."""
+    db.create_tables([Submission])
+    migrate(migrator.add_index("collection", ("status", "submitted_at")),
+            migrator.add_index("review_event", ("actor_id", "at")))
+
+
+MIGRATIONS = {2: review_console}
 
 
 def latest_version():

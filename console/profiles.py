@@ -24,6 +24,9 @@ class Profile:
     work_proof: str = "work_proof"  # the scan that proves on-duty work: a 工作证明, or NMG's system-made 证明函
     abacus: bool = False  # 珠算等级 and 证号 in the qualification section (000 §8)
     email_verification: bool = False  # the e-mail is verified by a code (002 §六)
+    # when a submission passes without back-office review (002 §十): "legacy_unchanged" = the person is in
+    # the imported old certificate database, nothing it holds changed, and no check raised a flag
+    auto_pass: str = ""
 
     @property
     def overlay_path(self):

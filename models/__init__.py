@@ -22,7 +22,7 @@ from models.education_credit import EducationCredit
 from models.filing import Filing
 from models.legacy import LegacyRecord
 from models.outbox import OutboxMessage, VerificationCode
-from models.review import ReasonTemplate, ReturnReason, ReviewEvent
+from models.review import ReasonTemplate, ReturnReason, ReviewEvent, Submission
 from models.rule_run import RuleRun
 from models.schema import SchemaVersion
 from models.unit import Unit
@@ -46,6 +46,7 @@ MODELS = [
     ReviewEvent,
     ReasonTemplate,
     ReturnReason,
+    Submission,
     AuditEntry,
     OutboxMessage,
     VerificationCode,

@@ -52,7 +52,10 @@ class Collection(BaseModel):
     updated_at = DateTimeField()
 
     class Meta:
-        indexes = ((("authority", "status", "submitted_at"), False),)
+        indexes = (
+            (("authority", "status", "submitted_at"), False),  # one authority's queue, oldest first
+            (("status", "submitted_at"), False),  # the province admin's queue across authorities
+        )
 
 
 class _Section(BaseModel):

@@ -27,6 +27,9 @@ class ReviewEvent(BaseModel):
     note = TextField(default="")
     at = DateTimeField(index=True)
 
+    class Meta:
+        indexes = ((("actor", "at"), False),)  # decisions per reviewer per week
+
 
 class ReasonTemplate(BaseModel):
     """退回原因模板: a ready-made return reason, tied to a section, field or attachment slot."""
@@ -46,3 +49,16 @@ class ReturnReason(BaseModel):
     section = CharField()
     target = CharField(default="")
     text = TextField()
+
+
+class Submission(BaseModel):
+    """提交快照: what one submission said, field by field and file by file, so a resubmission shows its changes."""
+
+    collection = ForeignKeyField(Collection, backref="submissions", on_delete="CASCADE")
+    revision = IntegerField()
+    answers = TextField()  # JSON {section: {field: text}}
+    files = TextField()  # JSON {slot: sha256}
+    at = DateTimeField()
+
+    class Meta:
+        indexes = ((("collection", "revision"), True),)

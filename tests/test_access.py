@@ -4,8 +4,8 @@ test_every_route_is_in_the_table fails when a route is added without a row here.
 import pytest
 
 from console import attachments, clock
-from console.dictionaries import load_dictionaries
-from models import Authority, Collection
+from console.dictionaries import load_dictionaries, load_reason_templates
+from models import Authority, Collection, PersonalSection
 from tests.conftest import make_account, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg
 
@@ -27,6 +27,10 @@ ADMIN_ONLY = row(302, 403, 403, 403, 200, 403)
 ADMIN_DONE = row(302, 403, 403, 403, 302, 403)
 AUDIT_READ = row(302, 403, 403, 403, 403, 200)
 NEVER = row(302, 403, 403, 403, 403, 403)
+REVIEW_READ = row(302, 403, 200, 403, 200, 403)
+REVIEW_READ_DONE = row(302, 403, 302, 403, 302, 403)
+REVIEW_WRITE = row(302, 403, 302, 403, 403, 403)
+READ_TEMPLATES = row(302, 403, 200, 403, 200, 403)
 
 # (method, rule, url with {ids}, form data, expected)
 ROUTES = [
@@ -101,6 +105,32 @@ ROUTES = [
     ("GET", "/console/dictionary/export/<export_type>/", "/console/dictionary/export/csv/", None, NEVER),
     ("GET", "/console/dictionary/ajax/lookup/", "/console/dictionary/ajax/lookup/?name=x&query=a", None, NEVER),
     ("POST", "/console/dictionary/ajax/update/", "/console/dictionary/ajax/update/", {"list_form_pk": "1"}, NEVER),
+    ("GET", "/console/review/", "/console/review/", None, REVIEW_READ),
+    ("GET", "/console/review/export.<kind>", "/console/review/export.csv", None, REVIEW_READ),
+    ("POST", "/console/review/bulk-approve", "/console/review/bulk-approve", {"ids": "{collection}"}, REVIEW_WRITE),
+    ("GET", "/console/review/<int:collection_id>", "/console/review/{collection}", None, REVIEW_READ),
+    ("GET", "/console/review/<int:collection_id>/next", "/console/review/{collection}/next", None, REVIEW_READ_DONE),
+    ("POST", "/console/review/<int:collection_id>/claim", "/console/review/{collection}/claim", {}, REVIEW_WRITE),
+    ("POST", "/console/review/<int:collection_id>/release", "/console/review/{collection}/release", {},
+     REVIEW_WRITE),
+    ("POST", "/console/review/<int:collection_id>/approve", "/console/review/{collection}/approve", {},
+     REVIEW_WRITE),
+    ("POST", "/console/review/<int:collection_id>/return", "/console/review/{collection}/return", {},
+     row(302, 403, 422, 403, 403, 403)),
+    ("GET", "/console/reason_template/", "/console/reason_template/", None, READ_TEMPLATES),
+    ("GET", "/console/reason_template/details/", "/console/reason_template/details/?id=1", None, NEVER),
+    ("GET", "/console/reason_template/new/", "/console/reason_template/new/", None, ADMIN_ONLY),
+    ("POST", "/console/reason_template/new/", "/console/reason_template/new/", {}, ADMIN_ONLY),
+    ("GET", "/console/reason_template/edit/", "/console/reason_template/edit/?id=1", None, ADMIN_ONLY),
+    ("POST", "/console/reason_template/edit/", "/console/reason_template/edit/?id=1", {}, ADMIN_DONE),
+    ("POST", "/console/reason_template/delete/", "/console/reason_template/delete/", {"id": "1"}, NEVER),
+    ("POST", "/console/reason_template/action/", "/console/reason_template/action/",
+     {"action": "delete", "rowid": "1"}, NEVER),
+    ("GET", "/console/reason_template/export/<export_type>/", "/console/reason_template/export/csv/", None, NEVER),
+    ("GET", "/console/reason_template/ajax/lookup/", "/console/reason_template/ajax/lookup/?name=x&query=a", None,
+     NEVER),
+    ("POST", "/console/reason_template/ajax/update/", "/console/reason_template/ajax/update/",
+     {"list_form_pk": "1"}, NEVER),
     ("GET", "/console/audit/", "/console/audit/", None, AUDIT_READ),
     ("GET", "/console/audit/details/", "/console/audit/details/?id=1", None, NEVER),
     ("GET", "/console/audit/new/", "/console/audit/new/", None, NEVER),
@@ -113,6 +143,17 @@ ROUTES = [
     ("GET", "/console/audit/ajax/lookup/", "/console/audit/ajax/lookup/?name=actor&query=a", None, NEVER),
     ("POST", "/console/audit/ajax/update/", "/console/audit/ajax/update/", {"list_form_pk": "1"}, NEVER),
 ]
+
+
+def submitted_to(authority):
+    """A collection waiting in authority's queue, of somebody outside the table."""
+    person = make_accountant(id_number=resident_id(serial=778), phone="13700000778", authority=authority)
+    now = clock.now()
+    collection = Collection.create(accountant=person, authority=authority, status="submitted", revision=1,
+                                   submitted_at=now, created_at=now, updated_at=now)
+    PersonalSection.create(collection=collection, name=person.name, id_type="resident", id_number=person.id_number,
+                           phone=person.phone)
+    return collection.id
 
 
 def id_scan_of(app, authority):
@@ -141,11 +182,16 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
     with app.app_context():
         if "/dictionary/" in url:
             load_dictionaries()
+        if "/reason_template/" in url:
+            load_reason_templates()
         ids = {"county": Authority.select().where(Authority.level == "county").order_by(Authority.code).first().id}
     accounts = {role: make_account(app, role, f"user-{role}") for role in ROLES if role != "anonymous"}
     if "{scan}" in url:
         with app.test_request_context():
             ids["scan"] = id_scan_of(app, accounts["reviewer"].authority)
+    if "{collection}" in url or "{collection}" in str(data):
+        with app.app_context():
+            ids["collection"] = submitted_to(accounts["reviewer"].authority)
     ids["staff"] = accounts["auditor"].id
     got = {}
     for role in ROLES:
@@ -156,4 +202,5 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
         else:
             response = client.post(target, data={k: v.format(**ids) for k, v in data.items()})
         got[role] = response.status_code
+        response.close()  # a streamed export keeps its request context until closed
     assert got == expected

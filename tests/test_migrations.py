@@ -3,24 +3,44 @@ from peewee import CharField, SqliteDatabase
 from playhouse.migrate import migrate
 
 from console import clock, migrations
-from models import Authority, SchemaVersion, db
+from models import Authority, SchemaVersion, Submission, db
 
 
 def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path, monkeypatch):
     previous = db.obj
     db.initialize(SqliteDatabase(str(tmp_path / "old.db")))
     try:
-        assert migrations.upgrade() == [migrations.BASE_VERSION]
+        assert migrations.upgrade() == [migrations.latest_version()]
         with db.connection_context():
             Authority.create(code="15", name="内蒙古自治区财政厅", level="province", updated_at=clock.now())
 
-        monkeypatch.setitem(migrations.MIGRATIONS, 2,
+        new = migrations.latest_version() + 1
+        monkeypatch.setitem(migrations.MIGRATIONS, new,
                             lambda m: migrate(m.add_column("authority", "fax", CharField(default=""))))
-        assert migrations.upgrade() == [2]
+        assert migrations.upgrade() == [new]
         assert migrations.upgrade() == []
         with db.connection_context():
             assert "fax" in [c.name for c in db.get_columns("authority")]
             assert [a.name for a in Authority.select()] == ["内蒙古自治区财政厅"]
-            assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [1, 2]
+            assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [migrations.latest_version() - 1, migrations.latest_version()]
+    finally:
+        db.initialize(previous)
+
+
+def test_version_2_adds_the_review_tables_and_indexes_to_a_version_1_database(tmp_path):
+    previous = db.obj
+    db.initialize(SqliteDatabase(str(tmp_path / "v1.db")))
+    try:
+        migrations.upgrade()
+        with db.connection_context():
+            db.drop_tables([Submission])
+            db.execute_sql("DROP INDEX collection_status_submitted_at")
+            db.execute_sql("DROP INDEX review_event_actor_id_at")
+            SchemaVersion.update(version=1).execute()
+        assert migrations.upgrade() == [2]
+        with db.connection_context():
+            assert Submission.table_exists()
+            names = {i.name for t in ("collection", "review_event") for i in db.get_indexes(t)}
+            assert {"collection_status_submitted_at", "review_event_actor_id_at"} <= names
     finally:
         db.initialize(previous)

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import attachments, collection_rules, collections, letters, units, verification
+from console import attachments, collection_rules, collections, letters, review, units, verification
 from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
@@ -275,7 +275,7 @@ def preview_page(collection):
             form.confirm.errors = ["请阅读并勾选真实性承诺"]
         else:
             try:
-                collections.submit(collection, current_user._get_current_object(), profile())
+                review.submit(collection, current_user._get_current_object(), profile())
             except RuleViolation as refusal:
                 flash(str(refusal), "error")
             else:

@@ -2,13 +2,15 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from models import Account, AuditEntry, Authority, DictionaryEntry
+from models import Account, AuditEntry, Authority, DictionaryEntry, ReasonTemplate
 from views.console import auth
 from views.console.accounts import StaffAccountView
 from views.console.audit_log import AuditLogView
 from views.console.authorities import AuthorityView
 from views.console.dictionaries import DictionaryView
 from views.console.home import ConsoleHome
+from views.console.reasons import ReasonTemplateView
+from views.console.review import ReviewView
 
 
 def init_app(app):
@@ -19,8 +21,10 @@ def init_app(app):
         translations_path=app.extensions["admin_translations"],
         theme=Bootstrap4Theme(base_template="console/base.html", fluid=True),
     )
+    admin.add_view(ReviewView(name="信息采集审核", endpoint="review"))
     admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
+    admin.add_view(ReasonTemplateView(ReasonTemplate, name="退回原因模板", endpoint="reason_template"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))
     admin.init_app(app)

@@ -1,11 +1,12 @@
-"""Console home: what the signed-in person's role works on, counted."""
+"""Console home: what the signed-in person's role works on — a reviewer's authority at a glance,
+the province admin's table of every authority."""
 from flask_admin import expose
 from flask_login import current_user
 from peewee import fn
 
-from models import Authority, Collection
+from console import dashboard
+from models import Authority
 from models.authority import LEVELS
-from models.collection import COLLECTION_STATES
 from views.console.base import ConsoleIndexView
 
 
@@ -14,18 +15,12 @@ class ConsoleHome(ConsoleIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("console/home.html", **self._figures())
-
-    def _figures(self):
-        states = dict(COLLECTION_STATES)
-        query = Collection.select(Collection.status, fn.COUNT(Collection.id)).group_by(Collection.status)
+        figures = {}
         if current_user.role == "reviewer":
-            query = query.where(Collection.authority == current_user.authority_id)
-        elif current_user.role != "province_admin":
-            return {}
-        levels = Authority.select(Authority.level, fn.COUNT(Authority.id)).where(Authority.is_active).group_by(
-            Authority.level)
-        return {
-            "collections": [(states[s], n) for s, n in sorted(query.tuples(), key=lambda r: list(states).index(r[0]))],
-            "authorities": [(dict(LEVELS)[lv], n) for lv, n in levels.tuples()],
-        }
+            figures["mine"] = dashboard.for_authority(current_user.authority_id)
+        elif current_user.role == "province_admin":
+            figures["province"] = dashboard.for_province()
+            levels = Authority.select(Authority.level, fn.COUNT(Authority.id)).where(Authority.is_active).group_by(
+                Authority.level)
+            figures["authorities"] = [(dict(LEVELS)[lv], n) for lv, n in levels.tuples()]
+        return self.render("console/home.html", **figures)

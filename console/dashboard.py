@@ -1,0 +1,72 @@
+"""The console home's figures: for one authority, its collections by state, how long the waiting ones
+have waited in working days, and each reviewer's decisions per week; for the province, one row per authority."""
+from datetime import timedelta
+
+from peewee import Case, fn
+
+from console import clock, workdays
+from models import Account, Authority, Collection, ReviewEvent
+from models.collection import COLLECTION_STATES
+
+WAITING_BANDS = ((0, 1, "0–1 天"), (2, 3, "2–3 天"), (4, 5, "4–5 天"), (6, 10, "6–10 天"), (11, None, "超过 10 天"))
+WEEKS = 8
+
+
+def for_authority(authority_id, today=None):
+    today = today or workdays.beijing_today()
+    counts = dict(Collection.select(Collection.status, fn.COUNT(Collection.id))
+                  .where(Collection.authority == authority_id).group_by(Collection.status).tuples())
+    bands = waiting_bands(authority_id, today)
+    return {
+        "states": [(label, counts.get(key, 0)) for key, label in COLLECTION_STATES if key != "draft"],
+        "waiting": bands,
+        "overdue": sum(n for (low, _, _), (_, n) in zip(WAITING_BANDS, bands) if low > workdays.OVERDUE_AFTER),
+        "weeks": decisions_per_week(authority_id, today),
+    }
+
+
+def _older_than(today, days):
+    """A CASE that counts a submission that has waited more than `days` working days."""
+    return fn.SUM(Case(None, [(Collection.submitted_at < workdays.overdue_before(today, days), 1)], 0))
+
+
+def waiting_bands(authority_id, today):
+    """[(label, count)] of the waiting submissions, counted in one pass with a CASE per band edge."""
+    edges = [low - 1 for low, _, _ in WAITING_BANDS[1:]]  # more than 1, 3, 5, 10 days
+    row = (Collection.select(fn.COUNT(Collection.id), *[_older_than(today, days) for days in edges])
+           .where(Collection.authority == authority_id, Collection.status == "submitted").tuples().first())
+    totals = [row[0] or 0] + [n or 0 for n in row[1:]] + [0]
+    return [(label, totals[i] - totals[i + 1]) for i, (_, _, label) in enumerate(WAITING_BANDS)]
+
+
+def decisions_per_week(authority_id, today):
+    """{"weeks": [Monday, …], "reviewers": [(name, [count per week])]} for the last WEEKS weeks."""
+    monday = today - timedelta(days=today.weekday())
+    weeks = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    reviewers = {a.id: str(a) for a in Account.select().where(Account.authority == authority_id,
+                                                               Account.role == "reviewer")}
+    counts = {}
+    if reviewers:
+        decided = (ReviewEvent.select(ReviewEvent.actor, ReviewEvent.at)
+                   .where(ReviewEvent.actor.in_(list(reviewers)), ReviewEvent.kind.in_(("approve", "return")),
+                          ReviewEvent.at >= clock.beijing_midnight(weeks[0])).tuples())
+        for actor, at in decided:
+            day = clock.to_beijing(at).date()
+            key = (actor, day - timedelta(days=day.weekday()))
+            counts[key] = counts.get(key, 0) + 1
+    rows = [(name, [counts.get((actor, week), 0) for week in weeks]) for actor, name in reviewers.items()]
+    return {"weeks": weeks, "reviewers": rows}
+
+
+def for_province(today=None):
+    """One row per active authority: waiting, overdue and returned, counted over the open states only."""
+    today = today or workdays.beijing_today()
+    late = workdays.overdue_before(today)
+    waiting = fn.SUM(Case(None, [(Collection.status == "submitted", 1)], 0))
+    overdue = fn.SUM(Case(None, [((Collection.status == "submitted") & (Collection.submitted_at < late), 1)], 0))
+    returned = fn.SUM(Case(None, [(Collection.status == "returned", 1)], 0))
+    counted = {a: (w or 0, o or 0, r or 0) for a, w, o, r in (
+        Collection.select(Collection.authority, waiting, overdue, returned)
+        .where(Collection.status.in_(("submitted", "returned"))).group_by(Collection.authority).tuples())}
+    return [(authority, *counted.get(authority.id, (0, 0, 0)))
+            for authority in Authority.select().where(Authority.is_active).order_by(Authority.code)]

@@ -1,0 +1,214 @@
+"""The review queue: the collections an account may read, filtered, searched and paged by keyset.
+
+Paging is by (submitted_at, id) after or before a cursor, which the (authority, status,
+submitted_at) and (status, submitted_at) indexes serve at any depth; an OFFSET would read every
+row before the page. Search takes what the reviewer typed and finds the one index it can use:
+a full ID number, its last four characters, a phone, a USCC, or a name prefix searched as a range."""
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+
+from peewee import SQL, JOIN, fn
+from stdnum.cn import uscc as uscc_code
+
+from console import clock, scope, workdays
+from console.errors import RuleViolation
+from models import Account, Accountant, Authority, Collection, Education, PostSection, QualificationSection, Unit
+from models.collection import COLLECTION_STATES
+
+PAGE_SIZE = 20
+STATES = tuple((k, v) for k, v in COLLECTION_STATES if k != "draft")  # a draft is the applicant's own
+Claimer = Account.alias()
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+ID_TAIL = re.compile(r"^\d{3}[\dX]$")
+PHONE = re.compile(r"^1\d{10}$")
+
+
+@dataclass
+class Filters:
+    state: str = "submitted"
+    authority: int | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    flag: str = ""  # a flag code, "none" or "any"
+    on_duty: bool | None = None
+    education_level: str = ""
+    qualification_level: str = ""
+    overdue: bool = False
+    search: str = ""
+    today: date = field(default_factory=workdays.beijing_today)
+
+    @classmethod
+    def from_args(cls, args):
+        """From a query string; a value that makes no sense is dropped, never a 500."""
+        def day(name):
+            try:
+                return date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+        authority = args.get("authority", "")
+        return cls(
+            state=args.get("state") if args.get("state") in dict(STATES) else "submitted",
+            authority=int(authority) if authority.isdigit() else None,
+            submitted_from=day("from"), submitted_to=day("to"),
+            flag=args.get("flag", "")[:40],
+            on_duty={"1": True, "0": False}.get(args.get("on_duty")),
+            education_level=args.get("education_level", "")[:40],
+            qualification_level=args.get("qualification_level", "")[:40],
+            overdue=args.get("overdue") == "1",
+            search=args.get("q", "").strip()[:40],
+        )
+
+    def as_args(self):
+        names = {"submitted_from": "from", "submitted_to": "to", "search": "q"}
+        values = {names.get(f.name, f.name): getattr(self, f.name) for f in fields(self) if f.name != "today"}
+        values["on_duty"] = {True: "1", False: "0"}.get(self.on_duty)
+        values["overdue"] = "1" if self.overdue else None
+        return {k: v for k, v in values.items() if v not in (None, "", False)}
+
+
+def authority_scope(account, filters):
+    """The authority ids the list covers (None = all); refuses an authority outside the account's scope."""
+    readable = scope.readable_authorities(account)
+    if filters.authority is not None:
+        if readable is not None and filters.authority not in readable:
+            raise RuleViolation("无权查看该机构的审核列表")
+        return {filters.authority}
+    if account.role == "reviewer":
+        return {account.authority_id}
+    return readable
+
+
+def _where(account, filters):
+    covered = authority_scope(account, filters)
+    clauses = [Collection.status == filters.state]
+    if covered is not None:
+        clauses.append(Collection.authority.in_(sorted(covered)) if len(covered) > 1
+                       else Collection.authority == next(iter(covered), 0))
+    if filters.submitted_from:
+        clauses.append(Collection.submitted_at >= clock.beijing_midnight(filters.submitted_from))
+    if filters.submitted_to:
+        clauses.append(Collection.submitted_at < clock.beijing_midnight(date.fromordinal(
+            filters.submitted_to.toordinal() + 1)))
+    if filters.overdue:
+        clauses.append(Collection.submitted_at < workdays.overdue_before(filters.today))
+    if filters.flag == "none":
+        clauses.append(Collection.flags == "")
+    elif filters.flag == "any":
+        clauses.append(Collection.flags != "")
+    elif filters.flag:
+        clauses.append(Collection.flags.contains(filters.flag))
+    if filters.on_duty is not None:
+        clauses.append(PostSection.on_duty == filters.on_duty)
+    if filters.education_level:
+        clauses.append(fn.EXISTS(Education.select(SQL("1")).where(
+            Education.collection == Collection.id, Education.mode == "full_time",
+            Education.level == filters.education_level)))
+    if filters.qualification_level:
+        clauses.append(fn.EXISTS(QualificationSection.select(SQL("1")).where(
+            QualificationSection.collection == Collection.id,
+            QualificationSection.level == filters.qualification_level)))
+    if filters.search:
+        clauses.append(search_clause(filters.search))
+    return clauses
+
+
+def search_clause(term):
+    """One indexed lookup chosen by the shape of what was typed."""
+    term = term.upper() if re.fullmatch(r"[\dxX]+|[0-9A-Za-z]{18}", term) else term
+    if len(term) == 18 and uscc_code.is_valid(term):
+        return PostSection.unit_uscc == term
+    if ID_NUMBER.match(term):
+        return Accountant.id_number == term
+    if ID_TAIL.match(term):
+        return Accountant.id_tail == term
+    if PHONE.match(term):
+        return Accountant.phone == term
+    following = term[:-1] + chr(ord(term[-1]) + 1)  # the first string after every one that starts with term
+    units = Unit.select(Unit.id).where(Unit.name >= term, Unit.name < following)
+    return ((Accountant.name >= term) & (Accountant.name < following)) | PostSection.unit.in_(units)
+
+
+def _joined(query):
+    return (query.join(Accountant, on=Collection.accountant == Accountant.id)
+            .switch(Collection).join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == Collection.id))
+
+
+def listed(account, filters):
+    """The list's rows as dicts, unordered and unpaged; page() and export pages through it."""
+    query = (Collection.select(Collection.id, Collection.submitted_at, Collection.status, Collection.flags,
+                               Collection.claimed_until, Collection.claimed_by, Collection.authority,
+                               Accountant.name, Accountant.id_number, Accountant.phone,
+                               Unit.name.alias("unit_name"), Claimer.display_name.alias("claimer"),
+                               Authority.name.alias("authority_name")))
+    query = (_joined(query).join(Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
+             .switch(Collection).join(Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id)
+             .switch(Collection).join(Authority, on=Collection.authority == Authority.id))
+    return query.where(*_where(account, filters)).dicts()
+
+
+def count(account, filters):
+    return _joined(Collection.select(fn.COUNT(Collection.id))).where(*_where(account, filters)).scalar()
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def page(account, filters, after=None, before=None, size=PAGE_SIZE):
+    """One page after (or before) a cursor, oldest first; a cursor that makes no sense starts over."""
+    query = listed(account, filters)
+    mark = parse_cursor(before or after)
+    backwards = bool(before and mark)
+    if mark:
+        at, key = mark
+        if backwards:
+            query = query.where(Collection.submitted_at <= at,
+                                (Collection.submitted_at < at) | (Collection.id < key))
+        else:
+            query = query.where(Collection.submitted_at >= at,
+                                (Collection.submitted_at > at) | (Collection.id > key))
+    order = (Collection.submitted_at.desc(), Collection.id.desc()) if backwards else (
+        Collection.submitted_at, Collection.id)
+    rows = list(query.order_by(*order).limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    now = clock.now()
+    for row in rows:
+        row["waiting"] = workdays.waiting(row["submitted_at"], filters.today) if row["submitted_at"] else None
+        row["flag_list"] = [f for f in row["flags"].split(",") if f]
+        row["claimed"] = row["claimed_until"] is not None and row["claimed_until"] >= now
+    first, last = (cursor_of(rows[0]), cursor_of(rows[-1])) if rows else (None, None)
+    has_before = bool(mark) and (not backwards or more)
+    has_after = more if not backwards else bool(mark)
+    return Page(rows, last if has_after else None, first if has_before else None)
+
+
+def cursor_of(row):
+    return f"{row['submitted_at']:%Y%m%d%H%M%S%f}-{row['id']}"
+
+
+def parse_cursor(text):
+    match = re.fullmatch(r"(\d{20})-(\d{1,12})", text or "")
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f"), int(match.group(2))
+    except ValueError:
+        return None
+
+
+def each_row(account, filters, batch=5000):
+    """Every row of the filtered list, oldest first, read in keyset batches so memory stays flat."""
+    after = None
+    while True:
+        chunk = page(account, filters, after=after, size=batch)
+        yield from chunk.rows
+        if not chunk.next_cursor:
+            return
+        after = chunk.next_cursor

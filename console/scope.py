@@ -1,0 +1,25 @@
+"""Whose collections and files a staff account may read: a reviewer those routed to their authority
+and the authorities below it (a city oversees its counties, 002 §1.2), the province admin all."""
+from console.authorities import descendants
+from models import Authority
+
+
+def readable_authorities(account):
+    """Authority ids whose collections the account may read; None means all of them."""
+    if account.role == "province_admin":
+        return None
+    if account.role == "reviewer" and account.authority_id:
+        return {account.authority_id, *descendants(Authority(id=account.authority_id))}
+    return set()
+
+
+def may_read(account, collection):
+    if account.role == "accountant":
+        return collection.accountant_id == account.accountant_id
+    scope = readable_authorities(account)
+    return scope is None or collection.authority_id in scope
+
+
+def may_decide(account, collection):
+    """Decisions stay with the authority the collection is routed to."""
+    return account.role == "reviewer" and collection.authority_id == account.authority_id

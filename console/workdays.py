@@ -1,0 +1,44 @@
+"""Working days in Beijing, with the State Council's holidays and make-up days (chinesecalendar).
+
+A review waits in working days: submitted on a Friday evening and read on Monday is one day.
+Years the calendar does not know yet count Monday to Friday."""
+from datetime import timedelta
+from functools import lru_cache
+
+import chinese_calendar
+
+from console import clock
+
+OVERDUE_AFTER = 5  # 3-5 working days is the target turnaround (000 §10)
+
+
+def is_workday(day):
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+@lru_cache(maxsize=8192)
+def working_days_between(start, end):
+    """Working days after start, up to and including end."""
+    return sum(1 for n in range(1, (end - start).days + 1) if is_workday(start + timedelta(days=n)))
+
+
+def waiting(submitted_at, today=None):
+    """Working days a submission (stored UTC) has waited by today (a Beijing date)."""
+    return working_days_between(clock.to_beijing(submitted_at).date(), today or beijing_today())
+
+
+def beijing_today():
+    return clock.to_beijing(clock.now()).date()
+
+
+@lru_cache(maxsize=64)
+def overdue_before(today, days=OVERDUE_AFTER):
+    """The UTC moment before which a submission has waited more than `days` working days by `today`."""
+    day, counted = today, 0
+    while counted <= days:  # walk back to the (days + 1)-th working day up to today
+        counted += is_workday(day)
+        day -= timedelta(days=1)
+    return clock.beijing_midnight(day + timedelta(days=1))

@@ -1,0 +1,241 @@
+"""审核: the queue, the review page with the scans beside the data, and the decisions.
+
+Thin: scope, paging and search are console.queue; claims, decisions and screening console.review;
+the checks console.checks. A collection outside the reviewer's scope answers 404, whatever the URL."""
+from flask import abort, current_app, flash, redirect, request, stream_with_context, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
+
+from console import attachments, audit, checks, clock, collections, export, queue, review
+from console.errors import RuleViolation
+from console.identity import mask_id
+from console.scope import may_decide, may_read, readable_authorities
+from models import Attachment, Authority, Collection, DictionaryEntry, ReasonTemplate, ReturnReason, ReviewEvent
+from models.accountant import GENDERS, ID_TYPES
+from models.collection import COLLECTION_STATES, RESIDENCE_TYPES
+from models.review import EVENT_KINDS
+from views.console.base import RoleGate
+from views.wizard import TITLES
+from views.wizard_forms import FORMS
+
+PERSONAL_LABELS = {"name": "姓名", "id_type": "证件类型", "id_number": "证件号码", "gender": "性别",
+                   "birth_date": "出生日期", "phone": "手机号码"}
+# Which section a scan belongs beside, for the side-by-side view.
+SLOT_SECTIONS = {"photo": "personal", "id_front": "personal", "id_back": "personal", "diploma": "education",
+                 "degree": "education", "part_time_diploma": "education", "part_time_degree": "education",
+                 "qualification": "qualification", "letter": "post", "work_proof": "post", "residence": "post",
+                 "student": "post", "award_proof": "awards", "violation_proof": "violations",
+                 "publication_proof": "publications"}
+
+
+def field_labels():
+    """{section: {field: label}} from the wizard's own forms, so both sides name a field alike."""
+    labels = {key: {name: unbound.args[0] for name, unbound in vars(form).items()
+                    if hasattr(unbound, "field_class") and unbound.args}
+              for key, form in FORMS.items()}
+    labels["personal"] = {**PERSONAL_LABELS, **labels["personal"]}
+    labels["qualification"].update(labels.pop("talent"))
+    labels["attachments"] = dict(attachments.SLOTS)
+    return labels
+
+
+CHOICE_LABELS = {("personal", "gender"): dict(GENDERS), ("personal", "id_type"): dict(ID_TYPES),
+                 ("post", "residence_type"): dict(RESIDENCE_TYPES)}
+
+
+def shown(flat):
+    """Stored codes as the applicant chose them (male → 男)."""
+    return {section: {field: CHOICE_LABELS.get((section, field), {}).get(value, value)
+                      for field, value in values.items()} for section, values in flat.items()}
+
+
+class DecisionForm(FlaskForm):
+    pass
+
+
+class ReturnForm(FlaskForm):
+    templates = SelectMultipleField("退回原因", coerce=str, validate_choice=False)
+    note_section = SelectField("补充说明针对", validate_choice=False)
+    note = TextAreaField("补充说明")
+
+
+class BulkForm(FlaskForm):
+    ids = SelectMultipleField("选择", coerce=str, validate_choice=False)
+    back = HiddenField()
+
+
+class ReviewView(RoleGate, BaseView):
+    read_roles = frozenset({"reviewer", "province_admin"})
+    write_roles = frozenset({"reviewer"})
+    write_views = frozenset({"claim", "release", "approve", "return_", "bulk_approve"})
+
+    def profile(self):
+        return current_app.extensions["profile"]
+
+    @expose("/")
+    def index(self):
+        filters = queue.Filters.from_args(request.args)
+        try:
+            page = queue.page(current_user, filters, after=request.args.get("after"),
+                              before=request.args.get("before"))
+            total = queue.count(current_user, filters)
+        except RuleViolation:
+            abort(403)
+        return self.render("console/review_queue.html", page=page, total=total, filters=filters,
+                           args=filters.as_args(), authorities=self._authority_choices(), states=queue.STATES,
+                           flags=checks.FLAGS, levels=self._levels(), bulk=BulkForm(), mask_id=mask_id,
+                           deciding=current_user.role == "reviewer" and filters.authority in (
+                               None, current_user.authority_id))
+
+    def _authority_choices(self):
+        readable = readable_authorities(current_user)
+        query = Authority.select(Authority.id, Authority.name, Authority.level).order_by(Authority.code)
+        return list(query if readable is None else query.where(Authority.id.in_(sorted(readable))))
+
+    @staticmethod
+    def _levels():
+        entries = DictionaryEntry.select(DictionaryEntry.kind, DictionaryEntry.name).where(
+            DictionaryEntry.kind.in_(("education_level", "qualification_level")), DictionaryEntry.is_active
+        ).order_by(DictionaryEntry.sort_order)
+        levels = {"education_level": [], "qualification_level": []}
+        for entry in entries:
+            levels[entry.kind].append(entry.name)
+        return levels
+
+    @expose("/export.<kind>")
+    def export(self, kind):
+        if kind not in export.FORMATS:
+            abort(404)
+        filters = queue.Filters.from_args(request.args)
+        try:
+            queue.authority_scope(current_user, filters)
+        except RuleViolation:
+            abort(403)
+        audit.record("collection.export", detail={"格式": kind, "条件": filters.as_args()})
+        stamp = clock.to_beijing(clock.now()).strftime("%Y%m%d%H%M")
+        response = current_app.response_class(
+            stream_with_context(export.chunks(kind, current_user._get_current_object(), filters)),
+            mimetype=export.FORMATS[kind][0])
+        response.headers["Content-Disposition"] = export.disposition(f"审核列表{stamp}.{kind}")
+        return response
+
+    @expose("/bulk-approve", methods=("POST",))
+    def bulk_approve(self):
+        form = BulkForm()
+        back = form.back.data if (form.back.data or "").startswith(url_for(".index")) else url_for(".index")
+        if not form.validate_on_submit() or not form.ids.data:
+            flash("请先勾选要审核通过的信息采集", "error")
+            return redirect(back)
+        ids = [int(i) for i in form.ids.data if i.isdigit()]
+        approved, skipped = review.bulk_approve(ids, current_user._get_current_object(), self.profile())
+        flash(f"已审核通过 {len(approved)} 件" + (f"，跳过 {len(skipped)} 件" if skipped else ""),
+              "success" if approved else "warning")
+        for collection, why in skipped:
+            flash(f"{collection.accountant.name}：{why}", "warning")
+        return redirect(back)
+
+    def _readable(self, collection_id):
+        collection = Collection.get_or_none(Collection.id == collection_id)
+        if collection is None or collection.status == "draft" or not may_read(current_user, collection):
+            abort(404)  # the same answer whether it exists or not
+        return collection
+
+    @expose("/<int:collection_id>")
+    def details(self, collection_id):
+        collection = self._readable(collection_id)
+        me = current_user._get_current_object()
+        if collection.status == "submitted" and may_decide(me, collection) and not review.holds_claim(me, collection):
+            try:
+                collection = review.claim(collection, me)
+            except RuleViolation:
+                pass  # someone else holds it; the page says who
+        audit.record("collection.read", collection, {"姓名": collection.accountant.name})
+        return self.render("console/review_details.html", **self._details_context(collection, me))
+
+    def _details_context(self, collection, me, return_form=None):
+        given = collections.answers(collection)
+        flat = shown(collections.flat_answers(collection))
+        found = checks.run(collection, given, self.profile())
+        by_field = {}
+        for check in found:
+            by_field.setdefault((check.section, check.field), []).append(check)
+        files = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
+        diff = review.changes_since_return(collection)
+        templates = list(ReasonTemplate.select().where(ReasonTemplate.is_active).order_by(ReasonTemplate.sort_order))
+        form = return_form or ReturnForm()
+        sections = [k for k in self.profile().sections if k in flat or k == "attachments"]
+        form.note_section.choices = [(review.GENERAL, "整体")] + [(k, TITLES[k]) for k in sections if k in flat]
+        events = list(collection.events.order_by(ReviewEvent.id.desc()))
+        reasons = {}
+        for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
+            reasons.setdefault(reason.event_id, []).append(reason)
+        return {
+            "collection": collection, "person": collection.accountant, "answers": flat, "labels": field_labels(),
+            "sections": sections, "titles": TITLES, "checks": by_field, "files": files, "slots": attachments.SLOTS,
+            "slot_sections": SLOT_SECTIONS, "diff": diff, "changed": {(s, f) for s, f, _, _ in diff[0]} if diff else set(),
+            "changed_files": dict(diff[1]) if diff else {}, "templates": templates, "return_form": form,
+            "decision_form": DecisionForm(), "may_decide": may_decide(me, collection),
+            "holds": review.holds_claim(me, collection), "events": events, "event_reasons": reasons,
+            "event_kinds": dict(EVENT_KINDS), "states": dict(COLLECTION_STATES), "flags": checks.FLAGS,
+            "file_names": [attachments.SLOTS[a.slot] for a in files],
+        }
+
+    @expose("/<int:collection_id>/claim", methods=("POST",))
+    def claim(self, collection_id):
+        return self._act(collection_id, lambda c, me: review.claim(c, me), "已领取，30 分钟内有效")
+
+    @expose("/<int:collection_id>/release", methods=("POST",))
+    def release(self, collection_id):
+        return self._act(collection_id, lambda c, me: review.release(c, me), "已释放，其他审核人员可以领取",
+                         to_queue=True)
+
+    @expose("/<int:collection_id>/approve", methods=("POST",))
+    def approve(self, collection_id):
+        return self._act(collection_id, lambda c, me: review.approve(c, me, self.profile()),
+                         "已审核通过，已短信通知申请人", to_queue=True)
+
+    @expose("/<int:collection_id>/return", methods=("POST",))
+    def return_(self, collection_id):
+        collection = self._readable(collection_id)
+        me = current_user._get_current_object()
+        form = ReturnForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            picked = review.reasons_from(form.templates.data, form.note.data, form.note_section.data)
+            review.return_collection(collection, me, self.profile(), picked)
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+            return self.render("console/review_details.html",
+                               **self._details_context(Collection.get_by_id(collection.id), me, form)), 422
+        flash("已退回，已短信通知申请人", "success")
+        return redirect(self._next_url(collection))
+
+    def _act(self, collection_id, action, done, to_queue=False):
+        collection = self._readable(collection_id)
+        if not DecisionForm().validate_on_submit():
+            abort(400)
+        try:
+            action(collection, current_user._get_current_object())
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for(".details", collection_id=collection.id))
+        flash(done, "success")
+        return redirect(self._next_url(collection) if to_queue else url_for(".details", collection_id=collection.id))
+
+    @expose("/<int:collection_id>/next")
+    def next_in_queue(self, collection_id):
+        collection = self._readable(collection_id)
+        return redirect(self._next_url(collection))
+
+    def _next_url(self, collection):
+        """The next waiting collection of the same queue after this one, or the queue when none is left."""
+        filters = queue.Filters(authority=collection.authority_id)
+        cursor = queue.cursor_of({"submitted_at": collection.submitted_at, "id": collection.id})
+        following = queue.page(current_user, filters, after=cursor, size=1).rows
+        if following:
+            return url_for(".details", collection_id=following[0]["id"])
+        return url_for(".index", **({"authority": collection.authority_id}
+                                    if collection.authority_id != current_user.authority_id else {}))
