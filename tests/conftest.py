@@ -12,6 +12,7 @@ from console import authorities, captcha, clock, create_app, migrations
 from console.database import open_database
 from console.identity import gender_of
 from console.passwords import hash_password
+from tests.images import noisy_jpeg
 from models import MODELS, Account, Accountant, Authority, SchemaVersion, db
 
 CAPTCHA_TEXT = "TEST"
@@ -74,6 +75,12 @@ def app(database_url, province, app_overrides, tmp_path, monkeypatch):
         db.close()
 
 
+@pytest.fixture(scope="session")
+def scans():
+    """A photo that meets Inner Mongolia's rule (white background) and a scan for every other slot."""
+    return {"photo": noisy_jpeg(295, 413, 60, 100, white_border=True), "scan": noisy_jpeg(900, 650, 65, 145)}
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -117,9 +124,10 @@ def make_account(app, role, username=None, password=PASSWORD, authority=None, mu
             authority = Authority.get(Authority.code == code) if role == "province_admin" else (
                 Authority.select().where(Authority.level == "county").order_by(Authority.code).first()
                 or Authority.select().where(Authority.level == "city").order_by(Authority.code).first())
+        fields.setdefault("display_name", f"测试{role}")
         return Account.create(username=username or role, password_hash=hash_password(password), role=role,
                               authority=authority, must_change_password=must_change, created_at=clock.now(),
-                              display_name=f"测试{role}", **fields)
+                              **fields)
 
 
 def session_for(app, account):

@@ -6,9 +6,14 @@ import zlib
 from PIL import Image
 
 
-def noisy_jpeg(width, height, min_kb=0, max_kb=10_000, exif=None):
-    """A JPEG of noise whose file size falls within [min_kb, max_kb], found by trying qualities."""
+def noisy_jpeg(width, height, min_kb=0, max_kb=10_000, exif=None, white_border=False):
+    """A JPEG of noise whose file size falls within [min_kb, max_kb], found by trying qualities;
+    with white_border, the sides and top are white like an ID photo's background."""
     image = Image.merge("RGB", [Image.effect_noise((width, height), 60 + 20 * i) for i in range(3)])
+    if white_border:
+        side, top = width * 15 // 100, height * 15 // 100
+        for box in ((0, 0, side, height), (width - side, 0, width, height), (0, 0, width, top)):
+            image.paste((255, 255, 255), box)
     for quality in range(95, 5, -5):
         out = io.BytesIO()
         image.save(out, "JPEG", quality=quality, **({"exif": exif} if exif else {}))

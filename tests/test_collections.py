@@ -18,17 +18,7 @@ from models import (
     Unit,
 )
 from tests.conftest import make_accountant, resident_id
-from tests.images import noisy_jpeg
-
-
-def unit_code(region):
-    body = f"91{region}MA0000001"
-    return body + uscc.calc_check_digit(body)
-
-
-@pytest.fixture(scope="module")
-def scans():
-    return {"photo": noisy_jpeg(295, 413, 60, 100), "scan": noisy_jpeg(900, 650, 65, 145)}
+from tests.factories import complete
 
 
 @pytest.fixture
@@ -38,27 +28,6 @@ def person(ctx):
     account = Account.create(username=None, password_hash="x", role="accountant", accountant=accountant,
                              created_at=clock.now())
     return account
-
-
-def complete(app, collection, scans, unit_region="150203"):
-    """Fill every section of an Inner Mongolia collection as a careful applicant would."""
-    code = unit_code(unit_region)
-    unit = Unit.get_or_none(Unit.uscc == code) or Unit.create(
-        uscc=code, name="示范单位", region_code=unit_region, authority=Authority.select().first(), created_at=clock.now())
-    PostSection.create(collection=collection, has_unit=True, unit_uscc=code, unit=unit, on_duty=True,
-                       post="出纳", tech_post="无职务", work_started_on=date(2012, 8, 1))
-    Education.create(collection=collection, mode="full_time", level="本科", degree="学士", major="会计学",
-                     school="内蒙古财经大学", graduated_on=date(2012, 7, 1))
-    QualificationSection.create(collection=collection, level="无")
-    personal = collection.personalsection_set.get()
-    personal.ethnicity, personal.nationality, personal.political_status = "汉族", "中国", "群众"
-    personal.email, personal.email_verified = "wang@example.cn", True
-    personal.save()
-    profile = app.extensions["profile"]
-    for slot in ("photo", "id_front", "id_back", "diploma", "degree", "letter"):
-        attachments.attach(collection, slot, scans["photo" if slot == "photo" else "scan"], profile, None)
-    collection.commitment_at = clock.now()
-    collection.save()
 
 
 def test_a_new_draft_starts_from_the_registration(person):

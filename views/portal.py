@@ -184,7 +184,8 @@ def home():
         abort(403)
     person = current_user.accountant
     latest = person.collections.order_by(Collection.id.desc()).first()
-    events = prefetch(latest.events.order_by(ReviewEvent.id.desc()), ReturnReason) if latest else []
+    shown = latest.events.where(ReviewEvent.kind.not_in(("claim", "release"))) if latest else None  # the back office's own
+    events = prefetch(shown.order_by(ReviewEvent.id.desc()), ReturnReason) if latest else []
     return render_template("portal/home.html", person=person, latest=latest, states=dict(COLLECTION_STATES),
                            events=events, event_kinds=dict(EVENT_KINDS),
                            masked_id=mask_id(person.id_number), masked_phone=mask_phone(person.phone))

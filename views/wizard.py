@@ -235,7 +235,7 @@ def attachments_page(collection):
     uploaded = {a.slot: a for a in Attachment.select().where(Attachment.collection == collection)}
     needed = collections.required_slots(collection, profile())
     return render("portal/wizard_attachments.html", collection, "attachments", needed=needed, uploaded=uploaded,
-                  slots=attachments.SLOTS, form=UploadForm(), rules=upload_rules())
+                  slots=attachments.SLOTS, form=UploadForm(), rules=upload_rules(), reasons=return_reasons(collection))
 
 
 @bp.route("/attachments/<slot>", methods=("POST",))

@@ -142,6 +142,12 @@ class ReviewView(RoleGate, BaseView):
             abort(404)  # the same answer whether it exists or not
         return collection
 
+    def _decidable(self, collection_id):
+        collection = self._readable(collection_id)
+        if not may_decide(current_user, collection):
+            abort(403)  # it may be read here, but it is decided by the authority it is routed to
+        return collection
+
     @expose("/<int:collection_id>")
     def details(self, collection_id):
         collection = self._readable(collection_id)
@@ -198,7 +204,7 @@ class ReviewView(RoleGate, BaseView):
 
     @expose("/<int:collection_id>/return", methods=("POST",))
     def return_(self, collection_id):
-        collection = self._readable(collection_id)
+        collection = self._decidable(collection_id)
         me = current_user._get_current_object()
         form = ReturnForm()
         if not form.validate_on_submit():
@@ -214,7 +220,7 @@ class ReviewView(RoleGate, BaseView):
         return redirect(self._next_url(collection))
 
     def _act(self, collection_id, action, done, to_queue=False):
-        collection = self._readable(collection_id)
+        collection = self._decidable(collection_id)
         if not DecisionForm().validate_on_submit():
             abort(400)
         try:

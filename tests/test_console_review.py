@@ -1,0 +1,163 @@
+"""The review console as reviewers use it: the queue, the review page, decisions, export, bulk, the dashboard."""
+import re
+
+import pytest
+
+from models import (
+    Account,
+    AuditEntry,
+    Authority,
+    Collection,
+    OutboxMessage,
+    ReasonTemplate,
+    ReturnReason,
+    db,
+)
+from tests.conftest import make_account, post_form, session_for
+from tests.factories import submitted
+
+
+@pytest.fixture
+def waiting(app, scans):
+    with app.test_request_context(), db.connection_context():
+        return submitted(app, scans)
+
+
+def reviewer_at(app, code, username):
+    with app.app_context():
+        authority = Authority.get(Authority.code == code)
+    return make_account(app, "reviewer", username, authority=authority, display_name=username)
+
+
+@pytest.fixture
+def li(app):
+    return session_for(app, reviewer_at(app, "150203", "李审核"))
+
+
+def test_the_queue_lists_masked_ids_and_working_days(app, li, waiting):
+    page = li.get("/console/review/").get_data(as_text=True)
+    assert "王影" in page and "150105********" + waiting.accountant.id_number[-4:] in page
+    assert waiting.accountant.id_number not in page and "13912345678" not in page
+    assert "待审核 1 件" in page
+
+
+def test_another_authority_is_refused_by_filter_id_export_and_file(app, waiting):
+    other = session_for(app, reviewer_at(app, "150102", "赵审核"))
+    with app.app_context():
+        mine = Authority.get(Authority.code == "150203").id
+        scan = waiting.attachments.first().id
+    assert other.get(f"/console/review/?authority={mine}").status_code == 403
+    assert other.get(f"/console/review/export.csv?authority={mine}").status_code == 403
+    assert other.get(f"/console/review/{waiting.id}").status_code == 404
+    assert other.get(f"/files/{scan}").status_code == 404
+    assert "没有符合条件的信息采集" in other.get("/console/review/?q=王影").get_data(as_text=True)
+    assert "王影" not in other.get("/console/review/export.csv?q=王影").get_data(as_text=True)
+
+
+def test_opening_claims_and_others_see_who_holds_it(app, li, waiting):
+    page = li.get(f"/console/review/{waiting.id}").get_data(as_text=True)
+    assert "您已领取" in page and "审核通过" in page and waiting.accountant.id_number in page
+    zhao = session_for(app, reviewer_at(app, "150203", "赵审核"))
+    page = zhao.get(f"/console/review/{waiting.id}").get_data(as_text=True)
+    assert "李审核 正在审核" in page and 'id="approve"' not in page
+    assert li.get("/console/review/").get_data(as_text=True).count("李审核") >= 1
+    with app.app_context():
+        assert AuditEntry.select().where(AuditEntry.action == "collection.read").count() == 2
+
+
+def test_the_city_reads_its_countys_collection_but_cannot_claim(app, waiting):
+    city = session_for(app, reviewer_at(app, "1502", "包头审核"))
+    page = city.get(f"/console/review/{waiting.id}").get_data(as_text=True)
+    assert "只能查看" in page and 'id="approve"' not in page
+    for action in ("claim", "approve", "return", "release"):
+        assert post_form(city, f"/console/review/{waiting.id}/{action}", {}, "/console/review/").status_code == 403
+
+
+def test_approve_with_one_post(app, li, waiting):
+    li.get(f"/console/review/{waiting.id}")
+    response = post_form(li, f"/console/review/{waiting.id}/approve", {}, f"/console/review/{waiting.id}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert Collection.get_by_id(waiting.id).status == "approved"
+        assert "审核通过" in OutboxMessage.get().body
+
+
+def test_a_return_without_reasons_or_with_too_long_a_note_keeps_the_input_and_writes_nothing(app, li, waiting):
+    url = f"/console/review/{waiting.id}"
+    li.get(url)
+    response = post_form(li, url + "/return", {"note": "  "}, url)
+    assert response.status_code == 422 and "请至少选择或填写一条退回原因" in response.get_data(as_text=True)
+    with app.app_context():
+        template = ReasonTemplate.create(section="education", target="full_time_school", text="毕业院校与证书不一致")
+    response = post_form(li, url + "/return", {"templates": str(template.id), "note": "长" * 501,
+                                               "note_section": "attachments"}, url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "补充说明不能超过 500 字" in page
+    assert "长" * 501 in page and re.search(rf'value="{template.id}"[^>]*checked', page)
+    with app.app_context():
+        assert Collection.get_by_id(waiting.id).status == "submitted" and ReturnReason.select().count() == 0
+
+
+def test_a_return_shows_each_reason_at_its_field_in_the_portal(app, li, waiting):
+    url = f"/console/review/{waiting.id}"
+    li.get(url)
+    with app.app_context():
+        template = ReasonTemplate.create(section="education", target="full_time_school", text="毕业院校与证书不一致")
+        diploma = ReasonTemplate.create(section="attachments", target="diploma", text="学历证书不清晰")
+    response = post_form(li, url + "/return", {"templates": [str(template.id), str(diploma.id)],
+                                               "note": "请本人签字", "note_section": "general"}, url)
+    assert response.status_code == 302
+    with app.app_context():
+        applicant = Account.get(Account.accountant == waiting.accountant_id)
+    portal = session_for(app, applicant)
+    education = portal.get("/portal/collection/education").get_data(as_text=True)
+    assert re.search(r'id="full_time_school".*?退回原因：毕业院校与证书不一致', education, re.S)
+    assert "学历证书不清晰" not in education
+    assert "退回原因：学历证书不清晰" in portal.get("/portal/collection/attachments").get_data(as_text=True)
+    assert "请本人签字" in portal.get("/portal/").get_data(as_text=True)
+
+
+def test_the_export_streams_a_bom_csv_with_a_chinese_file_name(app, li, waiting):
+    response = li.get("/console/review/export.csv")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''%E5%AE%A1%E6%A0%B8%E5%88%97%E8%A1%A8" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf") and "王影" in body.decode("utf-8-sig")
+    with app.app_context():
+        assert AuditEntry.select().where(AuditEntry.action == "collection.export").count() == 1
+
+
+def test_bulk_approve_reports_the_skipped(app, li, waiting):
+    with app.app_context():
+        Collection.update(flags="photo_background").execute()
+    response = post_form(li, "/console/review/bulk-approve", {"ids": str(waiting.id), "back": "/console/review/"},
+                         "/console/review/")
+    assert response.status_code == 302
+    page = li.get("/console/review/").get_data(as_text=True)
+    assert "已审核通过 0 件，跳过 1 件" in page and "王影：有自动检查标记，请逐件审核" in page
+    response = post_form(li, "/console/review/bulk-approve", {"back": "https://evil.example/"}, "/console/review/")
+    assert response.headers["Location"].endswith("/console/review/")
+
+
+def test_the_dashboard_shows_the_authoritys_figures_and_the_province_table(app, li, waiting):
+    page = li.get("/console/").get_data(as_text=True)
+    assert "昆都仑区财政局" in page and "待审核已等待（工作日）" in page and "<svg" in page
+    admin = session_for(app, make_account(app, "province_admin", "admin"))
+    page = admin.get("/console/").get_data(as_text=True)
+    assert "各会计管理机构审核情况" in page and re.search(r"昆都仑区财政局</a></td>\s*<td[^>]*>1</td>", page)
+
+
+def test_a_reason_template_with_an_unknown_field_is_refused_in_chinese(app):
+    admin = session_for(app, make_account(app, "province_admin", "admin"))
+    response = post_form(admin, "/console/reason_template/new/", {
+        "section": "education", "target": "nonsense", "text": "学校名称有误", "sort_order": "1", "is_active": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "“学历学位”中没有字段或附件 nonsense" in page and "学校名称有误" in page
+    with app.app_context():
+        assert ReasonTemplate.select().count() == 0
+    response = post_form(admin, "/console/reason_template/new/", {
+        "section": "education", "target": "full_time_school", "text": "学校名称有误", "sort_order": "1",
+        "is_active": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert ReasonTemplate.get().target == "full_time_school"

@@ -1,0 +1,193 @@
+"""The review state machine: claims, one decision out of two, approve into the archive, return with
+reasons, the diff of a resubmission, flags, auto-pass and bulk approval."""
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from console import attachments, checks, clock, collections, review
+from console.errors import RuleViolation
+from console.profiles import load_profile
+from models import (
+    Accountant,
+    Account,
+    AuditEntry,
+    Authority,
+    Collection,
+    Education,
+    LegacyRecord,
+    OutboxMessage,
+    ReasonTemplate,
+    ReturnReason,
+    ReviewEvent,
+    WorkPeriod,
+)
+from tests.factories import applicant, complete, submitted
+from tests.images import noisy_jpeg
+
+
+def reviewer(name, code="150203"):
+    return Account.create(username=name, password_hash="x", role="reviewer", display_name=name,
+                          authority=Authority.get(Authority.code == code), created_at=clock.now())
+
+
+@pytest.fixture
+def waiting(app, ctx, scans):
+    return submitted(app, scans)
+
+
+@pytest.fixture
+def profile(app):
+    return app.extensions["profile"]
+
+
+def test_a_clean_submission_waits_at_the_units_bureau_without_flags(waiting):
+    assert (waiting.status, waiting.flags, waiting.authority.name) == ("submitted", "", "昆都仑区财政局")
+
+
+def test_approve_needs_the_claim_and_enters_the_archive(waiting, profile):
+    li = reviewer("李审核")
+    with pytest.raises(RuleViolation, match="领取已过期，请重新打开后再审核"):
+        review.approve(waiting, li, profile)
+    review.approve(review.claim(waiting, li), li, profile)
+
+    decided = Collection.get_by_id(waiting.id)
+    assert (decided.status, decided.decided_by_id, decided.claimed_by_id) == ("approved", li.id, None)
+    person = Accountant.get_by_id(waiting.accountant_id)
+    assert (person.archive_state, person.on_duty, person.work_started_on) == ("archived", True, date(2012, 8, 1))
+    period = WorkPeriod.get(WorkPeriod.accountant == person)
+    assert (period.started_on, period.ended_on, period.on_duty) == (date(2012, 8, 1), None, True)
+    sms = OutboxMessage.get(OutboxMessage.recipient == person.phone)
+    assert "审核通过" in sms.body and sms.channel == "sms"
+    assert AuditEntry.get(AuditEntry.action == "collection.approve").actor_name == "李审核"
+    assert [e.kind for e in ReviewEvent.select().order_by(ReviewEvent.id)] == ["submit", "claim", "approve"]
+
+
+def test_of_two_reviewers_one_holds_the_claim_and_exactly_one_decides(waiting, profile, monkeypatch):
+    li, zhao = reviewer("李审核"), reviewer("赵审核")
+    review.claim(waiting, li)
+    with pytest.raises(RuleViolation, match="李审核正在审核"):
+        review.claim(waiting, zhao)
+    with pytest.raises(RuleViolation, match="李审核正在审核"):
+        review.approve(waiting, zhao, profile)
+
+    later = clock.now() + timedelta(minutes=review.CLAIM_MINUTES + 1)
+    monkeypatch.setattr(clock, "now", lambda: later)  # 李 left it open; the claim has lapsed
+    review.approve(review.claim(waiting, zhao), zhao, profile)
+    with pytest.raises(RuleViolation, match=r"赵审核已于 .* 作出决定：审核通过"):
+        review.return_collection(waiting, li, profile, [review.Reason("personal", "", "民族有误")])
+    assert ReviewEvent.select().where(ReviewEvent.kind.in_(("approve", "return"))).count() == 1
+    assert ReturnReason.select().count() == 0
+
+
+def test_a_double_click_decides_once(waiting, profile):
+    li = reviewer("李审核")
+    claimed = review.claim(waiting, li)
+    review.approve(claimed, li, profile)
+    with pytest.raises(RuleViolation, match="李审核已于"):
+        review.approve(claimed, li, profile)
+    assert OutboxMessage.select().count() == 1
+
+
+def test_a_county_collection_is_read_not_decided_by_the_city(waiting):
+    city = reviewer("包头审核", "1502")
+    with pytest.raises(RuleViolation, match="不属于本机构审核"):
+        review.claim(waiting, city)
+
+
+def test_return_needs_a_reason_and_keeps_each_at_its_field(waiting, profile):
+    li = reviewer("李审核")
+    template = ReasonTemplate.create(section="education", target="full_time_school", text="毕业院校与证书不一致")
+    with pytest.raises(RuleViolation, match="请至少选择或填写一条退回原因"):
+        review.reasons_from([], "  ")
+    stale = ReasonTemplate.create(section="personal", target="", text="旧模板", is_active=False)
+    with pytest.raises(RuleViolation, match="已停用或不存在"):
+        review.reasons_from([str(stale.id)], "")
+    with pytest.raises(RuleViolation, match="补充说明不能超过 500 字"):
+        review.reasons_from([], "长" * 501)
+
+    reasons = review.reasons_from([str(template.id)], "学位证书请上传原件扫描件", "attachments")
+    review.return_collection(review.claim(waiting, li), li, profile, reasons)
+    assert Collection.get_by_id(waiting.id).status == "returned"
+    assert {(r.section, r.target, r.text) for r in ReturnReason.select()} == {
+        ("education", "full_time_school", "毕业院校与证书不一致"), ("attachments", "", "学位证书请上传原件扫描件")}
+    assert "已退回" in OutboxMessage.get().body
+
+
+def test_a_resubmission_shows_what_changed_since_the_return(app, waiting, profile, scans):
+    li = reviewer("李审核")
+    review.return_collection(review.claim(waiting, li), li, profile,
+                             [review.Reason("education", "full_time_school", "毕业院校有误")])
+    Education.update(school="内蒙古大学").where(Education.collection == waiting, Education.mode == "full_time").execute()
+    attachments.attach(waiting, "diploma", noisy_jpeg(900, 650, 65, 145), profile, None)
+    again = review.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
+
+    fields, files = review.changes_since_return(again)
+    assert fields == [("education", "full_time_school", "内蒙古财经大学", "内蒙古大学")]
+    assert files == [("diploma", "已更换")]
+    assert review.changes_since_return(waiting) is None  # the first submission has nothing to compare
+
+
+def applicant_of(collection):
+    return Account.get(Account.accountant == collection.accountant_id)
+
+
+def test_checks_flag_what_needs_a_person(app, ctx, scans, profile):
+    LegacyRecord.create(id_number="150105199001010011", name="别人", phone="13900000002", imported_at=clock.now())
+    account = applicant("钱多", 125, "13900000002")
+    draft = collections.open_draft(account.accountant)
+    complete(app, draft, {**scans, "photo": noisy_jpeg(295, 413, 60, 100)})  # noise all over: no white background
+    flagged = review.submit(draft, account, profile)
+    assert flagged.flags == "phone_duplicate,photo_background"
+    found = checks.run(flagged, collections.answers(flagged), profile)
+    phone = [c for c in found if c.field == "phone"][0]
+    assert phone.text == "该手机号还登记在证件号码 150105********0011 名下"
+
+    given = collections.answers(flagged)
+    given["post"]["unit_uscc"] = "91110105MA00000010"
+    given["post"]["work_started_on"] = date(2011, 1, 1)
+    given["personal"]["id_number"] = given["personal"]["id_number"][:-1] + "0"
+    assert {"uscc_invalid", "work_before_graduation", "id_invalid"} <= set(checks.flags(checks.run(flagged, given, profile)))
+
+
+def test_an_unchanged_legacy_record_passes_without_review(app, ctx, scans, profile):
+    account = applicant("孙旧", 126, "13900000003")
+    LegacyRecord.create(id_number=account.accountant.id_number, name="孙旧", unit_uscc="", education_level="本科",
+                        qualification_level="无", imported_at=clock.now())
+    draft = collections.open_draft(account.accountant)
+    complete(app, draft, scans)
+    passed = review.submit(draft, account, profile)
+    assert (passed.status, passed.decided_by_id) == ("approved", None)
+    assert ReviewEvent.get(ReviewEvent.kind == "auto_pass").actor_id is None
+    assert AuditEntry.get(AuditEntry.action == "collection.auto_pass").actor_name == "系统"
+    assert Accountant.get_by_id(account.accountant_id).archive_state == "archived"
+
+
+def test_a_changed_legacy_record_goes_to_the_queue(app, ctx, scans, profile):
+    account = applicant("孙改", 127, "13900000004")
+    LegacyRecord.create(id_number=account.accountant.id_number, name="孙改", qualification_level="初级",
+                        imported_at=clock.now())
+    draft = collections.open_draft(account.accountant)
+    complete(app, draft, scans)
+    assert review.submit(draft, account, profile).status == "submitted"
+
+
+def test_a_province_without_auto_pass_reviews_everyone(app, ctx, scans, profile):
+    account = applicant("孙渝", 131, "13900000008")
+    LegacyRecord.create(id_number=account.accountant.id_number, name="孙渝", imported_at=clock.now())
+    draft = collections.open_draft(account.accountant)
+    complete(app, draft, scans)
+    assert review.submit(draft, account, replace(profile, auto_pass="")).status == "submitted"
+    assert [p.auto_pass for p in map(load_profile, ("bingtuan", "chongqing"))] == ["", ""]
+
+
+def test_bulk_approval_skips_the_flagged_and_other_authorities(app, ctx, scans, profile):
+    clean = submitted(app, scans, "周一", 128, "13900000005")
+    flagged = submitted(app, scans, "周二", 129, "13900000006")
+    Collection.update(flags="photo_background").where(Collection.id == flagged.id).execute()
+    elsewhere = submitted(app, scans, "周三", 130, "13900000007", unit_region="150102")
+    approved, skipped = review.bulk_approve([clean.id, flagged.id, elsewhere.id], reviewer("李审核"), profile)
+    assert [c.id for c in approved] == [clean.id]
+    assert [(c.id, why) for c, why in skipped] == [(flagged.id, "有自动检查标记，请逐件审核")]
+    assert {c.id: c.status for c in Collection.select()} == {
+        clean.id: "approved", flagged.id: "submitted", elsewhere.id: "submitted"}
