@@ -4,12 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from peewee import JOIN
 
 from console import audit, clock, verification
 from console.errors import RuleViolation
 from console.extensions import login_manager
 from console.passwords import check_strength, hash_password, password_matches
-from models import Account
+from models import Account, Authority
 
 # Endpoints a signed-in user may reach while a password change is pending.
 PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "static", "public.captcha_image"}
@@ -30,7 +31,8 @@ def init_app(app):
 @login_manager.user_loader
 def _load_account(account_id):
     """A disabled account's open sessions end with it."""
-    return Account.get_or_none(Account.id == int(account_id), Account.is_enabled)
+    return (Account.select(Account, Authority).join(Authority, JOIN.LEFT_OUTER)  # every console page names it
+            .where(Account.id == int(account_id), Account.is_enabled).first())
 
 
 def _enforce_session_rules():

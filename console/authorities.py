@@ -111,10 +111,10 @@ def _differs(authority, values):
         getattr(authority, name) != value for name, value in values.items() if name != "parent")
 
 
-def descendants(authority):
-    """Ids of every authority below this one."""
+def descendants(authority, tree=None):
+    """Ids of every authority below this one; tree is [(id, parent_id)] when the caller has read it."""
     children = {}
-    for node_id, parent_id in Authority.select(Authority.id, Authority.parent).tuples():
+    for node_id, parent_id in tree or Authority.select(Authority.id, Authority.parent).tuples():
         children.setdefault(parent_id, []).append(node_id)
     found, stack = set(), list(children.get(authority.id, []))
     while stack:

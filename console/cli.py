@@ -2,14 +2,14 @@
 import click
 from flask import current_app
 
-from console import authorities, demo, dictionaries, migrations
+from console import authorities, bench, demo, dictionaries, migrations
 from console.accounts import create_staff_account
 from models import Account, Authority, Unit, db
 from models.account import ROLES, STAFF_ROLES
 
 
 def init_app(app):
-    for command in (init_db, load_authorities, create_user, demo_data):
+    for command in (init_db, load_authorities, create_user, demo_data, bench.bench):
         app.cli.add_command(command)
 
 

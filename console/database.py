@@ -16,9 +16,13 @@ def init_app(app):
 
 
 def open_database(url):
+    """A pooled database: a request takes a connection and gives it back, rather than opening one and
+    closing it (which for SQLite in WAL mode means a checkpoint whenever the last connection closes)."""
+    pooled = url if "+pool" in url else url.replace("://", "+pool://", 1)
+    options = {"max_connections": 32, "stale_timeout": 600}
     if url.startswith("sqlite"):
-        return connect(url, pragmas=SQLITE_PRAGMAS)
-    return connect(url)
+        return connect(pooled, pragmas=SQLITE_PRAGMAS, **options)
+    return connect(pooled, **options)
 
 
 def _open():

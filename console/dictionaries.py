@@ -1,5 +1,6 @@
 """Dictionaries (字典): the choices of the forms' dropdowns, from authority_data/dictionaries/*.csv."""
 import csv
+import time
 from collections import Counter
 
 from console.profiles import DATA_DIR
@@ -46,3 +47,16 @@ def load_reason_templates():
         if fresh:
             ReasonTemplate.insert_many(fresh).execute()
     return len(fresh)
+
+
+NAMES_TTL = 60  # seconds a filter's choices may lag behind a console edit
+_names = {}
+
+
+def names(kind):
+    """The active names of one dictionary, for filters read on every page; kept for NAMES_TTL seconds."""
+    kept = _names.get(kind)
+    if kept is None or time.monotonic() - kept[0] > NAMES_TTL:
+        kept = _names[kind] = (time.monotonic(), [e.name for e in DictionaryEntry.select(DictionaryEntry.name).where(
+            DictionaryEntry.kind == kind, DictionaryEntry.is_active).order_by(DictionaryEntry.sort_order)])
+    return kept[1]

@@ -203,6 +203,15 @@ def parse_cursor(text):
         return None
 
 
+def next_waiting(collection):
+    """The id of the collection waiting after this one in its authority's queue, if any."""
+    at = collection.submitted_at
+    return (Collection.select(Collection.id)
+            .where(Collection.authority == collection.authority_id, Collection.status == "submitted",
+                   Collection.submitted_at >= at, (Collection.submitted_at > at) | (Collection.id > collection.id))
+            .order_by(Collection.submitted_at, Collection.id).limit(1).scalar())
+
+
 def each_row(account, filters, batch=5000):
     """Every row of the filtered list, oldest first, read in keyset batches so memory stays flat."""
     after = None

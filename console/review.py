@@ -18,6 +18,8 @@ from models import (
     Accountant,
     Collection,
     LegacyRecord,
+    PersonalSection,
+    PostSection,
     ReasonTemplate,
     ReturnReason,
     ReviewEvent,
@@ -149,17 +151,18 @@ def _refusal(collection_id, account, now):
 
 
 def _enter_archive(collection, now):
-    given = collections.answers(collection)
-    post, personal = given["post"], given["personal"]
-    started = post.get("work_started_on")
-    (Accountant.update(archive_state="archived", archived_at=now, unit=post.get("unit"),
-                       on_duty=bool(post.get("on_duty")), email=personal.get("email") or "",
+    post = (PostSection.select(PostSection, PersonalSection.email).join(
+        PersonalSection, on=PersonalSection.collection == PostSection.collection)
+        .where(PostSection.collection == collection.id).objects().first())
+    started = post.work_started_on if post else None
+    (Accountant.update(archive_state="archived", archived_at=now, unit=post.unit_id if post else None,
+                       on_duty=bool(post and post.on_duty), email=post.email if post else "",
                        work_started_on=fn.COALESCE(Accountant.work_started_on, started))
      .where(Accountant.id == collection.accountant_id).execute())
     first = not WorkPeriod.select().where(WorkPeriod.accountant == collection.accountant_id).exists()
     if first and started:
-        WorkPeriod.create(accountant=collection.accountant_id, unit=post.get("unit"), started_on=started,
-                          on_duty=bool(post.get("on_duty")), source="declared")
+        WorkPeriod.create(accountant=collection.accountant_id, unit=post.unit_id, started_on=started,
+                          on_duty=bool(post.on_duty), source="declared")
 
 
 def bulk_approve(ids, account, profile):

@@ -1,7 +1,20 @@
 """Whose collections and files a staff account may read: a reviewer those routed to their authority
 and the authorities below it (a city oversees its counties, 002 §1.2), the province admin all."""
+from flask import g, has_request_context
+
 from console.authorities import descendants
 from models import Authority
+
+
+def authority_list():
+    """Every authority (id, parent, name, level), read once per request: the scope and the filter share it."""
+    if has_request_context() and "authority_list" in g:
+        return g.authority_list
+    found = list(Authority.select(Authority.id, Authority.parent, Authority.name, Authority.level)
+                 .order_by(Authority.code))
+    if has_request_context():
+        g.authority_list = found
+    return found
 
 
 def readable_authorities(account):
@@ -9,7 +22,8 @@ def readable_authorities(account):
     if account.role == "province_admin":
         return None
     if account.role == "reviewer" and account.authority_id:
-        return {account.authority_id, *descendants(Authority(id=account.authority_id))}
+        tree = [(a.id, a.parent_id) for a in authority_list()]
+        return {account.authority_id, *descendants(Authority(id=account.authority_id), tree)}
     return set()
 
 

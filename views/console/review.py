@@ -8,11 +8,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 
-from console import attachments, audit, checks, clock, collections, export, queue, review
+from console import attachments, audit, checks, clock, collections, dictionaries, export, queue, review
 from console.errors import RuleViolation
 from console.identity import mask_id
-from console.scope import may_decide, may_read, readable_authorities
-from models import Attachment, Authority, Collection, DictionaryEntry, ReasonTemplate, ReturnReason, ReviewEvent
+from console.scope import authority_list, may_decide, may_read, readable_authorities
+from models import Accountant, Attachment, Collection, ReasonTemplate, ReturnReason, ReviewEvent
 from models.accountant import GENDERS, ID_TYPES
 from models.collection import COLLECTION_STATES, RESIDENCE_TYPES
 from models.review import EVENT_KINDS
@@ -89,20 +89,14 @@ class ReviewView(RoleGate, BaseView):
                            deciding=current_user.role == "reviewer" and filters.authority in (
                                None, current_user.authority_id))
 
-    def _authority_choices(self):
+    @staticmethod
+    def _authority_choices():
         readable = readable_authorities(current_user)
-        query = Authority.select(Authority.id, Authority.name, Authority.level).order_by(Authority.code)
-        return list(query if readable is None else query.where(Authority.id.in_(sorted(readable))))
+        return [a for a in authority_list() if readable is None or a.id in readable]
 
     @staticmethod
     def _levels():
-        entries = DictionaryEntry.select(DictionaryEntry.kind, DictionaryEntry.name).where(
-            DictionaryEntry.kind.in_(("education_level", "qualification_level")), DictionaryEntry.is_active
-        ).order_by(DictionaryEntry.sort_order)
-        levels = {"education_level": [], "qualification_level": []}
-        for entry in entries:
-            levels[entry.kind].append(entry.name)
-        return levels
+        return {kind: dictionaries.names(kind) for kind in ("education_level", "qualification_level")}
 
     @expose("/export.<kind>")
     def export(self, kind):
@@ -143,7 +137,10 @@ class ReviewView(RoleGate, BaseView):
         return collection
 
     def _decidable(self, collection_id):
-        collection = self._readable(collection_id)
+        collection = (Collection.select(Collection, Accountant).join(Accountant)
+                      .where(Collection.id == collection_id).first())
+        if collection is None or collection.status == "draft" or not may_read(current_user, collection):
+            abort(404)
         if not may_decide(current_user, collection):
             abort(403)  # it may be read here, but it is decided by the authority it is routed to
         return collection
@@ -238,10 +235,8 @@ class ReviewView(RoleGate, BaseView):
 
     def _next_url(self, collection):
         """The next waiting collection of the same queue after this one, or the queue when none is left."""
-        filters = queue.Filters(authority=collection.authority_id)
-        cursor = queue.cursor_of({"submitted_at": collection.submitted_at, "id": collection.id})
-        following = queue.page(current_user, filters, after=cursor, size=1).rows
+        following = queue.next_waiting(collection)
         if following:
-            return url_for(".details", collection_id=following[0]["id"])
+            return url_for(".details", collection_id=following)
         return url_for(".index", **({"authority": collection.authority_id}
                                     if collection.authority_id != current_user.authority_id else {}))

@@ -1,0 +1,369 @@
+"""`flask --app console bench`: build a realistic dataset and time the review console on it.
+
+N accountants across the profile's county authorities, one in seven at the busiest one, so its
+queue is deep enough for page 500; 80% approved into the archive with their decision events, 20%
+open (submitted, returned, draft), six attachment rows per open collection. The files on disk exist
+for the collections the benchmark opens. Every case is served by the Flask test client as a
+signed-in reviewer, with its SQL queries counted."""
+import csv
+import io
+import itertools
+import json
+import random
+import statistics
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask_admin import Admin
+from flask_admin.contrib.peewee import ModelView
+from peewee import PostgresqlDatabase
+from PIL import Image
+from stdnum.cn import ric, uscc
+
+import console
+from console import authorities, clock, dictionaries, export, migrations, queue, review, storage
+from console.passwords import hash_password
+from models import MODELS, Account, Authority, Collection, ReasonTemplate, db
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯健俊帆"
+SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
+LEVELS = ("本科", "大专", "硕士研究生", "中专")
+QUALIFICATIONS = ("初级", "中级", "无", "副高级")
+REPEAT = 30
+VISITED = 200  # collections opened, approved or returned by the benchmark: their files exist
+
+
+@click.command("bench")
+@click.option("--accountants", "size", type=int, default=100_000, show_default=True)
+@click.option("--database", "url", default=None,
+              help="数据库地址；默认 instance/bench-N.db（SQLite），也可为 postgresql://…")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--rebuild", is_flag=True, help="即使已有同样规模的数据也重新生成")
+def bench(size, url, json_path, rebuild):
+    """Build N accountants (once) and measure the review console's cases."""
+    url = url or f"sqlite:///{Path(current_app.instance_path) / f'bench-{size}.db'}"
+    # A separate app, so each request gets its own app context (and g) as in production, not the CLI's.
+    app = console.create_app({"DATABASE_URL": url, "STORAGE_DIR": str(Path(current_app.instance_path) / "bench-storage"),
+                      "WTF_CSRF_ENABLED": False})  # the benchmark times the work, not the token round trip
+    with app.app_context(), db.connection_context():
+        if rebuild or _built_size() != size:
+            started = time.perf_counter()
+            build(size, app.extensions["profile"])
+            click.echo(f"数据已生成：{size} 名会计人员，用时 {time.perf_counter() - started:.0f} 秒")
+    with app.app_context():
+        reviewer, deep, decided, template = _sample()
+    results = measure(app, size, url, reviewer, deep, decided, template)
+    for name, value in results.items():
+        click.echo(f"{name:16} {value}")
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+def _built_size():
+    if not Account.table_exists() or not Account.select().where(Account.username == "bench-reviewer").exists():
+        return None
+    return db.execute_sql("SELECT COUNT(*) FROM accountant").fetchone()[0]
+
+
+# ---------------------------------------------------------------- building the dataset
+
+def build(size, profile):
+    if isinstance(db.obj, PostgresqlDatabase):
+        db.drop_tables(MODELS, safe=True, cascade=True)
+    else:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+        db.drop_tables(MODELS, safe=True)
+        db.execute_sql("PRAGMA foreign_keys = ON")
+    migrations.upgrade()
+    dictionaries.load_dictionaries()
+    dictionaries.load_reason_templates()
+    authorities.load_authorities(profile)
+    counties = list(Authority.select().where(Authority.level == "county", ~Authority.special).order_by(Authority.code))
+    rng = random.Random(20261122)
+    now = clock.now()
+    units = _units(counties, size, now)
+    reviewers = _reviewers(counties, now)
+    codes = dict(db.execute_sql("SELECT id, uscc FROM unit").fetchall())
+    with db.atomic():
+        for start in range(0, size, 50_000):
+            rows = _people(range(start, min(start + 50_000, size)), counties, units, codes, reviewers, rng, now)
+            for table, columns in TABLES:
+                _insert(table, columns, rows[table])
+    if isinstance(db.obj, PostgresqlDatabase):
+        for table in ("unit", "account", *(t for t, _ in TABLES)):
+            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    db.execute_sql("ANALYZE")
+
+
+def _units(counties, size, now):
+    rows, serial = [], 0
+    for county in counties:
+        for n in range(max(size // 50 // len(counties), 5)):
+            serial += 1
+            body = f"91{county.region_code}MA{serial:07d}"
+            rows.append((serial, body + uscc.calc_check_digit(body), f"{county.name[:-3]}{n}号商贸有限公司",
+                         county.region_code, county.id, now))
+    _insert("unit", ("id", "uscc", "name", "region_code", "authority_id", "created_at"), rows)
+    by_county = {}
+    for row in rows:
+        by_county.setdefault(row[4], []).append(row[0])
+    return by_county
+
+
+def _reviewers(counties, now):
+    password = hash_password("Bench#2026")
+    rows = [(n + 1, f"bench-reviewer{'' if n == 0 else n}", password, "reviewer", f"审核员{n:03d}", c.id, now)
+            for n, c in enumerate(counties)]
+    _insert("account", ("id", "username", "password_hash", "role", "display_name", "authority_id", "created_at"), rows)
+    return {c.id: n + 1 for n, c in enumerate(counties)}
+
+
+TABLES = (
+    ("accountant", ("id", "id_type", "id_number", "id_tail", "name", "gender", "birth_date", "phone", "email",
+                    "authority_id", "unit_id", "on_duty", "archive_state", "archived_at", "work_started_on",
+                    "created_at")),
+    ("collection", ("id", "accountant_id", "authority_id", "kind", "status", "step", "revision", "flags",
+                    "submitted_at", "decided_at", "decided_by_id", "created_at", "updated_at")),
+    ("personal_section", ("id", "collection_id", "name", "id_type", "id_number", "gender", "birth_date",
+                          "ethnicity", "nationality", "political_status", "phone", "email", "email_verified")),
+    ("post_section", ("id", "collection_id", "has_unit", "unit_id", "unit_uscc", "on_duty", "post", "admin_post",
+                      "tech_post", "unit_phone", "work_started_on", "residence_type", "residence_region_code",
+                      "school_name", "letter_code")),
+    ("education", ("id", "collection_id", "mode", "level", "degree", "major", "school", "graduated_on",
+                   "certificate_no", "in_school", "online_code")),
+    ("qualification_section", ("id", "collection_id", "kind", "level", "way", "certificate_no", "cpa",
+                               "tax_adviser", "asset_appraiser", "high_end_talent", "abacus_level",
+                               "abacus_certificate_no")),
+    ("attachment", ("id", "slot", "collection_id", "storage_name", "content_type", "size", "width", "height",
+                    "sha256", "uploaded_at")),
+    ("review_event", ("id", "collection_id", "kind", "actor_id", "revision", "note", "at")),
+)
+
+
+def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
+    """Row tuples per table. One in seven people belongs to the first county; the rest spread evenly."""
+    rows = {table: [] for table, _ in TABLES}
+    for i in numbers:
+        county = counties[0] if i % 7 == 0 else counties[i % len(counties)]
+        birth = date(1965, 1, 1) + timedelta(days=i % 10950)
+        body = f"{county.region_code}{birth:%Y%m%d}{(i // 10950) % 1000:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        name = SURNAMES[rng.randrange(len(SURNAMES))] + "".join(
+            GIVEN[rng.randrange(len(GIVEN))] for _ in range(rng.choice((1, 2, 2))))
+        gender = "male" if int(number[16]) % 2 else "female"
+        unit = rng.choice(units[county.id])
+        started = birth.replace(day=1) + timedelta(days=365 * 23)
+        roll = rng.random()
+        status = "approved" if roll < 0.8 else "submitted" if roll < 0.95 else "returned" if roll < 0.98 else "draft"
+        submitted = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 90))
+        decided = submitted + timedelta(hours=rng.randrange(2, 96)) if status in ("approved", "returned") else None
+        decided = min(decided, now) if decided else None
+        key = i + 1
+        phone = f"1{3 + i % 7}{i:09d}"
+        rows["accountant"].append((key, "resident", number, number[-4:], name, gender, birth, phone, "", county.id,
+                                   unit, True, "archived" if status == "approved" else "pending",
+                                   decided if status == "approved" else None, started, now))
+        flags = "photo_background" if status == "submitted" and rng.random() < 0.1 else ""
+        rows["collection"].append((key, key, county.id, "collection", status, "preview", 1, flags,
+                                   None if status == "draft" else submitted, decided,
+                                   reviewers[county.id] if decided else None, submitted, submitted))
+        rows["personal_section"].append((key, key, name, "resident", number, gender, birth, "汉族", "中国", "群众",
+                                         phone, "", False))
+        rows["post_section"].append((key, key, True, unit, uscc_of[unit], rng.random() < 0.9, "会计", "", "无职务",
+                                     "", started, "", "", "", ""))
+        rows["education"].append((key, key, "full_time", rng.choice(LEVELS), "学士", "会计学", "内蒙古财经大学",
+                                  started - timedelta(days=40), "", False, ""))
+        rows["qualification_section"].append((key, key, "会计类", rng.choice(QUALIFICATIONS), "考试", "", False, False,
+                                              False, False, "", ""))
+        if status != "approved":
+            for n, slot in enumerate(SLOTS):
+                file_id = i * len(SLOTS) + n + 1
+                rows["attachment"].append((file_id, slot, key, f"{file_id:032x}.jpg", "image/jpeg", 80_000,
+                                           295 if slot == "photo" else 900, 413 if slot == "photo" else 650,
+                                           f"{file_id:064x}", submitted))
+        if decided:
+            rows["review_event"].append((key, key, "approve" if status == "approved" else "return",
+                                         reviewers[county.id], 1, "", decided))
+    return rows
+
+
+def _insert(table, columns, rows, batch=5000):
+    """COPY on PostgreSQL, executemany on SQLite: the fast bulk path of each. Columns left out get
+    the model's default, as peewee would have given them."""
+    model = next(m for m in MODELS if m._meta.table_name == table)
+    defaulted = [f for f in model._meta.sorted_fields if f.column_name not in columns and f.default is not None]
+    if defaulted:
+        extra = tuple(f.db_value(f.default() if callable(f.default) else f.default) for f in defaulted)
+        columns = (*columns, *(f.column_name for f in defaulted))
+        rows = (row + extra for row in rows)
+    if isinstance(db.obj, PostgresqlDatabase):
+        cursor = db.cursor()
+        for chunk in _chunks(rows, 50_000):
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows([r"\N" if v is None else v for v in row] for row in chunk)
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                               buffer)
+        return
+    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+    for chunk in _chunks(rows, batch):
+        db.cursor().executemany(sql, chunk)
+
+
+def _chunks(rows, size):
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _real_files(collection_ids):
+    """Write real scans for the collections the benchmark opens (their photo is read by the checks)."""
+    def jpeg(width, height):
+        out = io.BytesIO()
+        image = Image.new("RGB", (width, height), (255, 255, 255))
+        image.paste((90, 70, 60), (width // 4, height // 5, width * 3 // 4, height))
+        image.save(out, "JPEG", quality=90)
+        return out.getvalue()
+
+    photo, scan = jpeg(295, 413), jpeg(900, 650)
+    for slot, name in db.execute_sql(
+            f"SELECT slot, storage_name FROM attachment WHERE collection_id IN ({','.join(map(str, collection_ids))})"):
+        storage.write(name, photo if slot == "photo" else scan)
+
+
+# ---------------------------------------------------------------- measuring
+
+class QueryCounter:
+    def __init__(self, database):
+        self.count = 0
+        self.database = database
+        self.original = database.execute_sql
+
+    def __enter__(self):
+        def counted(*args, **kwargs):
+            self.count += 1
+            return self.original(*args, **kwargs)
+        self.database.execute_sql = counted
+        return self
+
+    def __exit__(self, *exc):
+        del self.database.execute_sql  # back to the class's method
+
+
+class StockCollectionView(ModelView):
+    """The same queue as Flask-Admin's peewee backend serves it out of the box."""
+    column_list = ("accountant", "unit", "submitted_at", "flags", "claimed_by")
+    column_default_sort = "submitted_at"
+    page_size = 20
+    can_create = can_edit = can_delete = False
+
+    def __init__(self, authority_id):
+        super().__init__(Collection, endpoint="bench_stock", url="/bench-stock")
+        self.authority_id = authority_id
+
+    def get_query(self):
+        return Collection.select().where(Collection.authority == self.authority_id, Collection.status == "submitted")
+
+    def get_count_query(self):
+        return self.get_query()
+
+
+def _sample():
+    """The reviewer of the busiest county, their queue down to page 500, and what to decide."""
+    with db.connection_context():
+        reviewer = Account.get(Account.username == "bench-reviewer")
+        deep = queue.page(reviewer, queue.Filters(), size=20 * 499)
+        decided = [r["id"] for r in deep.rows[100:100 + 4 * REPEAT]]
+        _real_files([r["id"] for r in deep.rows[:10]])
+        return reviewer, deep, decided, ReasonTemplate.select().first().id
+
+
+def measure(app, size, url, reviewer, deep, decided, template):
+    sample = deep.rows[40:60]
+    opened = [r["id"] for r in deep.rows[:10]]
+    Admin(app, name="bench", url="/bench-admin", endpoint="bench_admin").add_view(
+        StockCollectionView(reviewer.authority_id))
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session.update({"_user_id": str(reviewer.id), "_fresh": True, "last_seen": clock.now().timestamp()})
+    cases = {
+        "queue_first": ["/console/review/"],
+        "queue_page_500": [f"/console/review/?after={deep.next_cursor}"],
+        "search_name": [f"/console/review/?q={r['name']}" for r in sample],
+        "search_id_tail": [f"/console/review/?q={r['id_number'][-4:]}" for r in sample],
+        "filtered": ["/console/review/?flag=none&education_level=本科&on_duty=1&overdue=1"],
+        "detail": [f"/console/review/{i}" for i in opened],
+        "dashboard": ["/console/"],
+        "stock_page_500": ["/bench-stock/?page=499"],
+    }
+    results = {name: _timed(client, urls) for name, urls in cases.items()}
+    approvals, returns = decided[:len(decided) // 2], decided[len(decided) // 2:]
+    results["approve"] = _timed_decisions(client, reviewer, approvals, "approve", {})
+    results["return"] = _timed_decisions(client, reviewer, returns, "return",
+                                         {"templates": str(template), "note": "请补充材料", "note_section": "general"})
+    spent = results["approve"].pop("total_s") + results["return"].pop("total_s")
+    results["decisions_per_s"] = round((len(approvals) + len(returns)) / spent, 1)
+    results["export_100k"] = _export(reviewer)
+    results["accountants"] = size
+    results["database"] = "postgresql" if url.startswith("postgres") else "sqlite"
+    return results
+
+
+def _timed(client, urls):
+    times, queries = [], []
+    client.get(urls[0])  # warm the caches once
+    for url in itertools.islice(itertools.cycle(urls), REPEAT):
+        with QueryCounter(db.obj) as counter:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise click.ClickException(f"{url} → {response.status_code}")
+        queries.append(counter.count)
+    return _summary(times, queries)
+
+
+def _timed_decisions(client, reviewer, ids, action, data):
+    with db.connection_context():  # claims are taken outside the timing, as opening the page takes them
+        for key in ids:
+            review.claim(Collection.get_by_id(key), reviewer)
+    times, queries = [], []
+    for key in ids:
+        with QueryCounter(db.obj) as counter:
+            started = time.perf_counter()
+            response = client.post(f"/console/review/{key}/{action}", data=data)
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 302:
+            raise click.ClickException(f"{action} {key} → {response.status_code}")
+        queries.append(counter.count)
+    return {**_summary(times, queries), "total_s": sum(times) / 1000}
+
+
+def _summary(times, queries):
+    return {"median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(statistics.quantiles(times, n=20)[-1], 2) if len(times) > 1 else round(times[0], 2),
+            "queries": max(queries)}
+
+
+def _export(reviewer):
+    """The XLSX export of the first 100,000 rows of the archive list, timed, then again under tracemalloc."""
+    filters = queue.Filters(state="approved")
+
+    def run():
+        with db.connection_context():
+            rows = itertools.islice(queue.each_row(reviewer, filters), 100_000)
+            return sum(len(chunk) for chunk in export.xlsx_chunks(rows))
+
+    started = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}
