@@ -160,7 +160,8 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
         started = birth.replace(day=1) + timedelta(days=365 * 23)
         roll = rng.random()
         status = "approved" if roll < 0.8 else "submitted" if roll < 0.95 else "returned" if roll < 0.98 else "draft"
-        submitted = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 90))
+        # the archive grew over three years; what is open came in over the last ninety days
+        submitted = now - timedelta(minutes=rng.randrange(1, 60 * 24 * (90 if status != "approved" else 1100)))
         decided = submitted + timedelta(hours=rng.randrange(2, 96)) if status in ("approved", "returned") else None
         decided = min(decided, now) if decided else None
         key = i + 1

@@ -40,21 +40,20 @@ def waiting_bands(authority_id, today):
 
 
 def decisions_per_week(authority_id, today):
-    """{"weeks": [Monday, …], "reviewers": [(name, [count per week])]} for the last WEEKS weeks."""
+    """{"weeks": [Monday, …], "reviewers": [(name, [count per week])]} for the last WEEKS weeks,
+    summed in the database with one CASE per week over the (actor, at) index."""
     monday = today - timedelta(days=today.weekday())
     weeks = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-    reviewers = {a.id: str(a) for a in Account.select().where(Account.authority == authority_id,
-                                                               Account.role == "reviewer")}
-    counts = {}
-    if reviewers:
-        decided = (ReviewEvent.select(ReviewEvent.actor, ReviewEvent.at)
-                   .where(ReviewEvent.actor.in_(list(reviewers)), ReviewEvent.kind.in_(("approve", "return")),
-                          ReviewEvent.at >= clock.beijing_midnight(weeks[0])).tuples())
-        for actor, at in decided:
-            day = clock.to_beijing(at).date()
-            key = (actor, day - timedelta(days=day.weekday()))
-            counts[key] = counts.get(key, 0) + 1
-    rows = [(name, [counts.get((actor, week), 0) for week in weeks]) for actor, name in reviewers.items()]
+    edges = [clock.beijing_midnight(w) for w in weeks] + [clock.beijing_midnight(monday + timedelta(weeks=1))]
+    per_week = [fn.SUM(Case(None, [((ReviewEvent.at >= lo) & (ReviewEvent.at < hi), 1)], 0))
+                for lo, hi in zip(edges, edges[1:])]
+    reviewers = (Account.select(Account.id, Account.display_name, Account.username)
+                 .where(Account.authority == authority_id, Account.role == "reviewer"))
+    counted = {actor: counts for actor, *counts in (
+        ReviewEvent.select(ReviewEvent.actor, *per_week)
+        .where(ReviewEvent.actor.in_(reviewers.select(Account.id)), ReviewEvent.kind.in_(("approve", "return")),
+               ReviewEvent.at >= edges[0]).group_by(ReviewEvent.actor).tuples())}
+    rows = [(str(a), [n or 0 for n in counted.get(a.id, [0] * WEEKS)]) for a in reviewers]
     return {"weeks": weeks, "reviewers": rows}
 
 

@@ -20,8 +20,8 @@ def open_database(url):
     closing it (which for SQLite in WAL mode means a checkpoint whenever the last connection closes)."""
     pooled = url if "+pool" in url else url.replace("://", "+pool://", 1)
     options = {"max_connections": 32, "stale_timeout": 600}
-    if url.startswith("sqlite"):
-        return connect(pooled, pragmas=SQLITE_PRAGMAS, **options)
+    if url.startswith("sqlite"):  # the pool lends a connection to one thread at a time
+        return connect(pooled, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **options)
     return connect(pooled, **options)
 
 

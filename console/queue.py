@@ -99,39 +99,41 @@ def _where(account, filters):
     elif filters.flag:
         clauses.append(Collection.flags.contains(filters.flag))
     if filters.on_duty is not None:
-        clauses.append(PostSection.on_duty == filters.on_duty)
+        clauses.append(_has(PostSection, PostSection.on_duty == filters.on_duty))
     if filters.education_level:
-        clauses.append(fn.EXISTS(Education.select(SQL("1")).where(
-            Education.collection == Collection.id, Education.mode == "full_time",
-            Education.level == filters.education_level)))
+        clauses.append(_has(Education, Education.mode == "full_time", Education.level == filters.education_level))
     if filters.qualification_level:
-        clauses.append(fn.EXISTS(QualificationSection.select(SQL("1")).where(
-            QualificationSection.collection == Collection.id,
-            QualificationSection.level == filters.qualification_level)))
+        clauses.append(_has(QualificationSection, QualificationSection.level == filters.qualification_level))
     if filters.search:
         clauses.append(search_clause(filters.search))
     return clauses
 
 
+def _has(section, *conditions):
+    """The collection's section matches: a correlated EXISTS, one index probe per queue row it reads."""
+    return fn.EXISTS(section.select(SQL("1")).where(section.collection == Collection.id, *conditions))
+
+
 def search_clause(term):
-    """One indexed lookup chosen by the shape of what was typed."""
+    """What was typed, by its shape, as a condition on the collection that an index answers: the
+    people (or units) it names are looked up first, and their collections by id."""
     term = term.upper() if re.fullmatch(r"[\dxX]+|[0-9A-Za-z]{18}", term) else term
     if len(term) == 18 and uscc_code.is_valid(term):
-        return PostSection.unit_uscc == term
+        return Collection.id.in_(PostSection.select(PostSection.collection).where(PostSection.unit_uscc == term))
     if ID_NUMBER.match(term):
-        return Accountant.id_number == term
+        return _people(Accountant.id_number == term)
     if ID_TAIL.match(term):
-        return Accountant.id_tail == term
+        return _people(Accountant.id_tail == term)
     if PHONE.match(term):
-        return Accountant.phone == term
+        return _people(Accountant.phone == term)
     following = term[:-1] + chr(ord(term[-1]) + 1)  # the first string after every one that starts with term
     units = Unit.select(Unit.id).where(Unit.name >= term, Unit.name < following)
-    return ((Accountant.name >= term) & (Accountant.name < following)) | PostSection.unit.in_(units)
+    return (_people((Accountant.name >= term) & (Accountant.name < following))
+            | Collection.id.in_(PostSection.select(PostSection.collection).where(PostSection.unit.in_(units))))
 
 
-def _joined(query):
-    return (query.join(Accountant, on=Collection.accountant == Accountant.id)
-            .switch(Collection).join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == Collection.id))
+def _people(condition):
+    return Collection.accountant.in_(Accountant.select(Accountant.id).where(condition))
 
 
 def listed(account, filters):
@@ -141,14 +143,26 @@ def listed(account, filters):
                                Accountant.name, Accountant.id_number, Accountant.phone,
                                Unit.name.alias("unit_name"), Claimer.display_name.alias("claimer"),
                                Authority.name.alias("authority_name")))
-    query = (_joined(query).join(Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
+    query = (query.join(Accountant, on=Collection.accountant == Accountant.id)
+             .switch(Collection).join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == Collection.id)
+             .join(Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
              .switch(Collection).join(Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id)
              .switch(Collection).join(Authority, on=Collection.authority == Authority.id))
     return query.where(*_where(account, filters)).dicts()
 
 
+COUNT_CAP = 1000
+
+
 def count(account, filters):
-    return _joined(Collection.select(fn.COUNT(Collection.id))).where(*_where(account, filters)).scalar()
+    """(n, exact): exact over the queue index alone; with search or section filters, counted up to COUNT_CAP."""
+    where = _where(account, filters)
+    if not (filters.search or filters.flag or filters.on_duty is not None or filters.education_level
+            or filters.qualification_level):
+        return Collection.select(fn.COUNT(Collection.id)).where(*where).scalar(), True
+    matching = Collection.select(Collection.id).where(*where)
+    n = Collection.select(fn.COUNT(SQL("1"))).from_(matching.limit(COUNT_CAP + 1).alias("m")).scalar()
+    return min(n, COUNT_CAP), n <= COUNT_CAP
 
 
 @dataclass

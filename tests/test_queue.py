@@ -156,3 +156,12 @@ def test_the_dashboard_counts_states_waiting_bands_and_weekly_decisions(ctx):
     assert figures["weeks"]["reviewers"] == [("李审核", [0, 0, 0, 0, 0, 0, 2, 1])]
     row = [r for r in dashboard.for_province(MONDAY) if r[0].code == "150203"][0]
     assert row[1:] == (4, 2, 0)
+
+
+def test_a_search_is_counted_up_to_the_cap_the_plain_queue_exactly(ctx, monkeypatch):
+    for n in range(3):
+        waiting(f"欧阳{n}", 300 + n)
+    own = staff("reviewer", "150203")
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    assert queue.count(own, queue.Filters(today=MONDAY, search="欧阳")) == (2, False)
+    assert queue.count(own, queue.Filters(today=MONDAY)) == (3, True)

@@ -6,13 +6,14 @@ from flask import abort, current_app, flash, redirect, request, stream_with_cont
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from peewee import JOIN
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 
 from console import attachments, audit, checks, clock, collections, dictionaries, export, queue, review
 from console.errors import RuleViolation
 from console.identity import mask_id
 from console.scope import authority_list, may_decide, may_read, readable_authorities
-from models import Accountant, Attachment, Collection, ReasonTemplate, ReturnReason, ReviewEvent
+from models import Account, Accountant, Attachment, Collection, ReasonTemplate, ReturnReason, ReviewEvent
 from models.accountant import GENDERS, ID_TYPES
 from models.collection import COLLECTION_STATES, RESIDENCE_TYPES
 from models.review import EVENT_KINDS
@@ -170,7 +171,8 @@ class ReviewView(RoleGate, BaseView):
         form = return_form or ReturnForm()
         sections = [k for k in self.profile().sections if k in flat or k == "attachments"]
         form.note_section.choices = [(review.GENERAL, "整体")] + [(k, TITLES[k]) for k in sections if k in flat]
-        events = list(collection.events.order_by(ReviewEvent.id.desc()))
+        events = list(ReviewEvent.select(ReviewEvent, Account).join(Account, JOIN.LEFT_OUTER)
+                      .where(ReviewEvent.collection == collection).order_by(ReviewEvent.id.desc()))
         reasons = {}
         for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
             reasons.setdefault(reason.event_id, []).append(reason)

@@ -1,0 +1,97 @@
+"""A reviewer claims a submission, compares the diploma beside the data, returns it with two reasons;
+the accountant fixes and resubmits; the reviewer sees the diff, approves, and the SMS is in the outbox."""
+from playwright.sync_api import expect
+
+from console.dictionaries import load_dictionaries, load_reason_templates
+from console.passwords import hash_password
+from models import Account, Authority, OutboxMessage, ReasonTemplate, db
+from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
+from tests.e2e.conftest import screenshot
+from tests.factories import submitted
+from tests.images import noisy_jpeg
+
+
+def sign_in_console(page, live_server, username):
+    page.goto(f"{live_server}/console/login")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("验证码").fill(CAPTCHA_TEXT)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="信息采集审核")).to_be_visible()
+
+
+def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
+    with app.test_request_context(), db.connection_context():
+        load_dictionaries()
+        load_reason_templates()
+        waiting = submitted(app, scans)
+        applicant = Account.get(Account.accountant == waiting.accountant_id)
+        applicant.password_hash = hash_password(PASSWORD)
+        applicant.save()
+        school = ReasonTemplate.get(ReasonTemplate.target == "full_time_school")
+        diploma = ReasonTemplate.get(ReasonTemplate.target == "diploma")
+        id_number, phone = waiting.accountant.id_number, waiting.accountant.phone
+    make_account(app, "reviewer", "lishenhe", authority=Authority.get(Authority.code == "150203"),
+                 display_name="李审核")
+
+    sign_in_console(page, live_server, "lishenhe")
+    page.get_by_role("link", name="信息采集审核").click()
+    row = page.locator("tr", has_text="王影")
+    expect(row).to_contain_text("150105********" + id_number[-4:])
+    row.get_by_role("link", name="王影").click()
+    expect(page.get_by_text("您已领取")).to_be_visible()
+    expect(page.locator("#section-personal")).to_contain_text("与证件号码一致")
+    expect(page.locator("[data-pane=main] figcaption")).to_contain_text("1 / 6")  # the viewer script has run
+
+    page.get_by_role("button", name="对照全日制学历证书").click()
+    second = page.locator("[data-pane=second]")
+    expect(second).to_be_visible()
+    expect(second.locator("figcaption")).to_contain_text("全日制学历证书")
+    page.wait_for_function("[...document.querySelectorAll('.viewer-stage img')].every(i => i.naturalWidth > 0)")
+    screenshot(page, "review-side-by-side", 1280)
+
+    page.keyboard.press("r")
+    page.get_by_label(school.text).check()
+    page.get_by_label(diploma.text).check()
+    page.get_by_role("button", name="确认退回").click()
+    expect(page.get_by_text("已退回，已短信通知申请人")).to_be_visible()
+
+    portal = browser.new_context(locale="zh-CN").new_page()
+    portal.goto(f"{live_server}/portal/login")
+    portal.get_by_label("证件号码").fill(id_number)
+    portal.get_by_label("密码").fill(PASSWORD)
+    portal.get_by_label("验证码").fill(CAPTCHA_TEXT)
+    portal.get_by_role("button", name="登录").click()
+    expect(portal.get_by_text(school.text)).to_be_visible()
+    portal.goto(f"{live_server}/portal/collection/education")
+    field = portal.locator(".field", has=portal.get_by_label("全日制毕业院校", exact=True))
+    expect(field).to_contain_text(f"退回原因：{school.text}")
+    portal.get_by_label("全日制毕业院校", exact=True).fill("内蒙古大学")
+    portal.get_by_role("button", name="保存并下一步").click()
+    portal.goto(f"{live_server}/portal/collection/attachments")
+    item = portal.locator("li.upload", has_text="全日制学历证书")
+    expect(item).to_contain_text(f"退回原因：{diploma.text}")
+    item.locator("input[type=file]").set_input_files(
+        files=[{"name": "毕业证.jpg", "mimeType": "image/jpeg", "buffer": noisy_jpeg(900, 650, 65, 145)}])
+    item.get_by_role("button", name="重新上传").click()
+    expect(portal.get_by_text("全日制学历证书已上传")).to_be_visible()
+    portal.goto(f"{live_server}/portal/collection/preview")
+    portal.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()
+    portal.get_by_role("button", name="提交审核").click()
+    expect(portal.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()
+
+    page.goto(f"{live_server}/console/review/")
+    page.locator("tr", has_text="王影").get_by_role("link", name="王影").click()
+    diff = page.locator(".review-diff")
+    expect(diff).to_contain_text("全日制毕业院校")
+    expect(diff).to_contain_text("内蒙古大学")
+    expect(diff).to_contain_text("已更换")
+    expect(page.locator("[data-pane=main] figcaption")).to_contain_text("1 / 6")
+    screenshot(page, "review-diff", 1280)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("a")
+    expect(page.get_by_text("已审核通过，已短信通知申请人")).to_be_visible()
+
+    with app.app_context(), db.connection_context():
+        notices = [m.body for m in OutboxMessage.select().where(OutboxMessage.recipient == phone)]
+    assert any("已退回" in body for body in notices) and any("审核通过" in body for body in notices)
