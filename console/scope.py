@@ -10,8 +10,8 @@ def authority_list():
     """Every authority (id, parent, name, level), read once per request: the scope and the filter share it."""
     if has_request_context() and "authority_list" in g:
         return g.authority_list
-    found = list(Authority.select(Authority.id, Authority.parent, Authority.name, Authority.level)
-                 .order_by(Authority.code))
+    found = list(Authority.select(Authority.id, Authority.parent.alias("parent_id"), Authority.name, Authority.level)
+                 .order_by(Authority.code).namedtuples())
     if has_request_context():
         g.authority_list = found
     return found
