@@ -1,5 +1,7 @@
 """The review state machine: claims, one decision out of two, approve into the archive, return with
 reasons, the diff of a resubmission, flags, auto-pass and bulk approval."""
+import re
+import threading
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -21,6 +23,7 @@ from models import (
     ReturnReason,
     ReviewEvent,
     WorkPeriod,
+    db,
 )
 from tests.factories import applicant, complete, submitted
 from tests.images import noisy_jpeg
@@ -191,3 +194,30 @@ def test_bulk_approval_skips_the_flagged_and_other_authorities(app, ctx, scans, 
     assert [(c.id, why) for c, why in skipped] == [(flagged.id, "有自动检查标记，请逐件审核")]
     assert {c.id: c.status for c in Collection.select()} == {
         clean.id: "approved", flagged.id: "submitted", elsewhere.id: "submitted"}
+
+
+def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, profile):
+    """Two requests (two threads, two connections) decide the same claimed collection at once."""
+    li = reviewer("李审核")
+    claimed = review.claim(waiting, li)
+    start, outcomes = threading.Barrier(2), []
+
+    def decide(action):
+        with app.app_context(), db.connection_context():
+            start.wait()
+            try:
+                action()
+                outcomes.append("decided")
+            except RuleViolation as refusal:
+                outcomes.append(str(refusal))
+
+    threads = [threading.Thread(target=decide, args=(lambda: review.approve(claimed, li, profile),)),
+               threading.Thread(target=decide, args=(lambda: review.return_collection(
+                   claimed, li, profile, [review.Reason("personal", "", "民族有误")]),))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[0] == "decided" and re.match(r"李审核已于 .* 作出决定", sorted(outcomes)[1])
+    assert ReviewEvent.select().where(ReviewEvent.kind.in_(("approve", "return"))).count() == 1
+    assert OutboxMessage.select().count() == 1

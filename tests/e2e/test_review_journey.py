@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from console.dictionaries import load_dictionaries, load_reason_templates
 from console.passwords import hash_password
-from models import Account, Authority, OutboxMessage, ReasonTemplate, db
+from models import Account, Authority, Collection, OutboxMessage, ReasonTemplate, db
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.e2e.conftest import screenshot
 from tests.factories import submitted
@@ -95,3 +95,25 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     with app.app_context(), db.connection_context():
         notices = [m.body for m in OutboxMessage.select().where(OutboxMessage.recipient == phone)]
     assert any("已退回" in body for body in notices) and any("审核通过" in body for body in notices)
+
+
+def test_bulk_approve_skips_the_flagged(app, live_server, page, scans):
+    with app.test_request_context(), db.connection_context():
+        load_dictionaries()
+        clean = submitted(app, scans, "周一", 128, "13900000005")
+        flagged = submitted(app, scans, "周二", 129, "13900000006")
+        Collection.update(flags="photo_background").where(Collection.id == flagged.id).execute()
+    make_account(app, "reviewer", "lishenhe", authority=Authority.get(Authority.code == "150203"),
+                 display_name="李审核")
+    sign_in_console(page, live_server, "lishenhe")
+    page.goto(f"{live_server}/console/review/")
+    expect(page.locator("tr", has_text="周二")).to_contain_text("照片非白底")
+    page.get_by_label("选择 周一").check()
+    page.get_by_label("选择 周二").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="批量审核通过").click()
+    expect(page.get_by_text("已审核通过 1 件，跳过 1 件")).to_be_visible()
+    expect(page.get_by_text("周二：有自动检查标记，请逐件审核")).to_be_visible()
+    screenshot(page, "review-bulk", 1280)
+    with app.app_context(), db.connection_context():
+        assert {c.id: c.status for c in Collection.select()} == {clean.id: "approved", flagged.id: "submitted"}
