@@ -2,7 +2,7 @@
 have waited in working days, and each reviewer's decisions per week; for the province, one row per authority."""
 from datetime import timedelta
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from console import clock, workdays
 from models import Account, Authority, Collection, ReviewEvent
@@ -10,15 +10,16 @@ from models.collection import COLLECTION_STATES
 
 WAITING_BANDS = ((0, 1, "0–1 天"), (2, 3, "2–3 天"), (4, 5, "4–5 天"), (6, 10, "6–10 天"), (11, None, "超过 10 天"))
 WEEKS = 8
+SHOWN_STATES = tuple(key for key, _ in COLLECTION_STATES if key != "draft")  # a draft is the applicant's own
 
 
 def for_authority(authority_id, today=None):
     today = today or workdays.beijing_today()
-    counts = dict(Collection.select(Collection.status, fn.COUNT(Collection.id))
+    counts = dict(Collection.select(Collection.status, fn.COUNT(SQL("*")))
                   .where(Collection.authority == authority_id).group_by(Collection.status).tuples())
     bands = waiting_bands(authority_id, today)
     return {
-        "states": [(label, counts.get(key, 0)) for key, label in COLLECTION_STATES if key != "draft"],
+        "states": [(label, counts.get(key, 0)) for key, label in COLLECTION_STATES if key in SHOWN_STATES],
         "waiting": bands,
         "overdue": sum(n for (low, _, _), (_, n) in zip(WAITING_BANDS, bands) if low > workdays.OVERDUE_AFTER),
         "weeks": decisions_per_week(authority_id, today),
@@ -33,7 +34,7 @@ def _older_than(today, days):
 def waiting_bands(authority_id, today):
     """[(label, count)] of the waiting submissions, counted in one pass with a CASE per band edge."""
     edges = [low - 1 for low, _, _ in WAITING_BANDS[1:]]  # more than 1, 3, 5, 10 days
-    row = (Collection.select(fn.COUNT(Collection.id), *[_older_than(today, days) for days in edges])
+    row = (Collection.select(fn.COUNT(SQL("*")), *[_older_than(today, days) for days in edges])
            .where(Collection.authority == authority_id, Collection.status == "submitted").tuples().first())
     totals = [row[0] or 0] + [n or 0 for n in row[1:]] + [0]
     return [(label, totals[i] - totals[i + 1]) for i, (_, _, label) in enumerate(WAITING_BANDS)]
