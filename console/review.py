@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from peewee import fn
+from peewee import SQL, Value, fn
 
 from console import audit, checks, clock, collections, notifier
 from console.scope import may_decide
@@ -159,10 +159,12 @@ def _enter_archive(collection, now):
                        on_duty=bool(post and post.on_duty), email=post.email if post else "",
                        work_started_on=fn.COALESCE(Accountant.work_started_on, started))
      .where(Accountant.id == collection.accountant_id).execute())
-    first = not WorkPeriod.select().where(WorkPeriod.accountant == collection.accountant_id).exists()
-    if first and started:
-        WorkPeriod.create(accountant=collection.accountant_id, unit=post.unit_id, started_on=started,
-                          on_duty=bool(post.on_duty), source="declared")
+    if started:  # the first period, unless the history has begun already: one INSERT … WHERE NOT EXISTS
+        begun = WorkPeriod.select(SQL("1")).where(WorkPeriod.accountant == collection.accountant_id)
+        first = Accountant.select(Accountant.id, Value(post.unit_id), Value(started), Value(bool(post.on_duty)),
+                                  Value("declared")).where(Accountant.id == collection.accountant_id, ~fn.EXISTS(begun))
+        WorkPeriod.insert_from(first, [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on,
+                                       WorkPeriod.on_duty, WorkPeriod.source]).execute()
 
 
 def bulk_approve(ids, account, profile):

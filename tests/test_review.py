@@ -60,6 +60,8 @@ def test_approve_needs_the_claim_and_enters_the_archive(waiting, profile):
     assert (person.archive_state, person.on_duty, person.work_started_on) == ("archived", True, date(2012, 8, 1))
     period = WorkPeriod.get(WorkPeriod.accountant == person)
     assert (period.started_on, period.ended_on, period.on_duty) == (date(2012, 8, 1), None, True)
+    review._enter_archive(decided, clock.now())  # a later approval (信息变更) keeps the history it has
+    assert WorkPeriod.select().where(WorkPeriod.accountant == person).count() == 1
     sms = OutboxMessage.get(OutboxMessage.recipient == person.phone)
     assert "审核通过" in sms.body and sms.channel == "sms"
     assert AuditEntry.get(AuditEntry.action == "collection.approve").actor_name == "李审核"

@@ -140,11 +140,11 @@ class ReviewView(RoleGate, BaseView):
     def _decidable(self, collection_id):
         collection = (Collection.select(Collection, Accountant).join(Accountant)
                       .where(Collection.id == collection_id).first())
+        if collection is not None and collection.status != "draft" and may_decide(current_user, collection):
+            return collection  # deciding implies reading: no need to read the authority tree
         if collection is None or collection.status == "draft" or not may_read(current_user, collection):
             abort(404)
-        if not may_decide(current_user, collection):
-            abort(403)  # it may be read here, but it is decided by the authority it is routed to
-        return collection
+        abort(403)  # it may be read here, but it is decided by the authority it is routed to
 
     @expose("/<int:collection_id>")
     def details(self, collection_id):
