@@ -12,8 +12,8 @@ from console import authorities, captcha, clock, create_app, migrations
 from console.database import open_database
 from console.identity import gender_of
 from console.passwords import hash_password
-from tests.images import noisy_jpeg
 from models import MODELS, Account, Accountant, Authority, SchemaVersion, db
+from tests.images import noisy_jpeg
 
 CAPTCHA_TEXT = "TEST"
 PASSWORD = "Correct#Horse9"

@@ -2,20 +2,16 @@
 from datetime import date
 
 import pytest
-from stdnum.cn import uscc
 
-from console import attachments, clock, collections
+from console import clock, collections
 from console.errors import RuleViolation
 from models import (
     Account,
     AuditEntry,
     Authority,
     Collection,
-    Education,
     PostSection,
-    QualificationSection,
     ReviewEvent,
-    Unit,
 )
 from tests.conftest import make_accountant, resident_id
 from tests.factories import complete
