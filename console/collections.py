@@ -240,7 +240,8 @@ def flat_answers(collection):
     sections = {
         "personal": given["personal"],
         "post": given["post"],
-        "education": {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()},
+        "education": {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()
+                      if any(given[mode].values())},  # an untouched part-time row is no answer
         "qualification": given["qualification"],
         **{key: record_answers(collection, key) for key in RECORD_MODELS},
     }

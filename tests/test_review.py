@@ -124,6 +124,7 @@ def test_a_resubmission_shows_what_changed_since_the_return(app, waiting, profil
     review.return_collection(review.claim(waiting, li), li, profile,
                              [review.Reason("education", "full_time_school", "毕业院校有误")])
     Education.update(school="内蒙古大学").where(Education.collection == waiting, Education.mode == "full_time").execute()
+    Education.create(collection=waiting, mode="part_time")  # the wizard saves an untouched part-time row too
     attachments.attach(waiting, "diploma", noisy_jpeg(900, 650, 65, 145), profile, None)
     again = review.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
 
