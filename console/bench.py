@@ -262,14 +262,18 @@ class QueryCounter:
 
 
 class StockCollectionView(ModelView):
-    """The same queue as Flask-Admin's peewee backend serves it out of the box."""
-    column_list = ("accountant", "unit", "submitted_at", "flags", "claimed_by")
+    """Flask-Admin's peewee list as shipped, on the collection table, oldest submission first."""
     column_default_sort = "submitted_at"
     page_size = 20
     can_create = can_edit = can_delete = False
 
-    def __init__(self, authority_id):
-        super().__init__(Collection, endpoint="bench_stock", url="/bench-stock")
+
+class ScopedStockCollectionView(StockCollectionView):
+    """The same stock list narrowed to the reviewer's queue by get_query, so it runs on our queue index."""
+    column_list = ("accountant", "submitted_at", "flags", "claimed_by")
+
+    def __init__(self, authority_id, **kwargs):
+        super().__init__(Collection, **kwargs)
         self.authority_id = authority_id
 
     def get_query(self):
@@ -292,8 +296,10 @@ def _sample():
 def measure(app, size, url, reviewer, deep, decided, template):
     sample = deep.rows[10:30]
     opened = [r["id"] for r in deep.rows[:10]]
-    Admin(app, name="bench", url="/bench-admin", endpoint="bench_admin").add_view(
-        StockCollectionView(reviewer.authority_id))
+    stock = Admin(app, name="bench", url="/bench-admin", endpoint="bench_admin")
+    stock.add_view(StockCollectionView(Collection, endpoint="bench_stock", url="/bench-stock"))
+    stock.add_view(ScopedStockCollectionView(reviewer.authority_id, endpoint="bench_stock_scoped",
+                                             url="/bench-stock-scoped"))
     client = _signed_in(app, reviewer)
     cases = {
         "queue_first": ["/console/review/"],
@@ -304,6 +310,7 @@ def measure(app, size, url, reviewer, deep, decided, template):
         "detail": [f"/console/review/{i}" for i in opened],
         "dashboard": ["/console/"],
         "stock_page_500": ["/bench-stock/?page=499"],
+        "stock_scoped_page_500": ["/bench-stock-scoped/?page=499"],
     }
     results = {name: _timed(client, urls) for name, urls in cases.items()}
     returning = {"templates": str(template), "note": "请补充材料", "note_section": "general"}
