@@ -1,6 +1,6 @@
 """Province profiles: data files in authority_data/profiles that decide what differs by province."""
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "authority_data"
@@ -27,6 +27,8 @@ class Profile:
     # when a submission passes without back-office review (002 §十): "legacy_unchanged" = the person is in
     # the imported old certificate database, nothing it holds changed, and no check raised a flag
     auto_pass: str = ""
+    # the yearly continuing-education requirement: national (财会〔2018〕10号), a profile may differ
+    continuing_education: dict = field(default_factory=lambda: {"credits": 90, "professional_share": "2/3"})
 
     @property
     def overlay_path(self):
