@@ -25,6 +25,7 @@ ACTIONS = {
     "collection.return": "退回",
     "collection.auto_pass": "系统审核通过",
     "collection.export": "导出审核列表",
+    "rules.apply": "执行日常管理规则",
     "reason_template.create": "新增退回原因模板",
     "reason_template.update": "修改退回原因模板",
     "account.create": "创建账号",

@@ -1,15 +1,17 @@
-"""Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data. All idempotent."""
+"""Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules | bench."""
+import json
+
 import click
 from flask import current_app
 
-from console import authorities, bench, demo, dictionaries, migrations
+from console import authorities, bench, daily_rules, demo, dictionaries, migrations
 from console.accounts import create_staff_account
 from models import Account, Authority, Unit, db
 from models.account import ROLES, STAFF_ROLES
 
 
 def init_app(app):
-    for command in (init_db, load_authorities, create_user, demo_data, bench.bench):
+    for command in (init_db, load_authorities, create_user, demo_data, apply_rules, bench.bench):
         app.cli.add_command(command)
 
 
@@ -72,3 +74,16 @@ def print_accounts(created):
         click.echo("演示账号已存在，未作改动")
     for label, how, password in created:
         click.echo(f"  {label}：{how}，初始密码 {password}")
+
+
+@click.command("apply-rules")
+@click.option("--year", type=int, required=True, help="执行规则的年度（考评与继续教育按此前的年度判断）")
+@click.option("--dry-run", is_flag=True, help="只报告将会变化的人员，不作改动")
+def apply_rules(year, dry_run):
+    """Apply the daily management rules for a year to the whole archive; idempotent, audited, reported."""
+    with db.connection_context():
+        run = daily_rules.apply_rules(year, current_profile(), dry_run=dry_run)
+    changes = json.loads(run.report)
+    click.echo(f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：共 {len(changes)} 人变化，报告编号 {run.id}")
+    for change in changes[:20]:
+        click.echo(f"  会计人员 #{change['accountant']}：{change['why']}")

@@ -1,11 +1,26 @@
-"""The daily management rules at their edges."""
+"""The daily management rules at their edges, and the yearly job that applies them."""
+import json
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from console import daily_rules
+import pytest
+
+from console import clock, daily_rules
 from console.daily_rules import CreditRequirement
 from console.profiles import load_profile
+from models import (
+    Account,
+    Accountant,
+    Appraisal,
+    AuditEntry,
+    Collection,
+    EducationCredit,
+    QualificationSection,
+    Unit,
+    WorkPeriod,
+)
+from tests.conftest import make_accountant, resident_id
 
 REQUIREMENT = CreditRequirement.from_profile(load_profile("neimenggu").continuing_education)
 
@@ -48,3 +63,60 @@ def test_work_years_count_on_duty_periods_only():
                SimpleNamespace(started_on=date(2017, 1, 1), ended_on=date(2019, 1, 1), on_duty=False),
                SimpleNamespace(started_on=date(2019, 1, 1), ended_on=None, on_duty=True)]
     assert daily_rules.accounting_work_years(periods, date(2021, 1, 1)) == 4.0
+
+
+def archived(name, serial, since=date(2015, 3, 1), qualified_on=None):
+    """Someone in the archive, on duty since `since`, qualified on `qualified_on`."""
+    person = make_accountant(name=name, id_number=resident_id(serial=serial), phone=f"139{serial:08d}")
+    person.archive_state, person.on_duty, person.work_started_on = "archived", True, since
+    person.save()
+    WorkPeriod.create(accountant=person, started_on=since, on_duty=True)
+    now = clock.now()
+    collection = Collection.create(accountant=person, authority=person.authority, status="approved", created_at=now,
+                                   updated_at=now)
+    QualificationSection.create(collection=collection, level="初级", acquired_on=qualified_on)
+    return person
+
+
+def credits(person, *years, professional="60"):
+    for year in years:
+        EducationCredit.create(accountant=person, year=year, credits=Decimal("90"),
+                               professional_credits=Decimal(professional), imported_at=clock.now())
+
+
+@pytest.fixture
+def head(ctx):
+    return Account.create(username="head", password_hash="x", role="unit_head", created_at=clock.now())
+
+
+def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head):
+    unappraised = archived("张未评", 501)
+    credits(unappraised, *range(2016, 2025))
+    appraised = archived("李已评", 502)
+    credits(appraised, *range(2016, 2025))
+    unit = Unit.create(uscc="x", name="单位", region_code="150105", authority=appraised.authority,
+                       created_at=clock.now())
+    Appraisal.create(accountant=appraised, unit=unit, year=2024, grade="qualified", entered_by=head,
+                     entered_at=clock.now())
+    untrained = archived("王未学", 503, since=date(2019, 5, 1), qualified_on=date(2018, 6, 15))
+    Appraisal.create(accountant=untrained, unit=unit, year=2024, grade="qualified", entered_by=head,
+                     entered_at=clock.now())
+    credits(untrained, 2019, 2020, 2024)  # 2021-2023 missed: three in a row
+    credits(untrained, 2020, professional="10")  # a second provider's credits add up
+
+    profile = app.extensions["profile"]
+    trial = daily_rules.apply_rules(2025, profile, dry_run=True)
+    assert {(r["accountant"], r["rule"]) for r in json.loads(trial.report)} == {
+        (unappraised.id, "appraisal"), (untrained.id, "continuing_education")}
+    assert Accountant.get_by_id(unappraised.id).on_duty and Accountant.get_by_id(untrained.id).archive_state == "archived"
+
+    run = daily_rules.apply_rules(2025, profile)
+    assert "继续教育未完成年度：2021、2022、2023" in run.report
+    moved = Accountant.get_by_id(unappraised.id)
+    assert not moved.on_duty
+    assert [(p.started_on, p.ended_on, p.on_duty) for p in moved.work_periods.order_by(WorkPeriod.id)] == [
+        (date(2015, 3, 1), date(2025, 1, 1), True), (date(2025, 1, 1), None, False)]
+    assert Accountant.get_by_id(untrained.id).archive_state == "abnormal"
+    assert Accountant.get_by_id(appraised.id).on_duty
+    assert AuditEntry.select().where(AuditEntry.action == "rules.apply").count() == 2
+    assert json.loads(daily_rules.apply_rules(2025, profile).report) == []  # idempotent
