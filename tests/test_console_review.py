@@ -123,6 +123,7 @@ def test_the_export_streams_a_bom_csv_with_a_chinese_file_name(app, li, waiting)
     assert "filename*=UTF-8''%E5%AE%A1%E6%A0%B8%E5%88%97%E8%A1%A8" in response.headers["Content-Disposition"]
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf") and "王影" in body.decode("utf-8-sig")
+    assert li.get("/console/review/export.pdf").status_code == 404
     with app.app_context():
         assert AuditEntry.select().where(AuditEntry.action == "collection.export").count() == 1
 
@@ -137,6 +138,7 @@ def test_bulk_approve_reports_the_skipped(app, li, waiting):
     assert "已审核通过 0 件，跳过 1 件" in page and "王影：有自动检查标记，请逐件审核" in page
     response = post_form(li, "/console/review/bulk-approve", {"back": "https://evil.example/"}, "/console/review/")
     assert response.headers["Location"].endswith("/console/review/")
+    assert "请先勾选要审核通过的信息采集" in li.get("/console/review/").get_data(as_text=True)
 
 
 def test_the_dashboard_shows_the_authoritys_figures_and_the_province_table(app, li, waiting):

@@ -2,6 +2,8 @@
 
 Thin: scope, paging and search are console.queue; claims, decisions and screening console.review;
 the checks console.checks. A collection outside the reviewer's scope answers 404, whatever the URL."""
+from functools import cache
+
 from flask import abort, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -13,7 +15,7 @@ from console import attachments, audit, checks, clock, collections, dictionaries
 from console.errors import RuleViolation
 from console.identity import mask_id
 from console.scope import authority_list, may_decide, may_read, readable_authorities
-from models import Account, Accountant, Attachment, Collection, ReasonTemplate, ReturnReason, ReviewEvent
+from models import Account, Accountant, Attachment, Authority, Collection, ReasonTemplate, ReturnReason, ReviewEvent
 from models.accountant import GENDERS, ID_TYPES
 from models.collection import COLLECTION_STATES, RESIDENCE_TYPES
 from models.review import EVENT_KINDS
@@ -31,8 +33,9 @@ SLOT_SECTIONS = {"photo": "personal", "id_front": "personal", "id_back": "person
                  "publication_proof": "publications"}
 
 
+@cache
 def field_labels():
-    """{section: {field: label}} from the wizard's own forms, so both sides name a field alike."""
+    """{section: {field: label}} from the wizard's own forms, so both sides name a field alike (read only)."""
     labels = {key: {name: unbound.args[0] for name, unbound in vars(form).items()
                     if hasattr(unbound, "field_class") and unbound.args}
               for key, form in FORMS.items()}
@@ -132,7 +135,8 @@ class ReviewView(RoleGate, BaseView):
         return redirect(back)
 
     def _readable(self, collection_id):
-        collection = Collection.get_or_none(Collection.id == collection_id)
+        collection = (Collection.select(Collection, Authority).join(Authority)  # the page names the authority
+                      .where(Collection.id == collection_id).first())
         if collection is None or collection.status == "draft" or not may_read(current_user, collection):
             abort(404)  # the same answer whether it exists or not
         return collection
