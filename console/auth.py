@@ -54,8 +54,8 @@ def _enforce_session_rules():
 
 
 def login_endpoint():
-    """Accountants sign in on the portal, staff on the console."""
-    if request.blueprint == "portal" or current_user.role == "accountant":
+    """Accountants (unit heads among them) sign in on the portal, staff on the console."""
+    if request.blueprint == "portal" or current_user.accountant_id is not None:
         return "portal.login"
     return "console_auth.login"
 

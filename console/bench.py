@@ -26,9 +26,11 @@ from PIL import Image
 from stdnum.cn import ric, uscc
 
 import console
-from console import authorities, clock, dictionaries, export, migrations, queue, review, storage
+from console import (authorities, clock, daily_rules, dictionaries, education_credits, export, migrations, queue,
+                     review, storage)
+from console.batches import chunks
 from console.passwords import hash_password
-from models import MODELS, Account, Authority, Collection, ReasonTemplate, db
+from models import MODELS, Account, Authority, Collection, ReasonTemplate, RuleChange, db
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯健俊帆"
@@ -68,7 +70,8 @@ def bench(size, url, json_path, rebuild, storage_dir):
 
 
 def _built_size():
-    if not Account.table_exists() or not Account.select().where(Account.username == "bench-reviewer").exists():
+    if (not RuleChange.table_exists()
+            or not Account.select().where(Account.username == "bench-reviewer").exists()):
         return None
     return db.execute_sql("SELECT COUNT(*) FROM accountant").fetchone()[0]
 
@@ -147,7 +150,15 @@ TABLES = (
     ("attachment", ("id", "slot", "collection_id", "storage_name", "content_type", "size", "width", "height",
                     "sha256", "uploaded_at")),
     ("review_event", ("id", "collection_id", "kind", "actor_id", "revision", "note", "at")),
+    ("work_period", ("accountant_id", "unit_id", "started_on", "ended_on", "on_duty", "source")),
+    ("appraisal", ("accountant_id", "unit_id", "year", "grade", "entered_by_id", "entered_at")),
+    ("education_credit", ("accountant_id", "year", "credits", "professional_credits", "provider", "imported_at")),
 )
+# The yearly rules' history: for everyone in the archive, an appraisal for each of the last two years
+# (most people) and a continuing-education record for each year the rules check (nearly everyone).
+RULE_YEAR = 2026
+APPRAISED = {RULE_YEAR - 2: 0.5, RULE_YEAR - 1: 0.93}
+TRAINED = 0.95
 
 
 def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
@@ -195,7 +206,17 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
         if decided:
             rows["review_event"].append((key, key, "approve" if status == "approved" else "return",
                                          reviewers[county.id], 1, "", decided))
+        if status == "approved":
+            _history(rows, key, unit, started, reviewers[county.id], decided, rng)
     return rows
+
+
+def _history(rows, key, unit, started, reviewer, at, rng):
+    rows["work_period"].append((key, unit, started, None, True, "declared"))
+    rows["appraisal"].extend((key, unit, year, "qualified", reviewer, at)
+                             for year, share in APPRAISED.items() if rng.random() < share)
+    rows["education_credit"].extend((key, year, 90, 60, "会计继续教育基地", at)
+                                    for year in range(2019, RULE_YEAR) if rng.random() < TRAINED)
 
 
 def _insert(table, columns, rows, batch=5000):
@@ -209,7 +230,7 @@ def _insert(table, columns, rows, batch=5000):
         rows = (row + extra for row in rows)
     if isinstance(db.obj, PostgresqlDatabase):
         cursor = db.cursor()
-        for chunk in _chunks(rows, 50_000):
+        for chunk in chunks(rows, 50_000):
             buffer = io.StringIO()
             csv.writer(buffer).writerows([r"\N" if v is None else v for v in row] for row in chunk)
             buffer.seek(0)
@@ -217,14 +238,8 @@ def _insert(table, columns, rows, batch=5000):
                                buffer)
         return
     sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
-    for chunk in _chunks(rows, batch):
+    for chunk in chunks(rows, batch):
         db.cursor().executemany(sql, chunk)
-
-
-def _chunks(rows, size):
-    iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def _real_files(collection_ids):
@@ -319,6 +334,10 @@ def measure(app, size, url, reviewer, deep, decided, template):
     results["return"] = _timed_decisions(client, reviewer, decided[quarter:2 * quarter], "return", returning)
     results["decisions_per_s"] = _throughput(app, reviewer, decided[2 * quarter:], returning)
     results["export_100k"] = _export(reviewer)
+    results["apply_rules"] = _rolled_back(lambda: daily_rules.apply_rules(RULE_YEAR, app.extensions["profile"]))
+    credits_file = _credits_file(100_000)
+    results["ce_import_100k"] = _rolled_back(
+        lambda: education_credits.import_file("学分.csv", io.BytesIO(credits_file), reviewer))
     results["accountants"] = size
     results["database"] = "postgresql" if url.startswith("postgres") else "sqlite"
     return results
@@ -393,14 +412,27 @@ def _summary(times, queries):
 
 
 def _export(reviewer):
-    """The XLSX export of the first 100,000 rows of the archive list, timed, then again under tracemalloc."""
+    """The XLSX export of the first 100,000 rows of the archive list."""
     filters = queue.Filters(state="approved")
 
     def run():
         with db.connection_context():
             rows = itertools.islice(queue.each_row(reviewer, filters), 100_000)
             return sum(len(chunk) for chunk in export.xlsx_chunks(rows))
+    return _time_and_peak(run)
 
+
+def _rolled_back(work):
+    """A job that writes, run in a transaction that is rolled back, so the dataset stays as built."""
+    def run():
+        with db.connection_context(), db.atomic() as transaction:
+            work()
+            transaction.rollback()
+    return _time_and_peak(run)
+
+
+def _time_and_peak(run):
+    """Seconds of one run, then the Python heap's peak of a second run under tracemalloc."""
     started = time.perf_counter()
     run()
     seconds = time.perf_counter() - started
@@ -409,3 +441,15 @@ def _export(reviewer):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}
+
+
+def _credits_file(rows):
+    """A credit bank file for the first `rows` people of the archive, as the province would receive it."""
+    with db.connection_context():
+        numbers = db.execute_sql("SELECT id_number FROM accountant WHERE archive_state = 'archived' ORDER BY id "
+                                 f"LIMIT {rows}").fetchall()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(education_credits.HEADER)
+    writer.writerows((number, RULE_YEAR, "96.5", "64", "会计继续教育基地") for (number,) in numbers)
+    return out.getvalue().encode("utf-8-sig")

@@ -7,7 +7,7 @@ from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from console import clock
-from models import MODELS, SchemaVersion, Submission, db
+from models import MODELS, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 BASE_VERSION = 1
 
@@ -19,7 +19,12 @@ def review_console(migrator):
             migrator.add_index("review_event", ("actor_id", "at")))
 
 
-MIGRATIONS = {2: review_console}
+def daily_management(migrator):
+    """3: the yearly rules' report as rows, unit change requests."""
+    db.create_tables([RuleChange, UnitChange])
+
+
+MIGRATIONS = {2: review_console, 3: daily_management}
 
 
 def latest_version():

@@ -27,8 +27,10 @@ class Profile:
     # when a submission passes without back-office review (002 §十): "legacy_unchanged" = the person is in
     # the imported old certificate database, nothing it holds changed, and no check raised a flag
     auto_pass: str = ""
-    # the yearly continuing-education requirement: national (财会〔2018〕10号), a profile may differ
-    continuing_education: dict = field(default_factory=lambda: {"credits": 90, "professional_share": "2/3"})
+    # the yearly continuing-education requirement: national (财会〔2018〕10号, in force from 1 July 2018,
+    # so 2019 is its first whole year and the first the rules check); a profile may differ
+    continuing_education: dict = field(
+        default_factory=lambda: {"credits": 90, "professional_share": "2/3", "since": 2019})
 
     @property
     def overlay_path(self):

@@ -102,17 +102,17 @@ def _check_unique(identity, phone):
 
 def account_by_id_number(id_number):
     number = re.sub(r"\s", "", id_number or "").upper()
-    return (Account.select().join(Accountant).where(Accountant.id_number == number, Account.role == "accountant")
+    return (Account.select().join(Accountant).where(Accountant.id_number == number, Account.accountant.is_null(False))
             .first())
 
 
 def account_by_phone(phone):
     return (Account.select().join(Accountant).where(Accountant.phone == (phone or "").strip(),
-                                                   Account.role == "accountant").first())
+                                                   Account.accountant.is_null(False)).first())
 
 
 def account_by_username(username):
-    return Account.get_or_none(Account.username == (username or "").strip(), Account.role == "accountant")
+    return Account.get_or_none(Account.username == (username or "").strip(), Account.accountant.is_null(False))
 
 
 def account_by_name_and_id(name, id_number):
@@ -158,7 +158,7 @@ def _account_of(recipient, channel):
 
 
 def account_by_email(address):
-    return (Account.select().join(Accountant).where(Accountant.email == address, Account.role == "accountant")
+    return (Account.select().join(Accountant).where(Accountant.email == address, Account.accountant.is_null(False))
             .first() if address else None)
 
 

@@ -23,14 +23,16 @@ from models.filing import Filing
 from models.legacy import LegacyRecord
 from models.outbox import OutboxMessage, VerificationCode
 from models.review import ReasonTemplate, ReturnReason, ReviewEvent, Submission
-from models.rule_run import RuleRun
+from models.rule_run import RuleChange, RuleRun
 from models.schema import SchemaVersion
 from models.unit import Unit
+from models.unit_change import UnitChange
 from models.work_history import WorkPeriod
 
 MODELS = [
     Authority,
     Unit,
+    UnitChange,
     Accountant,
     Account,
     Collection,
@@ -58,6 +60,7 @@ MODELS = [
     DictionaryEntry,
     LegacyRecord,
     RuleRun,
+    RuleChange,
     SchemaVersion,
 ]
 

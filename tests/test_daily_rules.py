@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from console import clock, daily_rules
+from console import clock, daily_rules, work_history
 from console.daily_rules import CreditRequirement
 from console.profiles import load_profile
 from models import (
@@ -14,28 +14,17 @@ from models import (
     Accountant,
     Appraisal,
     AuditEntry,
+    Authority,
     Collection,
     EducationCredit,
     QualificationSection,
+    RuleChange,
     Unit,
     WorkPeriod,
 )
 from tests.conftest import make_accountant, resident_id
 
 REQUIREMENT = CreditRequirement.from_profile(load_profile("neimenggu").continuing_education)
-
-
-def test_exactly_two_unappraised_years_end_the_duty_in_the_third():
-    since = date(2020, 3, 1)
-    assert daily_rules.misses_appraisals(since, {2022}, 2025)  # 2023 and 2024 both missed
-    assert not daily_rules.misses_appraisals(since, {2023}, 2025)  # one missed year is not two
-    assert not daily_rules.misses_appraisals(since, {2024}, 2025)
-
-
-def test_years_before_the_duty_began_are_not_missed():
-    assert not daily_rules.misses_appraisals(date(2024, 1, 2), set(), 2025)  # on duty only at the end of 2024
-    assert daily_rules.misses_appraisals(date(2023, 12, 31), set(), 2025)  # on duty at the end of both years
-    assert not daily_rules.misses_appraisals(None, set(), 2025)  # not on duty
 
 
 def test_a_year_needs_the_credits_and_two_thirds_professional():
@@ -58,11 +47,16 @@ def test_three_consecutive_or_four_cumulative_missed_years_move_to_abnormal():
     assert daily_rules.missed_years(2022, {2023}, 2025) == [2022, 2024, 2025]
 
 
+def test_years_before_the_credit_bank_are_not_checked():
+    assert REQUIREMENT.since == 2019
+    assert daily_rules.missed_years(max(2005, REQUIREMENT.since), set(), 2021) == [2019, 2020, 2021]
+
+
 def test_work_years_count_on_duty_periods_only():
     periods = [SimpleNamespace(started_on=date(2015, 1, 1), ended_on=date(2017, 1, 1), on_duty=True),
                SimpleNamespace(started_on=date(2017, 1, 1), ended_on=date(2019, 1, 1), on_duty=False),
                SimpleNamespace(started_on=date(2019, 1, 1), ended_on=None, on_duty=True)]
-    assert daily_rules.accounting_work_years(periods, date(2021, 1, 1)) == 4.0
+    assert work_history.accounting_work_years(periods, date(2021, 1, 1)) == 4.0
 
 
 def archived(name, serial, since=date(2015, 3, 1), qualified_on=None):
@@ -89,13 +83,45 @@ def head(ctx):
     return Account.create(username="head", password_hash="x", role="unit_head", created_at=clock.now())
 
 
-def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head):
+@pytest.fixture
+def unit(ctx):
+    return Unit.create(uscc="x", name="单位", region_code="150105", authority=Authority.get(Authority.code == "150105"),
+                       created_at=clock.now())
+
+
+def appraise(person, unit, head, *years):
+    for year in years:
+        Appraisal.create(accountant=person, unit=unit, year=year, grade="qualified", entered_by=head,
+                         entered_at=clock.now())
+
+
+def unappraised_in(year):
+    return {a.id for a in daily_rules.unappraised(year)}
+
+
+def test_exactly_two_unappraised_years_end_the_duty_in_the_third(head, unit):
+    both_missed = archived("甲", 601, since=date(2020, 3, 1))
+    appraise(both_missed, unit, head, 2022)
+    one_missed = archived("乙", 602, since=date(2020, 3, 1))
+    appraise(one_missed, unit, head, 2023)
+    other_missed = archived("丙", 603, since=date(2020, 3, 1))
+    appraise(other_missed, unit, head, 2024)
+    assert unappraised_in(2025) == {both_missed.id}
+
+
+def test_years_before_the_duty_began_are_not_missed(head, unit):
+    archived("丁", 604, since=date(2024, 1, 2))  # on duty only at the end of 2024
+    end_of_both = archived("戊", 605, since=date(2023, 12, 31))
+    off_duty = archived("己", 606, since=date(2015, 3, 1))
+    work_history.end_duty([off_duty.id], date(2020, 1, 1), "departure")
+    assert unappraised_in(2025) == {end_of_both.id}
+
+
+def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head, unit):
     unappraised = archived("张未评", 501)
     credits(unappraised, *range(2016, 2025))
     appraised = archived("李已评", 502)
     credits(appraised, *range(2016, 2025))
-    unit = Unit.create(uscc="x", name="单位", region_code="150105", authority=appraised.authority,
-                       created_at=clock.now())
     Appraisal.create(accountant=appraised, unit=unit, year=2024, grade="qualified", entered_by=head,
                      entered_at=clock.now())
     untrained = archived("王未学", 503, since=date(2019, 5, 1), qualified_on=date(2018, 6, 15))
@@ -106,12 +132,13 @@ def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head):
 
     profile = app.extensions["profile"]
     trial = daily_rules.apply_rules(2025, profile, dry_run=True)
-    assert {(r["accountant"], r["rule"]) for r in json.loads(trial.report)} == {
+    assert {(c.accountant_id, c.rule) for c in trial.changes} == {
         (unappraised.id, "appraisal"), (untrained.id, "continuing_education")}
     assert Accountant.get_by_id(unappraised.id).on_duty and Accountant.get_by_id(untrained.id).archive_state == "archived"
 
     run = daily_rules.apply_rules(2025, profile)
-    assert "继续教育未完成年度：2021、2022、2023" in run.report
+    assert run.changes.where(RuleChange.accountant == untrained).get().why == "继续教育未完成年度：2021、2022、2023，转入异动库"
+    assert json.loads(run.report) == {"appraisal": 1, "continuing_education": 1}
     moved = Accountant.get_by_id(unappraised.id)
     assert not moved.on_duty
     assert [(p.started_on, p.ended_on, p.on_duty) for p in moved.work_periods.order_by(WorkPeriod.id)] == [
@@ -119,4 +146,4 @@ def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head):
     assert Accountant.get_by_id(untrained.id).archive_state == "abnormal"
     assert Accountant.get_by_id(appraised.id).on_duty
     assert AuditEntry.select().where(AuditEntry.action == "rules.apply").count() == 2
-    assert json.loads(daily_rules.apply_rules(2025, profile).report) == []  # idempotent
+    assert json.loads(daily_rules.apply_rules(2025, profile).report) == {}  # idempotent

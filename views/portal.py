@@ -180,7 +180,7 @@ def logout():
 @bp.route("/")
 @login_required
 def home():
-    if current_user.role != "accountant":
+    if current_user.accountant_id is None:
         abort(403)
     person = current_user.accountant
     latest = person.collections.order_by(Collection.id.desc()).first()

@@ -32,7 +32,7 @@ def init_app(app):
 
 @bp.before_request
 def accountants_only():
-    if not current_user.is_authenticated or current_user.role != "accountant":
+    if not current_user.is_authenticated or current_user.accountant_id is None:
         return deny()
     return None
 

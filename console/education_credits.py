@@ -1,0 +1,151 @@
+"""继续教育学分导入: the credit bank's yearly figures, from a CSV or XLSX file of
+(证件号码, 年度, 学分, 专业科目学分, 培训机构). Every row is checked first; one bad row refuses the
+whole file with a report by line, so nothing is half-imported. A row for a person, year and provider
+already held replaces the figures held (a corrected file can be imported again)."""
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from peewee import Tuple
+
+from console import audit, clock
+from console.batches import chunks
+from console.errors import RuleViolation
+from models import Accountant, EducationCredit, db
+
+HEADER = ("证件号码", "年度", "学分", "专业科目学分", "培训机构")
+FORMATS = ("csv", "xlsx")
+MAX_CREDITS = Decimal("999.9")
+FIRST_YEAR = 2000
+REPORTED_ERRORS = 200  # the first ones are shown; the count says how many more
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    text: str
+
+
+class ImportRefused(RuleViolation):
+    def __init__(self, errors):
+        super().__init__(f"文件有 {len(errors)} 处错误，未导入任何数据；请改正后重新导入")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    line: int
+    id_number: str
+    year: int
+    credits: Decimal
+    professional: Decimal
+    provider: str
+
+
+def import_file(filename, stream, account):
+    """Check and import one file; returns the number of rows imported, or raises ImportRefused."""
+    rows, errors = parse(_read(filename, stream), clock.to_beijing(clock.now()).year)
+    people, errors = _people(rows, errors)
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: e.line))
+    if not rows:
+        raise RuleViolation("文件中没有数据行")
+    now = clock.now()
+    with db.atomic():
+        for chunk in chunks(rows, 500):
+            keys = [(people[r.id_number], r.year, r.provider) for r in chunk]
+            EducationCredit.delete().where(Tuple(EducationCredit.accountant, EducationCredit.year,
+                                                 EducationCredit.provider).in_(keys)).execute()
+            EducationCredit.insert_many(
+                [(people[r.id_number], r.year, r.credits, r.professional, r.provider, now) for r in chunk],
+                fields=[EducationCredit.accountant, EducationCredit.year, EducationCredit.credits,
+                        EducationCredit.professional_credits, EducationCredit.provider,
+                        EducationCredit.imported_at]).execute()
+        audit.record("education_credit.import", detail={"文件": filename, "行数": len(rows)}, actor=account)
+    return len(rows)
+
+
+def _read(filename, stream):
+    """(line number, cells) of every row after the header, whichever of the two formats."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in FORMATS:
+        raise RuleViolation("请上传 CSV 或 XLSX 文件", "file")
+    lines = _xlsx_lines(stream) if suffix == "xlsx" else _csv_lines(stream)
+    header = next(lines, None)
+    if header is None or tuple(str(c or "").strip() for c in header[:len(HEADER)]) != HEADER:
+        raise RuleViolation(f"第一行应为表头：{'、'.join(HEADER)}", "file")
+    return ((n, cells) for n, cells in enumerate(lines, start=2) if any(str(c or "").strip() for c in cells))
+
+
+def _csv_lines(stream):
+    raw = stream.read()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told otherwise
+        try:
+            return iter(csv.reader(io.StringIO(raw.decode(encoding))))
+        except UnicodeDecodeError:
+            continue
+    raise RuleViolation("无法识别文件编码，请另存为 UTF-8 编码的 CSV", "file")
+
+
+def _xlsx_lines(stream):
+    try:
+        book = load_workbook(io.BytesIO(stream.read()), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
+        raise RuleViolation("无法读取该 XLSX 文件，请确认文件未损坏", "file") from error
+    return book.worksheets[0].iter_rows(values_only=True)
+
+
+def parse(lines, this_year):
+    """CreditRows and RowErrors; a (person, year, provider) given twice is an error at the second line."""
+    rows, errors, seen = [], [], {}
+    for line, cells in lines:
+        cells = [str(c).strip() if c is not None else "" for c in [*cells, *[""] * len(HEADER)][:len(HEADER)]]
+        try:
+            row = _row(line, cells, this_year)
+        except ValueError as problem:
+            errors.append(RowError(line, str(problem)))
+            continue
+        key = (row.id_number, row.year, row.provider)
+        if key in seen:
+            errors.append(RowError(line, f"与第 {seen[key]} 行重复（同一人、同一年度、同一培训机构）"))
+            continue
+        seen[key] = line
+        rows.append(row)
+    return rows, errors
+
+
+def _row(line, cells, this_year):
+    id_number, year, credits, professional, provider = cells
+    if not id_number:
+        raise ValueError("证件号码为空")
+    if not year.removesuffix(".0").isdigit() or not FIRST_YEAR <= int(year.removesuffix(".0")) <= this_year:
+        raise ValueError(f"年度“{year}”不正确，应为 {FIRST_YEAR}—{this_year} 之间的年份")
+    total, special = _credits(credits, "学分"), _credits(professional, "专业科目学分")
+    if special > total:
+        raise ValueError("专业科目学分不能大于学分")
+    if not provider or len(provider) > 100:
+        raise ValueError("培训机构为空或超过 100 字")
+    return CreditRow(line, id_number.upper(), int(year.removesuffix(".0")), total, special, provider)
+
+
+def _credits(text, label):
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{label}“{text}”不是数字") from None
+    if not value.is_finite() or not 0 <= value <= MAX_CREDITS or value != value.quantize(Decimal("0.1")):
+        raise ValueError(f"{label}“{text}”应为 0—{MAX_CREDITS} 之间、最多一位小数的数")
+    return value
+
+
+def _people(rows, errors):
+    """{ID number: accountant id} for the rows, and an error for each number nobody in the system holds."""
+    people = {}
+    for chunk in chunks(sorted({r.id_number for r in rows}), 1000):
+        people.update(Accountant.select(Accountant.id_number, Accountant.id)
+                      .where(Accountant.id_number.in_(chunk)).tuples())
+    unknown = [RowError(r.line, f"系统中没有证件号码为 {r.id_number} 的会计人员") for r in rows
+               if r.id_number not in people]
+    return people, errors + unknown
