@@ -1,4 +1,5 @@
-"""Attachments of a collection: one checked, re-encoded scan per slot, and who may read them."""
+"""Attachments: one checked, re-encoded scan per slot of a collection, a unit (its licence) or a filing
+(a letter, a certificate), and who may read them."""
 import hashlib
 
 from console import audit, clock, images, storage
@@ -24,6 +25,7 @@ SLOTS = {
     "violation_proof": "处罚通知等证明材料",
     "publication_proof": "论文或著作证明材料",
 }
+OTHER_SLOTS = {"licence": "营业执照或法人证书", "head_letter": "单位会计机构负责人备案函"}
 ID_SCANS = {"id_front", "id_back"}
 
 
@@ -32,20 +34,30 @@ def attach(collection, slot, data, profile, uploader):
     if slot not in SLOTS:
         raise RuleViolation("未知的附件类型")
     checked = images.check_image(data, images.ImageRule.for_slot(profile, slot))
-    name = storage.save(checked.content, checked.suffix)
-    storage.write(storage.thumbnail_name(name), images.thumbnail(checked.content))
+    name = stored(checked)
     with db.atomic():
         replaced = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == slot)
-        attachment = Attachment.create(
-            slot=slot, collection=collection, storage_name=name, content_type=f"image/{checked.format.lower()}",
-            size=len(checked.content), width=checked.width, height=checked.height,
-            sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by=uploader,
-            uploaded_at=clock.now())
+        attachment = record(name, checked, slot, uploader, collection=collection)
         if replaced:
             replaced.delete_instance()
     if replaced:
         storage.remove(replaced.storage_name)
     return attachment
+
+
+def stored(checked):
+    """Write a checked scan and its thumbnail under a generated name; returns the name."""
+    name = storage.save(checked.content, checked.suffix)
+    storage.write(storage.thumbnail_name(name), images.thumbnail(checked.content))
+    return name
+
+
+def record(name, checked, slot, uploader, **owner):
+    """The row for a stored scan; `owner` is its collection, unit or filing."""
+    return Attachment.create(slot=slot, storage_name=name, content_type=f"image/{checked.format.lower()}",
+                             size=len(checked.content), width=checked.width, height=checked.height,
+                             sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by=uploader,
+                             uploaded_at=clock.now(), **owner)
 
 
 def remove(attachment):
@@ -55,8 +67,9 @@ def remove(attachment):
 
 
 def can_read(account, attachment):
-    """Whoever may read the collection may read its scans (console.scope)."""
-    return attachment.collection is not None and may_read(account, attachment.collection)
+    """Whoever may read the collection, unit or filing may read its scans (console.scope)."""
+    owner = attachment.collection or attachment.unit or attachment.filing
+    return owner is not None and may_read(account, owner)
 
 
 def record_read(account, attachment):

@@ -117,26 +117,39 @@ def _has(section, *conditions):
 def search_clause(term):
     """What was typed, by its shape, as a condition on the collection that an index answers: the
     people (or units) it names are looked up first, and their collections by id."""
-    term = term.upper() if re.fullmatch(r"[\dxX]+|[0-9A-Za-z]{18}", term) else term
+    term = _shaped(term)
     if len(term) == 18 and uscc_code.is_valid(term):
         return Collection.id.in_(PostSection.select(PostSection.collection).where(PostSection.unit_uscc == term))
-    if ID_NUMBER.match(term):
-        return _people(Accountant.id_number == term)
-    if ID_TAIL.match(term):
-        return _people(Accountant.id_tail == term)
-    if PHONE.match(term):
-        return _people(Accountant.phone == term)
-    following = term[:-1] + chr(ord(term[-1]) + 1)  # the first string after every one that starts with term
-    named = Accountant.select(Accountant.id).where(Accountant.name >= term, Accountant.name < following)
-    units = Unit.select(Unit.id).where(Unit.name >= term, Unit.name < following)
+    named = Accountant.select(Accountant.id).where(accountant_clause(term))
+    if ID_NUMBER.match(term) or ID_TAIL.match(term) or PHONE.match(term):
+        return Collection.accountant.in_(named)
+    units = Unit.select(Unit.id).where(_prefix(Unit.name, term))
     theirs = Collection.alias()
     # one IN over a UNION, not an OR of two: both databases then start from the matches, not the queue
     return Collection.id.in_(theirs.select(theirs.id).where(theirs.accountant.in_(named))
                              | PostSection.select(PostSection.collection).where(PostSection.unit.in_(units)))
 
 
-def _people(condition):
-    return Collection.accountant.in_(Accountant.select(Accountant.id).where(condition))
+def accountant_clause(term):
+    """The people what was typed names: a full ID, its last four, a phone, or a name prefix."""
+    term = _shaped(term)
+    if ID_NUMBER.match(term):
+        return Accountant.id_number == term
+    if ID_TAIL.match(term):
+        return Accountant.id_tail == term
+    if PHONE.match(term):
+        return Accountant.phone == term
+    return _prefix(Accountant.name, term)
+
+
+def _shaped(term):
+    return term.upper() if re.fullmatch(r"[\dxX]+|[0-9A-Za-z]{18}", term) else term
+
+
+def _prefix(column, term):
+    """Starts with `term`, as a range an index answers (LIKE would not use it on PostgreSQL)."""
+    following = term[:-1] + chr(ord(term[-1]) + 1)  # the first string after every one that starts with term
+    return (column >= term) & (column < following)
 
 
 def listed(account, filters):

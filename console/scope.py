@@ -1,9 +1,9 @@
-"""Whose collections and files a staff account may read: a reviewer those routed to their authority
+"""Whose collections, filings, units and files an account may read: a reviewer those routed to their authority
 and the authorities below it (a city oversees its counties, 002 §1.2), the province admin all."""
 from flask import g, has_request_context
 
 from console.authorities import descendants
-from models import Authority
+from models import Authority, Unit
 
 
 def authority_list():
@@ -27,13 +27,21 @@ def readable_authorities(account):
     return set()
 
 
-def may_read(account, collection):
-    if account.role == "accountant":
-        return collection.accountant_id == account.accountant_id
+def may_read(account, record):
+    """A collection, filing or unit: its own person, the unit's head, or the authorities above it."""
+    if account.accountant_id is not None and getattr(record, "accountant_id", None) == account.accountant_id:
+        return True
+    if isinstance(record, Unit) and account.role == "unit_head" and account.unit_id == record.id:
+        return True
     scope = readable_authorities(account)
-    return scope is None or collection.authority_id in scope
+    return scope is None or record.authority_id in scope
 
 
-def may_decide(account, collection):
-    """Decisions stay with the authority the collection is routed to."""
-    return account.role == "reviewer" and collection.authority_id == account.authority_id
+def may_decide(account, record):
+    """Decisions on a collection, filing or unit stay with the authority it is routed to."""
+    return account.role == "reviewer" and record.authority_id == account.authority_id
+
+
+def heads(account, accountant):
+    """A unit's accounting head acts for the people of that unit only."""
+    return account.role == "unit_head" and account.unit_id is not None and accountant.unit_id == account.unit_id

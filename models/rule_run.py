@@ -19,7 +19,7 @@ class RuleRun(BaseModel):
 
 
 class RuleChange(BaseModel):
-    """One person a run moved (or, in a dry run, would move), and why."""
+    """规则变动: one person a run moved (or, in a dry run, would move), and why."""
 
     run = ForeignKeyField(RuleRun, backref="changes", on_delete="CASCADE")
     accountant = ForeignKeyField(Accountant, on_delete="RESTRICT")

@@ -5,8 +5,20 @@ import pytest
 
 from console import attachments, clock
 from console.dictionaries import load_dictionaries, load_reason_templates
-from models import Authority, Collection, PersonalSection
+from models import (
+    Account,
+    Accountant,
+    Authority,
+    Collection,
+    CreditRecord,
+    Filing,
+    PersonalSection,
+    RuleRun,
+    Unit,
+    UnitChange,
+)
 from tests.conftest import make_account, make_accountant, resident_id, session_for
+from tests.factories import unit_code
 from tests.images import noisy_jpeg
 
 ROLES = ("anonymous", "accountant", "reviewer", "unit_head", "province_admin", "auditor")
@@ -31,6 +43,11 @@ REVIEW_READ = row(302, 403, 200, 403, 200, 403)
 REVIEW_READ_DONE = row(302, 403, 302, 403, 302, 403)
 REVIEW_WRITE = row(302, 403, 302, 403, 403, 403)
 READ_TEMPLATES = row(302, 403, 200, 403, 200, 403)
+HEAD_ONLY = row(302, 403, 403, 200, 403, 403)
+HEAD_REFUSED_INPUT = row(302, 403, 403, 422, 403, 403)
+HEAD_OR_REVIEWER = row(302, 403, 200, 200, 403, 403)
+UNIT_WRITE = row(302, 403, 200, 403, 200, 403)
+UNIT_WRITE_DONE = row(302, 403, 302, 403, 302, 403)
 
 # (method, rule, url with {ids}, form data, expected)
 ROUTES = [
@@ -131,6 +148,62 @@ ROUTES = [
      NEVER),
     ("POST", "/console/reason_template/ajax/update/", "/console/reason_template/ajax/update/",
      {"list_form_pk": "1"}, NEVER),
+    ("GET", "/portal/head", "/portal/head", None, ACCOUNTANT_ONLY),
+    ("POST", "/portal/head", "/portal/head", {}, ACCOUNTANT_ONLY),
+    ("GET", "/console/filing/", "/console/filing/", None, REVIEW_READ),
+    ("GET", "/console/filing/<int:filing_id>", "/console/filing/{filing}", None, REVIEW_READ),
+    ("POST", "/console/filing/<int:filing_id>/approve", "/console/filing/{filing}/approve", {}, REVIEW_WRITE),
+    ("POST", "/console/filing/<int:filing_id>/return", "/console/filing/{filing}/return", {},
+     row(302, 403, 422, 403, 403, 403)),
+    ("GET", "/console/accountant/", "/console/accountant/", None, REVIEW_READ),
+    ("GET", "/console/accountant/details/", "/console/accountant/details/?id={person}", None, REVIEW_READ),
+    ("POST", "/console/accountant/restore/", "/console/accountant/restore/?id={person}", {}, REVIEW_WRITE),
+    ("GET", "/console/accountant/new/", "/console/accountant/new/", None, NEVER),
+    ("POST", "/console/accountant/new/", "/console/accountant/new/", {}, NEVER),
+    ("GET", "/console/accountant/edit/", "/console/accountant/edit/?id={person}", None, NEVER),
+    ("POST", "/console/accountant/edit/", "/console/accountant/edit/?id={person}", {}, NEVER),
+    ("POST", "/console/accountant/delete/", "/console/accountant/delete/", {"id": "{person}"}, NEVER),
+    ("POST", "/console/accountant/action/", "/console/accountant/action/", {"action": "delete", "rowid": "{person}"},
+     NEVER),
+    ("GET", "/console/accountant/export/<export_type>/", "/console/accountant/export/csv/", None, NEVER),
+    ("GET", "/console/accountant/ajax/lookup/", "/console/accountant/ajax/lookup/?name=unit&query=a", None, NEVER),
+    ("POST", "/console/accountant/ajax/update/", "/console/accountant/ajax/update/", {"list_form_pk": "{person}"},
+     NEVER),
+    ("GET", "/console/unit/", "/console/unit/", None, REVIEW_READ),
+    ("GET", "/console/unit/details/", "/console/unit/details/?id={unit}", None, REVIEW_READ),
+    ("GET", "/console/unit/edit/", "/console/unit/edit/?id={unit}", None, UNIT_WRITE),
+    ("POST", "/console/unit/edit/", "/console/unit/edit/?id={unit}", {}, UNIT_WRITE_DONE),
+    ("GET", "/console/unit/merge/", "/console/unit/merge/?id={unit}", None, UNIT_WRITE),
+    ("POST", "/console/unit/merge/", "/console/unit/merge/?id={unit}", {}, UNIT_WRITE),
+    ("POST", "/console/unit/close/", "/console/unit/close/?id={unit}", {}, UNIT_WRITE_DONE),
+    ("POST", "/console/unit/change/", "/console/unit/change/?id={change}", {"decision": "return"}, UNIT_WRITE_DONE),
+    ("GET", "/console/unit/new/", "/console/unit/new/", None, NEVER),
+    ("POST", "/console/unit/new/", "/console/unit/new/", {}, NEVER),
+    ("POST", "/console/unit/delete/", "/console/unit/delete/", {"id": "{unit}"}, NEVER),
+    ("POST", "/console/unit/action/", "/console/unit/action/", {"action": "delete", "rowid": "{unit}"}, NEVER),
+    ("GET", "/console/unit/export/<export_type>/", "/console/unit/export/csv/", None, NEVER),
+    ("GET", "/console/unit/ajax/lookup/", "/console/unit/ajax/lookup/?name=x&query=a", None, NEVER),
+    ("POST", "/console/unit/ajax/update/", "/console/unit/ajax/update/", {"list_form_pk": "{unit}"}, NEVER),
+    ("GET", "/console/unit_people/", "/console/unit_people/", None, HEAD_ONLY),
+    ("GET", "/console/unit_people/<int:accountant_id>/departure", "/console/unit_people/{person}/departure", None,
+     HEAD_ONLY),
+    ("POST", "/console/unit_people/<int:accountant_id>/departure", "/console/unit_people/{person}/departure", {},
+     HEAD_REFUSED_INPUT),
+    ("GET", "/console/my_unit/", "/console/my_unit/", None, HEAD_ONLY),
+    ("POST", "/console/my_unit/contact", "/console/my_unit/contact", {}, HEAD_REFUSED_INPUT),
+    ("POST", "/console/my_unit/change", "/console/my_unit/change", {}, HEAD_REFUSED_INPUT),
+    ("GET", "/console/appraisal/", "/console/appraisal/", None, HEAD_OR_REVIEWER),
+    ("POST", "/console/appraisal/save", "/console/appraisal/save?year=2025", {}, HEAD_REFUSED_INPUT),
+    ("POST", "/console/appraisal/close", "/console/appraisal/close?year=2025", {}, REVIEW_WRITE),
+    ("GET", "/console/credit_record/", "/console/credit_record/", None, HEAD_OR_REVIEWER),
+    ("POST", "/console/credit_record/", "/console/credit_record/", {}, HEAD_REFUSED_INPUT),
+    ("POST", "/console/credit_record/<int:record_id>/decide", "/console/credit_record/{record}/decide",
+     {"decision": "confirm"}, REVIEW_WRITE),
+    ("GET", "/console/education_credit/", "/console/education_credit/", None, ADMIN_ONLY),
+    ("POST", "/console/education_credit/", "/console/education_credit/", {}, row(302, 403, 403, 403, 422, 403)),
+    ("GET", "/console/rules/", "/console/rules/", None, ADMIN_ONLY),
+    ("POST", "/console/rules/run", "/console/rules/run", {}, row(302, 403, 403, 403, 422, 403)),
+    ("GET", "/console/rules/<int:run_id>", "/console/rules/{run}", None, ADMIN_ONLY),
     ("GET", "/console/audit/", "/console/audit/", None, AUDIT_READ),
     ("GET", "/console/audit/details/", "/console/audit/details/?id=1", None, NEVER),
     ("GET", "/console/audit/new/", "/console/audit/new/", None, NEVER),
@@ -164,6 +237,29 @@ def id_scan_of(app, authority):
     return attachments.attach(collection, "id_front", noisy_jpeg(900, 650, 65, 145), app.extensions["profile"], None).id
 
 
+def unit_world(accounts):
+    """A unit of the reviewer's bureau headed by the table's unit_head, with one of its people on duty,
+    a pending head filing, credit record and name change, and a dry run of the rules."""
+    authority = accounts["reviewer"].authority
+    now = clock.now()
+    unit = Unit.create(uscc=unit_code("150105", 9), name="表内单位", region_code="150105", authority=authority,
+                       address="某路 1 号", created_at=now)
+    Account.update(unit=unit).where(Account.id == accounts["unit_head"].id).execute()
+    person = make_accountant(id_number=resident_id(serial=779), phone="13700000779", authority=authority)
+    Accountant.update(unit=unit, on_duty=True, archive_state="archived").where(Accountant.id == person.id).execute()
+    other = Unit.create(uscc=unit_code("150105", 8), name="另一单位", region_code="150105", authority=authority,
+                        created_at=now)  # confirming a head there leaves the table's unit_head in office
+    filing = Filing.create(kind="unit_head", authority=authority, accountant=person, unit=other,
+                           id_number=person.id_number, name=person.name, submitted_at=now)
+    record = CreditRecord.create(accountant=person, kind="trust", source="unit", occurred_on=now.date(),
+                                 description="按时报送", entered_by=accounts["unit_head"], entered_at=now)
+    change = UnitChange.create(unit=unit, name="表内单位（更名）", uscc=unit.uscc, region_code="150105",
+                               requested_by=accounts["unit_head"], requested_at=now)
+    run = RuleRun.create(year=2026, dry_run=True, started_at=now, report="{}")
+    return {"unit": unit.id, "person": person.id, "filing": filing.id, "record": record.id, "change": change.id,
+            "run": run.id}
+
+
 @pytest.fixture
 def app_overrides():
     return {"WTF_CSRF_ENABLED": False}  # CSRF has its own tests; here only who may do what
@@ -193,6 +289,8 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
         with app.app_context():
             ids["collection"] = submitted_to(accounts["reviewer"].authority)
     ids["staff"] = accounts["auditor"].id
+    with app.test_request_context():
+        ids.update(unit_world(accounts))
     got = {}
     for role in ROLES:
         client = session_for(app, accounts.get(role))

@@ -3,7 +3,7 @@ from peewee import CharField, SqliteDatabase
 from playhouse.migrate import migrate
 
 from console import clock, migrations
-from models import Authority, SchemaVersion, Submission, db
+from models import Authority, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 
 def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path, monkeypatch):
@@ -27,19 +27,19 @@ def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path,
         db.initialize(previous)
 
 
-def test_version_2_adds_the_review_tables_and_indexes_to_a_version_1_database(tmp_path):
+def test_versions_2_and_3_add_their_tables_and_indexes_to_a_version_1_database(tmp_path):
     previous = db.obj
     db.initialize(SqliteDatabase(str(tmp_path / "v1.db")))
     try:
         migrations.upgrade()
         with db.connection_context():
-            db.drop_tables([Submission])
+            db.drop_tables([Submission, RuleChange, UnitChange])
             db.execute_sql("DROP INDEX collection_status_submitted_at")
             db.execute_sql("DROP INDEX review_event_actor_id_at")
             SchemaVersion.update(version=1).execute()
-        assert migrations.upgrade() == [2]
+        assert migrations.upgrade() == [2, 3]
         with db.connection_context():
-            assert Submission.table_exists()
+            assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
             names = {i.name for t in ("collection", "review_event") for i in db.get_indexes(t)}
             assert {"collection_status_submitted_at", "review_event_actor_id_at"} <= names
     finally:

@@ -1,17 +1,23 @@
-"""The accountant portal (/portal): registration, sign-in in the profile's modes, password reset, home."""
+"""The accountant portal (/portal): registration, sign-in in the profile's modes, password reset, home
+(with the yearly credits), and the application to be a unit's accounting head."""
+from decimal import Decimal
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from peewee import prefetch
+from flask_wtf.file import FileField
+from peewee import fn, prefetch
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
-from console import auth, captcha, registration
+from console import auth, captcha, filings, images, registration
+from console.daily_rules import CreditRequirement
 from console.errors import RuleViolation
 from console.identity import mask_id, mask_phone
-from models import Collection, ReturnReason, ReviewEvent
+from models import Collection, EducationCredit, Filing, ReturnReason, ReviewEvent
 from models.accountant import ID_TYPES
 from models.collection import COLLECTION_STATES
+from models.filing import FILING_STATES
 from models.review import EVENT_KINDS
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -187,5 +193,47 @@ def home():
     shown = latest.events.where(ReviewEvent.kind.not_in(("claim", "release"))) if latest else None  # the back office's own
     events = prefetch(shown.order_by(ReviewEvent.id.desc()), ReturnReason) if latest else []
     return render_template("portal/home.html", person=person, latest=latest, states=dict(COLLECTION_STATES),
-                           events=events, event_kinds=dict(EVENT_KINDS),
+                           events=events, event_kinds=dict(EVENT_KINDS), credits=_yearly_credits(person),
                            masked_id=mask_id(person.id_number), masked_phone=mask_phone(person.phone))
+
+
+def _yearly_credits(person):
+    """继续教育学分 per year, providers summed, and whether the year's requirement was met."""
+    requirement = CreditRequirement.from_profile(profile().continuing_education)
+    years = (EducationCredit.select(EducationCredit.year, fn.SUM(EducationCredit.credits),
+                                    fn.SUM(EducationCredit.professional_credits))
+             .where(EducationCredit.accountant == person).group_by(EducationCredit.year)
+             .order_by(EducationCredit.year.desc()).tuples())
+    return [(year, Decimal(str(total)), Decimal(str(special)), requirement.met(Decimal(str(total)), Decimal(str(special))))
+            for year, total, special in years]
+
+
+class HeadForm(FlaskForm):
+    letter = FileField("单位会计机构负责人备案函（加盖单位公章的扫描件）")
+
+
+@bp.route("/head", methods=("GET", "POST"))
+@login_required
+def head():
+    """Apply to be the unit's accounting head (单位会计机构负责人备案), and follow the application."""
+    if current_user.accountant_id is None:
+        abort(403)
+    form = HeadForm()
+    if form.validate_on_submit():
+        try:
+            if not form.letter.data:
+                raise RuleViolation("请上传备案函扫描件", "letter")
+            filings.apply_for_head(current_user._get_current_object(), form.letter.data.read(), profile())
+        except RuleViolation as refusal:
+            form.letter.errors = [str(refusal)]
+        else:
+            flash("已提交，请等待会计管理部门确认", "success")
+            return redirect(url_for(".head"))
+    person = current_user.accountant
+    latest = (Filing.select().where(Filing.kind == "unit_head", Filing.accountant == person)
+              .order_by(Filing.id.desc()).first())
+    reasons = (ReturnReason.select().join(ReviewEvent)
+               .where(ReviewEvent.filing == latest, ReviewEvent.kind == "return").order_by(ReturnReason.id.desc())
+               if latest and latest.status == "returned" else [])
+    return render_template("portal/head.html", form=form, person=person, latest=latest, reasons=list(reasons),
+                           states=dict(FILING_STATES), rule=images.ImageRule.for_slot(profile(), "head_letter"))

@@ -2,9 +2,15 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from models import Account, AuditEntry, Authority, DictionaryEntry, ReasonTemplate
+from models import Accountant, Account, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
 from views.console import auth
 from views.console.accounts import StaffAccountView
+from views.console.credits import EducationCreditView
+from views.console.filings import FilingView
+from views.console.registry import AccountantView
+from views.console.rules import RulesView
+from views.console.unit_head import AppraisalView, CreditRecordView, MyUnitView, UnitPeopleView
+from views.console.units import UnitView
 from views.console.audit_log import AuditLogView
 from views.console.authorities import AuthorityView
 from views.console.dictionaries import DictionaryView
@@ -22,6 +28,15 @@ def init_app(app):
         theme=Bootstrap4Theme(base_template="console/base.html", fluid=True),
     )
     admin.add_view(ReviewView(name="信息采集审核", endpoint="review"))
+    admin.add_view(FilingView(name="备案审核", endpoint="filing"))
+    admin.add_view(AccountantView(Accountant, name="会计人员档案", endpoint="accountant"))
+    admin.add_view(UnitView(Unit, name="工作单位", endpoint="unit"))
+    admin.add_view(UnitPeopleView(name="本单位会计人员", endpoint="unit_people"))
+    admin.add_view(MyUnitView(name="本单位信息", endpoint="my_unit"))
+    admin.add_view(AppraisalView(name="年度考评", endpoint="appraisal"))
+    admin.add_view(CreditRecordView(name="信用信息", endpoint="credit_record"))
+    admin.add_view(EducationCreditView(name="继续教育学分导入", endpoint="education_credit"))
+    admin.add_view(RulesView(name="日常管理规则", endpoint="rules"))
     admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
