@@ -81,7 +81,8 @@ def _become_head(filing, account):
      .where(Filing.kind == "unit_head", Filing.unit == filing.unit_id, Filing.status == "approved",
             Filing.id != filing.id, Filing.ended_at.is_null()).execute())
     Account.update(role="unit_head", unit=filing.unit_id).where(Account.accountant == filing.accountant_id).execute()
-    audit.record("unit_head.replace", filing.unit, {"新负责人": filing.name, "原负责人": [str(a) for a in replaced]},
+    audit.record("unit_head.replace", filing.unit,
+                 {"新负责人": filing.name, "原负责人": [a.accountant.name if a.accountant_id else str(a) for a in replaced]},
                  actor=account)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from stdnum.cn import uscc
 
 from console import attachments, clock, collections, review
-from models import Account, Authority, Education, PostSection, QualificationSection, Unit
+from models import Account, Accountant, Authority, Education, PostSection, QualificationSection, Unit, WorkPeriod
 from tests.conftest import make_accountant, resident_id
 
 SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
@@ -49,3 +49,22 @@ def submitted(app, scans, name="王影", serial=124, phone="13912345678", unit_r
     draft = collections.open_draft(account.accountant)
     complete(app, draft, scans, unit_region)
     return review.submit(draft, account, app.extensions["profile"])
+
+
+def unit_at(authority, serial=1, name="示范单位"):
+    return Unit.create(uscc=unit_code(authority.region_code, serial), name=name, region_code=authority.region_code,
+                       authority=authority, address="示范路 1 号", created_at=clock.now())
+
+
+def on_duty_at(unit, name, serial, since=date(2015, 3, 1)):
+    """Someone in the archive, on duty at `unit` since `since`, with the open work period that says so."""
+    person = make_accountant(name=name, id_number=resident_id("150105", "19900307", serial), phone=f"137{serial:08d}",
+                             authority=unit.authority)
+    Accountant.update(unit=unit, on_duty=True, archive_state="archived", work_started_on=since).where(
+        Accountant.id == person.id).execute()
+    WorkPeriod.create(accountant=person, unit=unit, started_on=since, on_duty=True, source="declared")
+    return Accountant.get_by_id(person.id)
+
+
+def portal_account(person):
+    return Account.create(password_hash="x", role="accountant", accountant=person, created_at=clock.now())

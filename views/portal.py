@@ -204,8 +204,10 @@ def _yearly_credits(person):
                                     fn.SUM(EducationCredit.professional_credits))
              .where(EducationCredit.accountant == person).group_by(EducationCredit.year)
              .order_by(EducationCredit.year.desc()).tuples())
-    return [(year, Decimal(str(total)), Decimal(str(special)), requirement.met(Decimal(str(total)), Decimal(str(special))))
-            for year, total, special in years]
+    tenth = Decimal("0.1")  # SQLite sums whole numbers to an int, PostgreSQL keeps the column's scale
+    shown = [(year, Decimal(str(total)).quantize(tenth), Decimal(str(special)).quantize(tenth))
+             for year, total, special in years]
+    return [(year, total, special, requirement.met(total, special)) for year, total, special in shown]
 
 
 class HeadForm(FlaskForm):

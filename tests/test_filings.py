@@ -1,0 +1,90 @@
+"""Unit head filings: who may apply, the letter checked like any scan, confirmed or returned by the
+unit's bureau; one head per unit, the replaced one goes back to being an accountant."""
+import io
+
+import pytest
+
+from console import filings, review
+from console.errors import RuleViolation
+from models import Account, Attachment, AuditEntry, Filing, OutboxMessage
+from tests.conftest import csrf_token, make_account, session_for
+from tests.factories import on_duty_at, portal_account, unit_at
+from tests.images import PDF
+
+
+@pytest.fixture
+def world(app):
+    reviewer = make_account(app, "reviewer", "reviewer")
+    with app.test_request_context():
+        unit = unit_at(reviewer.authority)
+        zhang, li = on_duty_at(unit, "张三", 401), on_duty_at(unit, "李四", 402)
+        accounts = {"张三": portal_account(zhang), "李四": portal_account(li)}
+    return {"reviewer": reviewer, "unit": unit, "accounts": accounts}
+
+
+def apply(app, account, scans):
+    return filings.apply_for_head(account, scans["scan"], app.extensions["profile"])
+
+
+def test_a_confirmed_head_replaces_the_previous_one(app, ctx, world, scans):
+    zhang, li = world["accounts"]["张三"], world["accounts"]["李四"]
+    first = apply(app, zhang, scans)
+    assert Attachment.get(Attachment.filing == first).slot == "head_letter"
+    filings.approve(first, world["reviewer"], app.extensions["profile"])
+    assert (Account.get_by_id(zhang.id).role, Account.get_by_id(zhang.id).unit_id) == ("unit_head", world["unit"].id)
+    second = apply(app, Account.get_by_id(li.id), scans)
+    filings.approve(second, world["reviewer"], app.extensions["profile"])
+    heads = Account.select().where(Account.role == "unit_head", Account.unit == world["unit"])
+    assert [a.id for a in heads] == [li.id]
+    assert (Account.get_by_id(zhang.id).role, Account.get_by_id(zhang.id).unit_id) == ("accountant", None)
+    assert Filing.get_by_id(first.id).ended_at is not None
+    replaced = AuditEntry.select().where(AuditEntry.action == "unit_head.replace").order_by(AuditEntry.id.desc()).get()
+    assert replaced.detail == '{"新负责人": "李四", "原负责人": ["张三"]}'
+    assert OutboxMessage.select().where(OutboxMessage.body.contains("单位会计机构负责人备案已确认")).count() == 2
+
+
+def test_who_may_apply_and_what_the_letter_must_be(app, ctx, world, scans):
+    zhang = world["accounts"]["张三"]
+    with pytest.raises(RuleViolation, match="JPEG"):
+        filings.apply_for_head(zhang, PDF, app.extensions["profile"])
+    apply(app, zhang, scans)
+    with pytest.raises(RuleViolation, match="您的申请正在审核，请勿重复提交"):
+        apply(app, zhang, scans)
+    zhang.accountant.on_duty = False
+    zhang.accountant.save()
+    with pytest.raises(RuleViolation, match="只有信息已入库、在岗且有工作单位的会计人员"):
+        apply(app, Account.get_by_id(zhang.id), scans)
+    assert Filing.select().count() == 1
+
+
+def test_a_return_needs_a_reason_and_another_bureau_cannot_decide(app, ctx, world, scans):
+    filing = apply(app, world["accounts"]["张三"], scans)
+    stranger = make_account(app, "reviewer", "stranger", authority=world["unit"].authority.parent)
+    with pytest.raises(RuleViolation, match="该备案不属于本机构审核"):
+        filings.approve(filing, stranger, app.extensions["profile"])
+    with pytest.raises(RuleViolation, match="请填写退回原因"):
+        filings.return_filing(filing, world["reviewer"], app.extensions["profile"], [])
+    filings.return_filing(filing, world["reviewer"], app.extensions["profile"],
+                          [review.Reason("general", "", "备案函未加盖公章")])
+    assert Filing.get_by_id(filing.id).status == "returned"
+    with pytest.raises(RuleViolation, match="该备案已由.*处理：已退回"):
+        filings.approve(filing, world["reviewer"], app.extensions["profile"])
+
+
+def test_the_portal_applies_and_shows_the_reason_of_a_return(app, world, scans):
+    client = session_for(app, world["accounts"]["张三"])
+    token = csrf_token(client, "/portal/head")
+    empty = client.post("/portal/head", data={"csrf_token": token})
+    assert "请上传备案函扫描件" in empty.get_data(as_text=True) and Filing.select().count() == 0
+    sent = client.post("/portal/head", data={"csrf_token": token, "letter": (io.BytesIO(scans["scan"]), "备案函.jpg")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "已提交，请等待会计管理部门确认" in sent.get_data(as_text=True)
+    reviewer = session_for(app, world["reviewer"])
+    filing = Filing.get()
+    assert "张三" in reviewer.get("/console/filing/").get_data(as_text=True)
+    token = csrf_token(reviewer, f"/console/filing/{filing.id}")
+    refused = reviewer.post(f"/console/filing/{filing.id}/return", data={"csrf_token": token, "note": " "})
+    assert refused.status_code == 422 and "请填写退回原因" in refused.get_data(as_text=True)
+    reviewer.post(f"/console/filing/{filing.id}/return", data={"csrf_token": token, "note": "备案函未加盖公章"})
+    page = client.get("/portal/head").get_data(as_text=True)
+    assert "已退回" in page and "退回原因：备案函未加盖公章" in page
