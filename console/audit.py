@@ -19,6 +19,7 @@ ACTIONS = {
     "accountant.register": "会计人员注册",
     "collection.submit": "提交信息采集",
     "collection.withdraw": "撤回信息采集",
+    "collection.change": "发起信息变更",
     "collection.read": "查看信息采集详情",
     "collection.claim": "领取信息采集",
     "collection.approve": "审核通过",

@@ -9,7 +9,7 @@ from datetime import date
 
 from playhouse.shortcuts import model_to_dict
 
-from console import audit, clock, collection_rules, verification
+from console import audit, clock, collection_rules, images, storage, verification
 from console.attachments import SLOTS
 from console.errors import RuleViolation
 from models import (
@@ -49,6 +49,34 @@ def open_draft(accountant):
                                id_number=accountant.id_number, gender=accountant.gender,
                                birth_date=accountant.birth_date, phone=accountant.phone, email=accountant.email)
     return collection
+
+
+SECTION_MODELS = (PersonalSection, PostSection, QualificationSection, Education, Award, Violation, Publication)
+
+
+def open_change(accountant):
+    """信息变更: after approval, a new collection prefilled with everything the archive holds (the scans
+    copied under new names), edited in the wizard and reviewed in the same queue."""
+    latest = accountant.collections.order_by(Collection.id.desc()).first()
+    if latest is None or latest.status != "approved":
+        return open_draft(accountant)  # an open change (or collection) is the one to edit
+    now = clock.now()
+    with db.atomic():
+        change = Collection.create(accountant=accountant, authority=latest.authority_id, kind="change",
+                                   created_at=now, updated_at=now)  # the 诚信承诺 is agreed to again
+        for model in SECTION_MODELS:
+            rows = [{**model_to_dict(row, recurse=False, exclude=[model.id]), "collection": change.id}
+                    for row in model.select().where(model.collection == latest)]
+            if rows:
+                model.insert_many(rows).execute()
+        for scan in latest.attachments:
+            content = storage.read(scan.storage_name)
+            copy = storage.save(content, "." + scan.storage_name.rsplit(".", 1)[-1])
+            storage.write(storage.thumbnail_name(copy), images.thumbnail(content))
+            Attachment.create(**{**model_to_dict(scan, recurse=False, exclude=[Attachment.id]),
+                                 "collection": change.id, "storage_name": copy, "uploaded_at": now})
+        audit.record("collection.change", change, {"原信息采集": latest.id})
+    return change
 
 
 def answers(collection):

@@ -47,6 +47,13 @@ class CreditRequirement:
     def met(self, credits, professional):
         return credits >= self.credits and Fraction(professional) >= self.professional_share * Fraction(self.credits)
 
+    def met_by(self, credits, professional):
+        """The same test as an SQL condition on two sums, in whole tenths of a credit (credits are imported
+        with one decimal at most), so neither database compares floats or text; the share stays exact."""
+        share, required = self.professional_share, int(self.credits * 10)
+        return ((fn.ROUND(credits * 10) >= required)
+                & (fn.ROUND(professional * 10) * share.denominator >= share.numerator * required))
+
 
 def first_required_year(qualified_on, work_started_on):
     """The year after qualification or after starting accounting work, whichever came first."""
@@ -140,14 +147,16 @@ def _record_untrained(run, year, requirement, batch=10_000):
 
 
 def _completed_years(span, year, requirement):
+    """{person: years completed} for the people in span; the requirement is checked in the query, so
+    only the completed (person, year) pairs come back."""
     completed = {}
-    for person, credit_year, credits, professional in (
-            EducationCredit.select(EducationCredit.accountant, EducationCredit.year, fn.SUM(EducationCredit.credits),
-                                   fn.SUM(EducationCredit.professional_credits))
+    for person, credit_year in (
+            EducationCredit.select(EducationCredit.accountant, EducationCredit.year)
             .where(EducationCredit.accountant.between(*span), EducationCredit.year < year)
-            .group_by(EducationCredit.accountant, EducationCredit.year).tuples()):
-        if requirement.met(Decimal(str(credits)), Decimal(str(professional))):
-            completed.setdefault(person, set()).add(credit_year)
+            .group_by(EducationCredit.accountant, EducationCredit.year)
+            .having(requirement.met_by(fn.SUM(EducationCredit.credits), fn.SUM(EducationCredit.professional_credits)))
+            .tuples()):
+        completed.setdefault(person, set()).add(credit_year)
     return completed
 
 

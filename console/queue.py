@@ -154,8 +154,8 @@ def _prefix(column, term):
 
 def listed(account, filters):
     """The list's rows as dicts, unordered and unpaged; page() and export pages through it."""
-    query = (Collection.select(Collection.id, Collection.submitted_at, Collection.status, Collection.flags,
-                               Collection.claimed_until, Collection.claimed_by, Collection.authority,
+    query = (Collection.select(Collection.id, Collection.kind, Collection.submitted_at, Collection.status,
+                               Collection.flags, Collection.claimed_until, Collection.claimed_by, Collection.authority,
                                Accountant.name, Accountant.id_number, Accountant.phone,
                                Unit.name.alias("unit_name"), Claimer.display_name.alias("claimer"),
                                Authority.name.alias("authority_name")))

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from peewee import SQL, Value, fn
 
-from console import audit, checks, clock, collections, notifier
+from console import audit, checks, clock, collections, notifier, work_history
 from console.scope import may_decide
 from console.errors import RuleViolation
 from models import (
@@ -155,6 +155,8 @@ def _enter_archive(collection, now):
         PersonalSection, on=PersonalSection.collection == PostSection.collection)
         .where(PostSection.collection == collection.id).objects().first())
     started = post.work_started_on if post else None
+    if collection.kind == "change" and post:
+        _follow_change(collection.accountant_id, post, now)
     (Accountant.update(archive_state="archived", archived_at=now, unit=post.unit_id if post else None,
                        on_duty=bool(post and post.on_duty), email=post.email if post else "",
                        work_started_on=fn.COALESCE(Accountant.work_started_on, started))
@@ -165,6 +167,14 @@ def _enter_archive(collection, now):
                                   Value("declared")).where(Accountant.id == collection.accountant_id, ~fn.EXISTS(begun))
         WorkPeriod.insert_from(first, [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on,
                                        WorkPeriod.on_duty, WorkPeriod.source]).execute()
+
+
+def _follow_change(accountant_id, post, now):
+    """A 信息变更 that moves the person to another unit, or on or off duty, turns the work history there."""
+    held = Accountant.get_by_id(accountant_id)
+    if (held.unit_id, held.on_duty) != (post.unit_id, bool(post.on_duty)):
+        work_history.new_period([accountant_id], clock.to_beijing(now).date(), "change", post.unit_id,
+                                bool(post.on_duty))
 
 
 def bulk_approve(ids, account, profile):
@@ -217,17 +227,13 @@ def submit(collection, account, profile):
     return screen(collections.submit(collection, account, profile), profile)
 
 
-def changes_since_return(collection):
-    """What the applicant changed since the last return: ([(section, field, before, after)], [(slot, change)])."""
-    returned = (ReviewEvent.select(ReviewEvent.revision)
-                .where(ReviewEvent.collection == collection, ReviewEvent.kind == "return")
-                .order_by(ReviewEvent.id.desc()).first())
-    if returned is None:
-        return None
-    kept = {s.revision: s for s in Submission.select().where(
-        Submission.collection == collection, Submission.revision.in_([returned.revision, collection.revision]))}
-    before, after = kept.get(returned.revision), kept.get(collection.revision)
-    if before is None or after is None or before.revision == after.revision:
+def changes(collection):
+    """What the reviewer compares: a 信息变更 against what the archive holds (the approved collection's
+    last submission); a resubmitted collection against the submission last returned.
+    ([(section, field, before, after)], [(slot, change)]), or None when there is nothing to compare."""
+    before = _baseline(collection)
+    after = Submission.get_or_none(Submission.collection == collection, Submission.revision == collection.revision)
+    if before is None or after is None or before.id == after.id:
         return None
     old, new = json.loads(before.answers), json.loads(after.answers)
     fields = [(section, field, old.get(section, {}).get(field, ""), value)
@@ -240,3 +246,17 @@ def changes_since_return(collection):
              if old_files.get(slot) != sha]
     files += [(slot, "已删除") for slot in old_files if slot not in new_files]
     return fields, files
+
+
+def _baseline(collection):
+    if collection.kind == "change":
+        archived = (Collection.select(Collection.id)
+                    .where(Collection.accountant == collection.accountant_id, Collection.status == "approved",
+                           Collection.id != collection.id).order_by(Collection.id.desc()).first())
+        return (Submission.select().where(Submission.collection == archived).order_by(Submission.revision.desc())
+                .first() if archived else None)
+    returned = (ReviewEvent.select(ReviewEvent.revision)
+                .where(ReviewEvent.collection == collection, ReviewEvent.kind == "return")
+                .order_by(ReviewEvent.id.desc()).first())
+    return Submission.get_or_none(Submission.collection == collection,
+                                  Submission.revision == returned.revision) if returned else None

@@ -30,6 +30,10 @@ def path_for(name):
     return Path(current_app.config["STORAGE_DIR"]) / name[:2] / name
 
 
+def read(name):
+    return path_for(name).read_bytes()
+
+
 def thumbnail_name(name):
     return name.split(".")[0] + ".thumb.jpg"
 

@@ -10,10 +10,16 @@ from models import Accountant, WorkPeriod, db
 def end_duty(people, day, source):
     """Not on duty from `day` for `people` (a query of accountant ids, or a list of them)."""
     Accountant.update(on_duty=False).where(Accountant.id.in_(people)).execute()
+    new_period(people, day, source, unit=None, on_duty=False)
+
+
+def new_period(people, day, source, unit, on_duty):
+    """The open periods of `people` end on `day`, and a new one begins there."""
     WorkPeriod.update(ended_on=day).where(WorkPeriod.accountant.in_(people), WorkPeriod.ended_on.is_null()).execute()
-    begun = Accountant.select(Accountant.id, Value(day), Value(False), Value(source)).where(Accountant.id.in_(people))
-    WorkPeriod.insert_from(begun, [WorkPeriod.accountant, WorkPeriod.started_on, WorkPeriod.on_duty,
-                                   WorkPeriod.source]).execute()
+    begun = Accountant.select(Accountant.id, Value(unit), Value(day), Value(on_duty), Value(source)).where(
+        Accountant.id.in_(people))
+    WorkPeriod.insert_from(begun, [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on,
+                                   WorkPeriod.on_duty, WorkPeriod.source]).execute()
 
 
 def accounting_work_years(periods, today):

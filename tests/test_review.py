@@ -128,10 +128,10 @@ def test_a_resubmission_shows_what_changed_since_the_return(app, waiting, profil
     attachments.attach(waiting, "diploma", noisy_jpeg(900, 650, 65, 145), profile, None)
     again = review.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
 
-    fields, files = review.changes_since_return(again)
+    fields, files = review.changes(again)
     assert fields == [("education", "full_time_school", "内蒙古财经大学", "内蒙古大学")]
     assert files == [("diploma", "已更换")]
-    assert review.changes_since_return(waiting) is None  # the first submission has nothing to compare
+    assert review.changes(waiting) is None  # the first submission has nothing to compare
 
 
 def applicant_of(collection):

@@ -310,6 +310,17 @@ def letter():
     return render_template("portal/letter.html", facts=facts, code=code)
 
 
+@bp.route("/change", methods=("POST",))
+def change():
+    """信息变更: a copy of what the archive holds, to edit and submit for review."""
+    try:
+        collections.open_change(current_user.accountant)
+    except RuleViolation as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("portal.home"))
+    return redirect(url_for(".start"))
+
+
 @bp.route("/withdraw", methods=("POST",))
 def withdraw():
     latest = current_user.accountant.collections.order_by(Collection.id.desc()).first()

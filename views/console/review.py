@@ -170,7 +170,7 @@ class ReviewView(RoleGate, BaseView):
         for check in found:
             by_field.setdefault((check.section, check.field), []).append(check)
         files = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
-        diff = review.changes_since_return(collection)
+        diff = review.changes(collection)
         templates = list(ReasonTemplate.select().where(ReasonTemplate.is_active).order_by(ReasonTemplate.sort_order))
         form = return_form or ReturnForm()
         sections = [k for k in self.profile().sections if k in flat or k == "attachments"]
