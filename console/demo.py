@@ -20,6 +20,7 @@ from models import (
     ReturnReason,
     ReviewEvent,
     Unit,
+    WorkPeriod,
     db,
 )
 
@@ -147,5 +148,7 @@ def _decide(collection, person, reviewer, state, at):
         ReturnReason.create(event=event, section="education", target="diploma",
                             text="学历证书扫描件不清晰，请重新扫描上传")
     else:
-        person.archive_state, person.archived_at = "archived", at
+        started = collection.postsection_set.get().work_started_on
+        person.archive_state, person.archived_at, person.work_started_on = "archived", at, started
         person.save()
+        WorkPeriod.create(accountant=person, unit=person.unit, started_on=started, source="declared")
