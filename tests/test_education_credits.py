@@ -60,7 +60,7 @@ def test_one_bad_row_refuses_the_file_with_every_error_by_line(people):
             f"{qian.id_number},2024,90.25,60,基地",
             "150105199003070000,2024,90,60,基地",
             f"{zhao.id_number},2024,90,60,基地",
-            f",2024,90,60,基地",
+            ",2024,90,60,基地",
             f"{qian.id_number},2024,90,60,"), None)
     assert [(e.line, e.text) for e in refused.value.errors] == [
         (3, "年度“1999”不正确，应为 2000—2026 之间的年份"),

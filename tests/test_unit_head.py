@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from console import clock, credit_records, units, work_history
+from console import credit_records, units, work_history
 from console.errors import RuleViolation
 from models import Accountant, Authority, CreditRecord, Unit, UnitChange, WorkPeriod
 from tests.conftest import csrf_token, make_account, session_for

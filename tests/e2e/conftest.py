@@ -54,6 +54,14 @@ def screenshot(page, name, width):
     return path
 
 
+def console_sign_in(page, live_server, username, password, captcha):
+    page.goto(f"{live_server}/console/login")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_label("验证码").fill(captcha)
+    page.get_by_role("button", name="登录").click()
+
+
 def add_unit(page, scan, name="示范有限公司", address="示范路 1 号"):
     """On the unit step: 获取单位信息 finds nothing, so add the unit with its licence scan."""
     page.get_by_role("button", name="获取单位信息").click()

@@ -6,17 +6,13 @@ from console.dictionaries import load_dictionaries, load_reason_templates
 from console.passwords import hash_password
 from models import Account, Authority, Collection, OutboxMessage, ReasonTemplate, db
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import console_sign_in, screenshot
 from tests.factories import submitted
 from tests.images import noisy_jpeg
 
 
 def sign_in_console(page, live_server, username):
-    page.goto(f"{live_server}/console/login")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("验证码").fill(CAPTCHA_TEXT)
-    page.get_by_role("button", name="登录").click()
+    console_sign_in(page, live_server, username, PASSWORD, CAPTCHA_TEXT)
     expect(page.get_by_role("link", name="信息采集审核")).to_be_visible()
 
 

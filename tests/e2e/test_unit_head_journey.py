@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from console.passwords import hash_password
 from models import Account, Accountant, Appraisal, Filing, WorkPeriod, db
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import console_sign_in, screenshot
 from tests.factories import on_duty_at, portal_account, unit_at
 
 
@@ -23,11 +23,7 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
     old_head = make_account(app, "unit_head", "zhangsan", unit=unit, display_name="张三")
     year = date.today().year - 1
 
-    page.goto(f"{live_server}/console/login")
-    page.get_by_label("账号").fill("zhangsan")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("验证码").fill(CAPTCHA_TEXT)
-    page.get_by_role("button", name="登录").click()
+    console_sign_in(page, live_server, "zhangsan", PASSWORD, CAPTCHA_TEXT)
     page.get_by_role("link", name="年度考评").click()
     expect(page.locator("h1")).to_contain_text(f"{year} 年度考评")
     page.get_by_label("张三的考评等次").select_option(label="优秀")
@@ -61,11 +57,7 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
     expect(portal.get_by_text("已提交，请等待会计管理部门确认")).to_be_visible()
 
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    desk.goto(f"{live_server}/console/login")
-    desk.get_by_label("账号").fill("lishenhe")
-    desk.get_by_label("密码").fill(PASSWORD)
-    desk.get_by_label("验证码").fill(CAPTCHA_TEXT)
-    desk.get_by_role("button", name="登录").click()
+    console_sign_in(desk, live_server, "lishenhe", PASSWORD, CAPTCHA_TEXT)
     desk.get_by_role("link", name="备案审核").click()
     desk.locator("tr", has_text="李四").get_by_role("link", name="李四").click()
     expect(desk.locator("#current-head")).to_contain_text("张三")
