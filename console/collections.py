@@ -51,7 +51,7 @@ def open_draft(accountant):
     return collection
 
 
-SECTION_MODELS = (PersonalSection, PostSection, QualificationSection, Education, Award, Violation, Publication)
+ANSWER_MODELS = (PersonalSection, PostSection, QualificationSection, Education, Award, Violation, Publication)
 
 
 def open_change(accountant):
@@ -64,7 +64,7 @@ def open_change(accountant):
     with db.atomic():
         change = Collection.create(accountant=accountant, authority=latest.authority_id, kind="change",
                                    created_at=now, updated_at=now)  # the 诚信承诺 is agreed to again
-        for model in SECTION_MODELS:
+        for model in ANSWER_MODELS:
             rows = [{**model_to_dict(row, recurse=False, exclude=[model.id]), "collection": change.id}
                     for row in model.select().where(model.collection == latest)]
             if rows:

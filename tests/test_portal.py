@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from console import clock, registration
-from models import Account, Accountant, AuditEntry, Authority, OutboxMessage
-from tests.conftest import CAPTCHA_TEXT, csrf_token, make_accountant, resident_id
+from console import clock, registration, review
+from models import Account, Accountant, AuditEntry, Authority, Collection, OutboxMessage
+from tests.conftest import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
+from tests.factories import submitted
 
 PASSWORD = "Grass#land2026"
 ID_NUMBER = resident_id("150105", "19900307", 124)
@@ -215,3 +216,18 @@ def test_two_registrations_of_one_id_at_once_end_with_one_account(client, monkey
     monkeypatch.setattr(registration, "_check_unique", passes_the_first_time)
     page = register(client, code=code).get_data(as_text=True)
     assert "证件号已被占用" in page and Accountant.select().count() == 1 and len(calls) == 2
+
+
+def test_after_approval_the_home_page_offers_a_change_that_opens_in_the_wizard(app, scans):
+    with app.test_request_context():
+        waiting = submitted(app, scans)
+        li = make_account(app, "reviewer", "li", authority=Authority.get(Authority.code == "150203"))
+        review.approve(review.claim(waiting, li), li, app.extensions["profile"])
+        account = Account.get(Account.accountant == waiting.accountant_id)
+    client = session_for(app, account)
+    home = client.get("/portal/").get_data(as_text=True)
+    assert "审核通过" in home and "信息变更</button>" in home
+    opened = client.post("/portal/collection/change", data={"csrf_token": csrf_token(client, "/portal/")})
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/portal/collection/")
+    assert Collection.select().where(Collection.kind == "change", Collection.status == "draft").count() == 1
+    assert "信息变更：草稿" in client.get("/portal/").get_data(as_text=True)

@@ -18,14 +18,16 @@ from models import (
     Collection,
     Education,
     LegacyRecord,
+    PostSection,
     OutboxMessage,
     ReasonTemplate,
     ReturnReason,
     ReviewEvent,
+    Unit,
     WorkPeriod,
     db,
 )
-from tests.factories import applicant, complete, submitted
+from tests.factories import applicant, complete, submitted, unit_code
 from tests.images import noisy_jpeg
 
 
@@ -224,3 +226,33 @@ def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, pro
     assert sorted(outcomes)[0] == "decided" and re.match(r"李审核已于 .* 作出决定", sorted(outcomes)[1])
     assert ReviewEvent.select().where(ReviewEvent.kind.in_(("approve", "return"))).count() == 1
     assert OutboxMessage.select().count() == 1
+
+
+def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, profile, scans):
+    li = reviewer("李审核")
+    review.approve(review.claim(waiting, li), li, profile)
+    account = applicant_of(waiting)
+    change = collections.open_change(account.accountant)
+    assert (change.kind, change.status, change.id != waiting.id) == ("change", "draft", True)
+    assert collections.open_change(account.accountant).id == change.id  # the open change is the one to edit
+    copied = {a.slot: a for a in change.attachments}
+    originals = {a.slot: a for a in waiting.attachments}
+    assert copied.keys() == originals.keys()
+    assert all(copied[s].storage_name != originals[s].storage_name and copied[s].sha256 == originals[s].sha256
+               for s in copied)
+    assert collections.flat_answers(change) == collections.flat_answers(waiting)
+
+    other = Unit.create(uscc=unit_code("150203", 7), name="新单位", region_code="150203",
+                        authority=Authority.get(Authority.code == "150203"), created_at=clock.now())
+    PostSection.update(unit=other, unit_uscc=other.uscc).where(PostSection.collection == change).execute()
+    Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
+    sent = review.submit(Collection.get_by_id(change.id), account, profile)
+    assert sent.status == "submitted"
+    fields, files = review.changes(sent)
+    assert fields == [("post", "unit_uscc", unit_code("150203"), other.uscc)] and files == []
+
+    review.approve(review.claim(sent, li), li, profile)
+    person = Accountant.get_by_id(waiting.accountant_id)
+    assert person.unit_id == other.id
+    periods = [(p.unit_id, p.ended_on is None, p.source) for p in person.work_periods.order_by(WorkPeriod.id)]
+    assert periods == [(waiting.postsection_set.get().unit_id, False, "declared"), (other.id, True, "change")]
