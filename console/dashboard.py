@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from peewee import SQL, Case, fn
 
-from console import clock, workdays
-from models import Account, Authority, Collection, ReviewEvent
+from console import appraisals, clock, workdays
+from models import Account, Accountant, Appraisal, Authority, Collection, CreditRecord, ReviewEvent
 from models.collection import COLLECTION_STATES
 
 WAITING_BANDS = ((0, 1, "0–1 天"), (2, 3, "2–3 天"), (4, 5, "4–5 天"), (6, 10, "6–10 天"), (11, None, "超过 10 天"))
@@ -70,3 +70,15 @@ def for_province(today=None):
         .where(Collection.status.in_(("submitted", "returned"))).group_by(Collection.authority).tuples())}
     return [(authority, *counted.get(authority.id, (0, 0, 0)))
             for authority in Authority.select().where(Authority.is_active).order_by(Authority.code)]
+
+
+def for_unit(unit, year):
+    """A unit head's home: the unit's people, last year's appraisals, what waits for the bureau."""
+    people = dict(Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
+                  .where(Accountant.unit == unit, Accountant.archive_state == "archived")
+                  .group_by(Accountant.on_duty).tuples())
+    return {"unit": unit, "year": year, "on_duty": people.get(True, 0), "off_duty": people.get(False, 0),
+            "appraised": Appraisal.select().where(Appraisal.unit == unit, Appraisal.year == year).count(),
+            "closed": appraisals.is_closed(unit, year),
+            "pending_records": CreditRecord.select().join(Accountant).where(
+                Accountant.unit == unit, CreditRecord.status == "pending").count()}

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from console import credit_records, units, work_history
+from console import clock, credit_records, units, work_history
 from console.errors import RuleViolation
 from models import Accountant, Authority, CreditRecord, Unit, UnitChange, WorkPeriod
 from tests.conftest import csrf_token, make_account, session_for
@@ -128,3 +128,10 @@ def test_a_change_moves_the_unit_to_the_bureau_of_its_new_region(app, world, ctx
     change = units.request_change(unit, unit.name, unit_code("150203", 5), "150203", world["head"])
     units.decide_change(change, world["reviewer"], True)
     assert Unit.get_by_id(unit.id).authority.code == "150203"
+
+
+def test_the_heads_home_page_counts_the_unit(app, world):
+    page = session_for(app, world["head"]).get("/console/").get_data(as_text=True)
+    last_year = clock.to_beijing(clock.now()).year - 1
+    assert "示范单位" in page and "<th>在岗会计人员</th><td class=\"text-right\">2</td>" in page
+    assert f"{last_year} 年度已考评" in page

@@ -4,8 +4,8 @@ from flask_admin import expose
 from flask_login import current_user
 from peewee import fn
 
-from console import dashboard
-from models import Authority
+from console import clock, dashboard
+from models import Authority, Unit
 from models.authority import LEVELS
 from views.console.base import ConsoleIndexView
 
@@ -18,6 +18,9 @@ class ConsoleHome(ConsoleIndexView):
         figures = {}
         if current_user.role == "reviewer":
             figures["mine"] = dashboard.for_authority(current_user.authority_id)
+        elif current_user.role == "unit_head" and current_user.unit_id:
+            last_year = clock.to_beijing(clock.now()).year - 1
+            figures["unit"] = dashboard.for_unit(Unit.get_by_id(current_user.unit_id), last_year)
         elif current_user.role == "province_admin":
             figures["province"] = dashboard.for_province()
             levels = Authority.select(Authority.level, fn.COUNT(Authority.id)).where(Authority.is_active).group_by(
