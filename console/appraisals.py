@@ -25,8 +25,13 @@ class GridRefused(RuleViolation):
         self.errors = errors  # {accountant id: message}
 
 
+def closing(authority_id, year):
+    """The bureau's closing of the year (who, when), or None while it is open."""
+    return AppraisalYear.get_or_none(AppraisalYear.authority == authority_id, AppraisalYear.year == year)
+
+
 def is_closed(unit, year):
-    return AppraisalYear.select().where(AppraisalYear.authority == unit.authority_id, AppraisalYear.year == year).exists()
+    return closing(unit.authority_id, year) is not None
 
 
 def grid(unit, year):

@@ -51,6 +51,11 @@ def add_unit(raw_uscc, name, address, economic_type, phone, licence, profile, up
     return unit
 
 
+def manages(account, unit):
+    """The unit's own bureau keeps it (a city reads its counties' units, 002 §1.2); the province admin all."""
+    return account.role == "province_admin" or may_decide(account, unit)
+
+
 def update_contact(unit, address, phone, account):
     """The unit's head keeps its address and phone up to date directly."""
     if account.role != "unit_head" or account.unit_id != unit.id:
@@ -93,7 +98,7 @@ def request_change(unit, name, raw_uscc, region_code, account):
 def decide_change(change, account, confirmed, note=""):
     """The unit's bureau confirms (the unit takes the new name, code and region, and the bureau of that
     region) or returns the request with a reason."""
-    if not may_decide(account, change.unit):
+    if not manages(account, change.unit):
         raise RuleViolation("该单位不属于本机构管理")
     note = (note or "").strip()
     if not confirmed and not note:
@@ -123,7 +128,7 @@ def merge(duplicate, target, account):
     if duplicate.merged_into_id or target.merged_into_id:
         raise RuleViolation("已被合并的单位不能再合并", "target")
     for unit in (duplicate, target):
-        if not may_decide(account, unit) and account.role != "province_admin":
+        if not manages(account, unit):
             raise RuleViolation(f"“{unit.name}”不属于本机构管理", "target")
     moved = {}
     with db.atomic():
@@ -143,7 +148,7 @@ def merge(duplicate, target, account):
 
 def close(unit, account):
     """注销: only once nobody is on duty there; the unit and its history stay."""
-    if not may_decide(account, unit) and account.role != "province_admin":
+    if not manages(account, unit):
         raise RuleViolation("该单位不属于本机构管理")
     on_duty = Accountant.select().where(Accountant.unit == unit, Accountant.on_duty).count()
     if on_duty:

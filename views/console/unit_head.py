@@ -93,8 +93,7 @@ class AppraisalView(RoleGate, BaseView):
         if current_user.role == "reviewer":
             return self.render("console/appraisal_progress.html", year=year,
                                rows=appraisals.progress(current_user.authority_id, year),
-                               closed=appraisals.AppraisalYear.get_or_none(
-                                   authority=current_user.authority_id, year=year),
+                               closed=appraisals.closing(current_user.authority_id, year),
                                form=FlaskForm())
         return self._grid(own_unit(), year, {}, {})
 
@@ -127,8 +126,10 @@ class AppraisalView(RoleGate, BaseView):
 
     @expose("/close", methods=("POST",))
     def close(self):
-        if current_user.role != "reviewer" or not FlaskForm().validate_on_submit():
-            abort(403 if current_user.role != "reviewer" else 400)
+        if current_user.role != "reviewer":
+            abort(403)
+        if not FlaskForm().validate_on_submit():
+            abort(400)
         year = self._year()
         if not 2000 <= year < today().year + 1:
             abort(400)

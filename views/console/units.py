@@ -12,7 +12,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from console import dictionaries, units
 from console.attachments import OTHER_SLOTS
 from console.errors import RuleViolation
-from console.scope import authority_list, may_decide, readable_authorities
+from console.scope import authority_list, readable_authorities
 from models import Accountant, Attachment, Authority, Unit, UnitChange
 from models.unit import UNIT_STATES
 from views.console.base import ConsoleModelView, DatabaseOptions, beijing_time
@@ -85,13 +85,9 @@ class UnitView(ConsoleModelView):
         return form
 
     def apply_rules(self, form, model, is_created):
-        self._may_manage(model)
-        model.address, model.phone = (model.address or "").strip(), (model.phone or "").strip()
-
-    @staticmethod
-    def _may_manage(unit):
-        if current_user.role != "province_admin" and not may_decide(current_user, unit):
+        if not units.manages(current_user, model):
             raise RuleViolation("该单位属于下级会计管理机构，只能查看")
+        model.address, model.phone = (model.address or "").strip(), (model.phone or "").strip()
 
     def unit_context(self, unit):
         """What the details page shows beside the record: the licence, the people, a pending change."""
@@ -100,11 +96,7 @@ class UnitView(ConsoleModelView):
         files = list(Attachment.select().where(Attachment.unit == unit).order_by(Attachment.id))
         return {"files": files, "names": [OTHER_SLOTS[a.slot] for a in files], "slots": OTHER_SLOTS, "on_duty": people.get(True, 0), "off_duty": people.get(False, 0),
                 "change": UnitChange.get_or_none(UnitChange.unit == unit, UnitChange.status == "submitted"),
-                "decision_form": ChangeDecisionForm(), "manages": self._manages(unit)}
-
-    @staticmethod
-    def _manages(unit):
-        return current_user.role == "province_admin" or may_decide(current_user, unit)
+                "decision_form": ChangeDecisionForm(), "manages": units.manages(current_user, unit)}
 
     @expose("/merge/", methods=("GET", "POST"))
     def merge_view(self):
