@@ -24,7 +24,7 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
     year = date.today().year - 1
 
     console_sign_in(page, live_server, "zhangsan", PASSWORD, CAPTCHA_TEXT)
-    page.get_by_role("link", name="年度考评").click()
+    page.locator("#admin-navbar-collapse").get_by_role("link", name="年度考评").click()
     expect(page.locator("h1")).to_contain_text(f"{year} 年度考评")
     page.get_by_label("张三的考评等次").select_option(label="优秀")
     page.get_by_label("张三·德").fill("坚持原则")
@@ -37,7 +37,7 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
     expect(page.get_by_text(f"已保存 {year} 年度考评 3 人")).to_be_visible()
     screenshot(page, "appraisal-grid", 1280)
 
-    page.get_by_role("link", name="本单位会计人员").click()
+    page.locator("#admin-navbar-collapse").get_by_role("link", name="本单位会计人员").click()
     page.locator("tr", has_text="王五").get_by_role("link", name="报告离岗").click()
     page.get_by_label("离岗日期").fill(f"{date.today().year}-03-31")
     page.get_by_role("button", name="确认离岗").click()
@@ -68,7 +68,8 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
 
     portal.goto(f"{live_server}/portal/")
     portal.get_by_role("link", name="进入单位管理控制台").click()
-    portal.get_by_role("link", name="本单位会计人员").click()
+    expect(portal.locator("#unit-summary")).to_contain_text("在岗会计人员")  # the new head's console home
+    portal.locator("#admin-navbar-collapse").get_by_role("link", name="本单位会计人员").click()
     expect(portal.locator("#unit-people")).to_contain_text("王五")
 
     with app.app_context(), db.connection_context():
