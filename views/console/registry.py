@@ -18,7 +18,7 @@ from models.accountant import ARCHIVE_STATES
 from models.appraisal import GRADES
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
 from views.console.base import ConsoleModelView, posted
-from views.console.units import AuthorityFilter, _readable_options
+from views.console.units import AuthorityFilter, readable_authority_options
 
 
 class RestoreForm(FlaskForm):
@@ -39,7 +39,7 @@ class AccountantView(ConsoleModelView):
     column_searchable_list = ("name",)  # shows the box; the search itself is queue.accountant_clause
     column_sortable_list = ()
     column_default_sort = ("id", True)
-    column_filters = (AuthorityFilter(Accountant.authority, "会计管理机构", options=_readable_options),
+    column_filters = (AuthorityFilter(Accountant.authority, "会计管理机构", options=readable_authority_options),
                       FilterEqual(Accountant.archive_state, "档案状态", options=ARCHIVE_STATES),
                       BooleanEqualFilter(Accountant.on_duty, "在岗"))
     column_formatters = {"id_number": lambda v, c, m, p: mask_id(m.id_number),

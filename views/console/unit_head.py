@@ -97,10 +97,10 @@ class AppraisalView(RoleGate, BaseView):
                                form=FlaskForm())
         return self._grid(own_unit(), year, {}, {})
 
-    def _grid(self, unit, year, posted, errors, status=200):
+    def _grid(self, unit, year, typed, errors, status=200):
         return self.render("console/appraisal_grid.html", unit=unit, year=year, rows=appraisals.grid(unit, year),
                            closed=appraisals.is_closed(unit, year), grades=GRADES, notes=NOTE_LABELS,
-                           posted=posted, errors=errors, form=FlaskForm(), this_year=today().year), status
+                           typed=typed, errors=errors, form=FlaskForm(), this_year=today().year), status
 
     @expose("/save", methods=("POST",))
     def save(self):

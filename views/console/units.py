@@ -18,7 +18,7 @@ from models.unit import UNIT_STATES
 from views.console.base import ConsoleModelView, DatabaseOptions, beijing_time
 
 
-def _readable_options():
+def readable_authority_options():
     readable = readable_authorities(current_user)
     return [(str(a.id), a.name) for a in authority_list() if readable is None or a.id in readable]
 
@@ -57,7 +57,7 @@ class UnitView(ConsoleModelView):
     column_searchable_list = ("name", "uscc")
     column_sortable_list = ("name", "uscc")
     column_default_sort = ("name", False)
-    column_filters = (AuthorityFilter(Unit.authority, "会计管理机构", options=_readable_options),
+    column_filters = (AuthorityFilter(Unit.authority, "会计管理机构", options=readable_authority_options),
                       DictionaryFilter(Unit.economic_type, "经济类型", "economic_type"),
                       DictionaryFilter(Unit.industry, "所属行业", "industry"),
                       FilterEqual(Unit.state, "状态", options=UNIT_STATES))
