@@ -53,17 +53,24 @@ class CheckedImage:
         return ".jpg" if self.format == "JPEG" else ".png"
 
 
-def check_image(data, rule):
-    """The re-encoded image, or RuleViolation saying in Chinese what is wrong with the upload."""
+def _opened(data, formats):
+    """The image by its content, refused before decoding when it is not one of `formats` or too many pixels."""
     try:
-        image = Image.open(io.BytesIO(data), formats=list(rule.formats))
+        image = Image.open(io.BytesIO(data), formats=list(formats))
     except Image.DecompressionBombError:
         raise RuleViolation("图片像素尺寸过大，请缩小后重新上传") from None
     except UnidentifiedImageError:
-        raise RuleViolation(f"文件内容不是 {'或'.join(rule.formats)} 格式的图片（按文件内容识别，与文件名无关）") from None
+        raise RuleViolation(f"文件内容不是 {'或'.join(formats)} 格式的图片（按文件内容识别，与文件名无关）") from None
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise RuleViolation(f"图片像素尺寸 {width}×{height} 过大，请缩小后重新上传")
+    return image
+
+
+def check_image(data, rule):
+    """The re-encoded image, or RuleViolation saying in Chinese what is wrong with the upload."""
+    image = _opened(data, rule.formats)
+    width, height = image.size
     kb = len(data) / 1024
     if kb > rule.max_kb:
         raise RuleViolation(f"文件大小为 {kb:.0f} KB，超过 {rule.max_kb} KB 的上限")
@@ -86,6 +93,43 @@ def _reencode(image):
         upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
     else:
         upright.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+ONE_INCH = (295, 413)  # 一寸证件照, for a profile that names a file size but no pixels
+
+
+def fit_photo(data, rule):
+    """照片自动调整: crop a JPEG or PNG photo to the rule's aspect (faces sit above the centre), resize it
+    to the rule's pixels and pick the JPEG quality that lands in its size range; the result passes
+    check_image(rule). Raises RuleViolation when no quality does."""
+    try:
+        image = _opened(data, ("JPEG", "PNG"))
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+    except (OSError, SyntaxError, ValueError):
+        raise RuleViolation("图片文件不完整或已损坏，请换一张照片") from None
+    size = (rule.width, rule.height) if rule.width else ONE_INCH
+    fitted = ImageOps.fit(upright, size, Image.Resampling.LANCZOS, centering=(0.5, 0.4))
+    low, high, best = 30, 95, None
+    while low <= high:  # the largest quality under the ceiling: file size grows with quality
+        quality = (low + high) // 2
+        encoded = _jpeg(fitted, quality)
+        if len(encoded) <= rule.max_kb * 1024:
+            best, low = encoded, quality + 1
+        else:
+            high = quality - 1
+    if best is None:
+        raise RuleViolation(f"照片细节过多，压缩后仍超过 {rule.max_kb} KB，请换一张背景简洁的照片")
+    if len(best) < rule.min_kb * 1024:
+        best = max(best, _jpeg(fitted, 100, subsampling=0), key=len)
+        if not rule.min_kb * 1024 <= len(best) <= rule.max_kb * 1024:
+            raise RuleViolation(f"照片细节过少，调整后不足 {rule.min_kb} KB，请上传更清晰的原始照片")
+    return best
+
+
+def _jpeg(image, quality, subsampling=2):
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, subsampling=subsampling, optimize=True)
     return out.getvalue()
 
 

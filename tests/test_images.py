@@ -4,6 +4,7 @@ import io
 import pytest
 from PIL import Image
 
+from console import images
 from console.errors import RuleViolation
 from console.images import ImageRule, check_image, thumbnail
 from console.profiles import load_profile
@@ -49,3 +50,21 @@ def test_bad_uploads_are_refused_with_the_reason(make, rule, message):
 
 def test_png_is_fine_where_the_profile_allows_it():
     assert check_image(png(800, 600), JILIN_SCAN).format == "PNG"
+
+
+@pytest.mark.parametrize("province", ["neimenggu", "bingtuan", "jilin", "chongqing"])
+@pytest.mark.parametrize("width, height", [(1200, 1600), (800, 600), (295, 413)])
+def test_a_fitted_photo_passes_the_profiles_own_check(province, width, height):
+    rule = images.ImageRule.for_slot(load_profile(province), "photo")
+    fitted = images.fit_photo(noisy_jpeg(width, height), rule)
+    checked = images.check_image(fitted, rule)
+    assert (checked.width, checked.height) == ((rule.width, rule.height) if rule.width else images.ONE_INCH)
+    assert "exif" not in Image.open(io.BytesIO(fitted)).info
+
+
+def test_a_photo_too_plain_to_reach_the_lower_bound_is_refused_with_the_reason():
+    rule = images.ImageRule.for_slot(load_profile("neimenggu"), "photo")
+    with pytest.raises(RuleViolation, match="照片细节过少，调整后不足 60 KB"):
+        images.fit_photo(png(600, 800), rule)
+    with pytest.raises(RuleViolation, match="格式的图片"):
+        images.fit_photo(PDF, rule)

@@ -8,9 +8,9 @@ from stdnum.cn import uscc
 
 from console import clock
 from console.dictionaries import load_dictionaries
-from models import Account, Authority, Collection, OutboxMessage, PostSection, ReturnReason, ReviewEvent, Unit
+from models import Account, Attachment, Authority, Collection, OutboxMessage, PostSection, ReturnReason, ReviewEvent, Unit
 from tests.conftest import csrf_token, make_accountant, resident_id, session_for
-from tests.images import noisy_jpeg
+from tests.images import noisy_jpeg, png
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
 STEPS = {
@@ -305,3 +305,25 @@ def test_the_email_is_verified_by_a_code_in_inner_mongolia(applicant):
     done = step(applicant, "personal", {**STEPS["personal"], "email_code": email_code("wang@example.cn")})
     assert done.headers["Location"] == "/portal/collection/post"
     assert Collection.get().accountant.email == "wang@example.cn"
+
+
+def test_a_photo_is_fitted_shown_and_kept_only_when_accepted(applicant):
+    url = "/portal/collection/attachments"
+    token = csrf_token(applicant, url)
+    shown = applicant.post(f"{url}/photo/fit", data={"csrf_token": token,
+                                                      "file": (io.BytesIO(noisy_jpeg(1200, 1600)), "自拍.jpg")},
+                           content_type="multipart/form-data")
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'src="data:image/jpeg;base64,' in page and "使用此照片" in page
+    assert Attachment.select().count() == 0  # nothing kept yet, and the original never
+    fitted = re.search(r'name="fitted" type="hidden" value="([^"]+)"', page).group(1)
+    kept = applicant.post(f"{url}/photo/keep", data={"csrf_token": token, "fitted": fitted}, follow_redirects=True)
+    assert "1 寸免冠白底证件照已上传" in kept.get_data(as_text=True)
+    photo = Attachment.get(Attachment.slot == "photo")
+    assert (photo.width, photo.height) == (295, 413)
+    tampered = applicant.post(f"{url}/photo/keep", data={"csrf_token": token, "fitted": "not base64!"},
+                              follow_redirects=True)
+    assert "请重新选择照片" in tampered.get_data(as_text=True)
+    plain = applicant.post(f"{url}/photo/fit", data={"csrf_token": token, "file": (io.BytesIO(png(600, 800)), "a.png")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "照片细节过少" in plain.get_data(as_text=True)

@@ -1,14 +1,17 @@
 """The collection wizard (/portal/collection): the profile's sections in order, a draft saved at every step."""
+import base64
+import binascii
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import attachments, collection_rules, collections, letters, review, units, verification
+from console import attachments, collection_rules, collections, images, letters, review, units, verification
 from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
 from models import Attachment, Authority, Collection, ReviewEvent
-from views.wizard_forms import FORMS, SubmitForm, UploadForm, fill_choices
+from views.wizard_forms import FORMS, FittedPhotoForm, SubmitForm, UploadForm, fill_choices
 
 bp = Blueprint("wizard", __name__, url_prefix="/portal/collection")
 
@@ -252,6 +255,47 @@ def upload(slot):
         flash(f"{attachments.SLOTS[slot]}已上传", "success")
     except RuleViolation as refusal:
         flash(f"{attachments.SLOTS[slot]}：{refusal}", "error")
+    return redirect(url_for(".section", key="attachments"))
+
+
+@bp.route("/attachments/photo/fit", methods=("POST",))
+def fit_photo():
+    """照片自动调整: the photo fitted to the profile's rule, shown to be kept or not; nothing is stored yet."""
+    collection = editable_draft()
+    if collection is None:
+        return redirect(url_for("portal.home"))
+    form = UploadForm()
+    if not form.validate_on_submit() or not form.file.data:
+        flash("请选择要调整的照片", "error")
+        return redirect(url_for(".section", key="attachments"))
+    rule = ImageRule.for_slot(profile(), "photo")
+    try:
+        fitted = images.fit_photo(form.file.data.read(), rule)
+    except RuleViolation as refusal:
+        flash(f"{attachments.SLOTS['photo']}：{refusal}", "error")
+        return redirect(url_for(".section", key="attachments"))
+    return render("portal/photo_fit.html", collection, "attachments", fitted=base64.b64encode(fitted).decode(),
+                  kb=len(fitted) // 1024, rule=rule.describe(), form=FittedPhotoForm())
+
+
+@bp.route("/attachments/photo/keep", methods=("POST",))
+def keep_fitted_photo():
+    """The fitted photo, sent back as shown, is checked and stored like any upload."""
+    collection = editable_draft()
+    if collection is None:
+        return redirect(url_for("portal.home"))
+    form = FittedPhotoForm()
+    try:
+        data = base64.b64decode(form.fitted.data or "", validate=True) if form.validate_on_submit() else b""
+    except binascii.Error:
+        data = b""
+    try:
+        if not data:
+            raise RuleViolation("请重新选择照片")
+        attachments.attach(collection, "photo", data, profile(), current_user._get_current_object())
+        flash(f"{attachments.SLOTS['photo']}已上传", "success")
+    except RuleViolation as refusal:
+        flash(f"{attachments.SLOTS['photo']}：{refusal}", "error")
     return redirect(url_for(".section", key="attachments"))
 
 

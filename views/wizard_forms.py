@@ -1,7 +1,7 @@
 """The wizard's forms, one per section; dropdowns are filled from the dictionaries at request time."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Optional
 
@@ -119,6 +119,10 @@ class PublicationForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField("选择文件")
+
+
+class FittedPhotoForm(FlaskForm):
+    fitted = HiddenField()
 
 
 class SubmitForm(FlaskForm):
