@@ -1,17 +1,21 @@
-"""Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules | bench."""
+"""Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules |
+import-legacy | bench."""
 import json
+from pathlib import Path
 
 import click
 from flask import current_app
 
-from console import authorities, bench, daily_rules, demo, dictionaries, migrations
+from console import authorities, bench, daily_rules, demo, dictionaries, legacy, migrations, tables
 from console.accounts import create_staff_account
-from models import Account, Authority, Unit, db
+from console.errors import RuleViolation
+from console.identity import mask_id
+from models import Account, Accountant, Authority, RuleChange, Unit, db
 from models.account import ROLES, STAFF_ROLES
 
 
 def init_app(app):
-    for command in (init_db, load_authorities, create_user, demo_data, apply_rules, bench.bench):
+    for command in (init_db, load_authorities, create_user, demo_data, apply_rules, import_legacy, bench.bench):
         app.cli.add_command(command)
 
 
@@ -83,7 +87,25 @@ def apply_rules(year, dry_run):
     """Apply the daily management rules for a year to the whole archive; idempotent, audited, reported."""
     with db.connection_context():
         run = daily_rules.apply_rules(year, current_profile(), dry_run=dry_run)
-    changes = json.loads(run.report)
-    click.echo(f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：共 {len(changes)} 人变化，报告编号 {run.id}")
-    for change in changes[:20]:
-        click.echo(f"  会计人员 #{change['accountant']}：{change['why']}")
+        counts = json.loads(run.report)
+        click.echo(f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：转为不在岗 "
+                   f"{counts.get('appraisal', 0)} 人，转入异动库 {counts.get('continuing_education', 0)} 人，"
+                   f"报告编号 {run.id}")
+        for change in run.changes.join(Accountant).order_by(RuleChange.id).limit(20):
+            click.echo(f"  {change.accountant.name}（{mask_id(change.accountant.id_number)}）：{change.why}")
+
+
+@click.command("import-legacy")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_legacy(path):
+    """Import a CSV or XLSX file of the old certificate database; all or nothing, idempotent."""
+    with db.connection_context(), open(path, "rb") as stream:
+        try:
+            counts = legacy.import_file(Path(path).name, stream, None)
+        except tables.ImportRefused as refused:
+            for error in refused.errors[:tables.REPORTED_ERRORS]:
+                click.echo(f"  第 {error.line} 行：{error.text}", err=True)
+            raise click.ClickException(str(refused)) from refused
+        except RuleViolation as refusal:
+            raise click.ClickException(str(refusal)) from refusal
+    click.echo("原数据导入完成：" + "，".join(f"{label} {n} 条" for label, n in counts.items()))

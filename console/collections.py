@@ -9,7 +9,7 @@ from datetime import date
 
 from playhouse.shortcuts import model_to_dict
 
-from console import audit, clock, collection_rules, images, storage, verification
+from console import audit, clock, collection_rules, images, legacy, storage, verification
 from console.attachments import SLOTS
 from console.errors import RuleViolation
 from models import (
@@ -33,7 +33,7 @@ EDITABLE = ("draft", "returned", "withdrawn")
 
 
 def open_draft(accountant):
-    """The collection to edit: the open one, or a new draft prefilled from registration."""
+    """The collection to edit: the open one, or a new draft prefilled from registration and the old database."""
     latest = accountant.collections.order_by(Collection.id.desc()).first()
     if latest is not None:
         if latest.status in EDITABLE:
@@ -48,6 +48,7 @@ def open_draft(accountant):
         PersonalSection.create(collection=collection, name=accountant.name, id_type=accountant.id_type,
                                id_number=accountant.id_number, gender=accountant.gender,
                                birth_date=accountant.birth_date, phone=accountant.phone, email=accountant.email)
+        legacy.prefill(collection, accountant)
     return collection
 
 
@@ -273,11 +274,11 @@ def flat_answers(collection):
         "qualification": given["qualification"],
         **{key: record_answers(collection, key) for key in RECORD_MODELS},
     }
-    return {key: {k: _text(v) for k, v in values.items() if k not in SNAPSHOT_HIDDEN}
+    return {key: {k: snapshot_text(v) for k, v in values.items() if k not in SNAPSHOT_HIDDEN}
             for key, values in sections.items()}
 
 
-def _text(value):
+def snapshot_text(value):
     if value is None:
         return ""
     if isinstance(value, bool):

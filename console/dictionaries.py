@@ -57,6 +57,11 @@ def names(kind):
     """The active names of one dictionary, for filters read on every page; kept for NAMES_TTL seconds."""
     kept = _names.get(kind)
     if kept is None or time.monotonic() - kept[0] > NAMES_TTL:
-        kept = _names[kind] = (time.monotonic(), [e.name for e in DictionaryEntry.select(DictionaryEntry.name).where(
-            DictionaryEntry.kind == kind, DictionaryEntry.is_active).order_by(DictionaryEntry.sort_order)])
+        kept = _names[kind] = (time.monotonic(), active_names(kind))
     return kept[1]
+
+
+def active_names(kind):
+    """The active names of one dictionary as they stand now, for checking what an import says."""
+    return [e.name for e in DictionaryEntry.select(DictionaryEntry.name).where(
+        DictionaryEntry.kind == kind, DictionaryEntry.is_active).order_by(DictionaryEntry.sort_order)]

@@ -2,35 +2,18 @@
 (证件号码, 年度, 学分, 专业科目学分, 培训机构). Every row is checked first; one bad row refuses the
 whole file with a report by line, so nothing is half-imported. A row for a person, year and provider
 already held replaces the figures held (a corrected file can be imported again)."""
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
-
-from console import audit, clock
+from console import audit, clock, tables
 from console.batches import chunks
 from console.errors import RuleViolation
+from console.tables import ImportRefused, RowError
 from models import Accountant, EducationCredit, db
 
 HEADER = ("证件号码", "年度", "学分", "专业科目学分", "培训机构")
-FORMATS = ("csv", "xlsx")
 MAX_CREDITS = Decimal("999.9")
 FIRST_YEAR = 2000
-REPORTED_ERRORS = 200  # the first ones are shown; the count says how many more
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    text: str
-
-
-class ImportRefused(RuleViolation):
-    def __init__(self, errors):
-        super().__init__(f"文件有 {len(errors)} 处错误，未导入任何数据；请改正后重新导入")
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -45,10 +28,10 @@ class CreditRow:
 
 def import_file(filename, stream, account):
     """Check and import one file; returns the number of rows imported, or raises ImportRefused."""
-    rows, errors = parse(_read(filename, stream), clock.to_beijing(clock.now()).year)
+    rows, errors = parse(tables.rows(filename, stream, HEADER), clock.to_beijing(clock.now()).year)
     people, errors = _people(rows, errors)
     if errors:
-        raise ImportRefused(sorted(errors, key=lambda e: e.line))
+        raise ImportRefused(errors)
     if not rows:
         raise RuleViolation("文件中没有数据行")
     now = clock.now()
@@ -75,41 +58,11 @@ def _replace_held(chunk, people):
                                        EducationCredit.provider == provider).execute()
 
 
-def _read(filename, stream):
-    """(line number, cells) of every row after the header, whichever of the two formats."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix not in FORMATS:
-        raise RuleViolation("请上传 CSV 或 XLSX 文件", "file")
-    lines = _xlsx_lines(stream) if suffix == "xlsx" else _csv_lines(stream)
-    header = next(lines, None)
-    if header is None or tuple(str(c or "").strip() for c in header[:len(HEADER)]) != HEADER:
-        raise RuleViolation(f"第一行应为表头：{'、'.join(HEADER)}", "file")
-    return ((n, cells) for n, cells in enumerate(lines, start=2) if any(str(c or "").strip() for c in cells))
-
-
-def _csv_lines(stream):
-    raw = stream.read()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told otherwise
-        try:
-            return iter(csv.reader(io.StringIO(raw.decode(encoding))))
-        except UnicodeDecodeError:
-            continue
-    raise RuleViolation("无法识别文件编码，请另存为 UTF-8 编码的 CSV", "file")
-
-
-def _xlsx_lines(stream):
-    try:
-        book = load_workbook(io.BytesIO(stream.read()), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
-        raise RuleViolation("无法读取该 XLSX 文件，请确认文件未损坏", "file") from error
-    return book.worksheets[0].iter_rows(values_only=True)
-
-
 def parse(lines, this_year):
     """CreditRows and RowErrors; a (person, year, provider) given twice is an error at the second line."""
     rows, errors, seen = [], [], {}
     for line, cells in lines:
-        cells = [str(c).strip() if c is not None else "" for c in [*cells, *[""] * len(HEADER)][:len(HEADER)]]
+        cells = [tables.text(c) for c in cells]
         try:
             row = _row(line, cells, this_year)
         except ValueError as problem:
@@ -128,14 +81,14 @@ def _row(line, cells, this_year):
     id_number, year, credits, professional, provider = cells
     if not id_number:
         raise ValueError("证件号码为空")
-    if not year.removesuffix(".0").isdigit() or not FIRST_YEAR <= int(year.removesuffix(".0")) <= this_year:
+    if not year.isdigit() or not FIRST_YEAR <= int(year) <= this_year:
         raise ValueError(f"年度“{year}”不正确，应为 {FIRST_YEAR}—{this_year} 之间的年份")
     total, special = _credits(credits, "学分"), _credits(professional, "专业科目学分")
     if special > total:
         raise ValueError("专业科目学分不能大于学分")
     if not provider or len(provider) > 100:
         raise ValueError("培训机构为空或超过 100 字")
-    return CreditRow(line, id_number.upper(), int(year.removesuffix(".0")), total, special, provider)
+    return CreditRow(line, id_number.upper(), int(year), total, special, provider)
 
 
 def _credits(text, label):

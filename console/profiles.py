@@ -27,6 +27,8 @@ class Profile:
     # when a submission passes without back-office review (002 §十): "legacy_unchanged" = the person is in
     # the imported old certificate database, nothing it holds changed, and no check raised a flag
     auto_pass: str = ""
+    # the password an imported person of the old database signs in with the first time, then changes (002 §三.1)
+    legacy_initial_password: str = ""
     # the yearly continuing-education requirement: national (财会〔2018〕10号, in force from 1 July 2018,
     # so 2019 is its first whole year and the first the rules check); a profile may differ
     continuing_education: dict = field(

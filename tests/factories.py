@@ -17,6 +17,8 @@ def unit_code(region, serial=1):
 
 def complete(app, collection, scans, unit_region="150203"):
     """Fill every section of an Inner Mongolia collection as a careful applicant would."""
+    for model in (PostSection, Education, QualificationSection):  # what the old database prefilled is retyped
+        model.delete().where(model.collection == collection).execute()
     code = unit_code(unit_region)
     unit = Unit.get_or_none(Unit.uscc == code) or Unit.create(
         uscc=code, name="示范单位", region_code=unit_region, authority=Authority.select().first(), created_at=clock.now())

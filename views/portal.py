@@ -10,7 +10,7 @@ from peewee import fn, prefetch
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
-from console import auth, captcha, filings, images, registration
+from console import auth, captcha, filings, images, legacy, registration
 from console.daily_rules import CreditRequirement
 from console.errors import RuleViolation
 from console.identity import mask_id, mask_phone
@@ -150,6 +150,8 @@ def _sign_in(mode, form):
         raise RuleViolation("验证码错误，请重新输入", "captcha")
     data = {name: form[name].data for name in LOGIN_MODES[mode][1]}
     account = registration.LOOKUPS[mode](data)
+    if account is None and "password" in data and "id_number" in data:
+        account = legacy.first_sign_in(profile(), data["id_number"], data["password"])
     typed = data.get("id_number") or data.get("username") or data.get("phone")
     if mode == "phone_sms":
         auth.sign_in_with_code(account, data["phone"].strip(), data["sms_code"], typed)

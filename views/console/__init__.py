@@ -5,7 +5,6 @@ from flask_admin.theme import Bootstrap4Theme
 from models import Accountant, Account, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
 from views.console import auth
 from views.console.accounts import StaffAccountView
-from views.console.credits import EducationCreditView
 from views.console.filings import FilingView
 from views.console.registry import AccountantView
 from views.console.rules import RulesView
@@ -15,6 +14,7 @@ from views.console.audit_log import AuditLogView
 from views.console.authorities import AuthorityView
 from views.console.dictionaries import DictionaryView
 from views.console.home import ConsoleHome
+from views.console.imports import EducationCreditView, LegacyImportView
 from views.console.reasons import ReasonTemplateView
 from views.console.review import ReviewView
 
@@ -36,6 +36,7 @@ def init_app(app):
     admin.add_view(AppraisalView(name="年度考评", endpoint="appraisal"))
     admin.add_view(CreditRecordView(name="信用信息", endpoint="credit_record"))
     admin.add_view(EducationCreditView(name="继续教育学分导入", endpoint="education_credit"))
+    admin.add_view(LegacyImportView(name="原会计人员数据导入", endpoint="legacy_import"))
     admin.add_view(RulesView(name="日常管理规则", endpoint="rules"))
     admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))

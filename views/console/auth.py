@@ -1,5 +1,5 @@
 """Console sign-in, sign-out and password change (/console/login, /console/logout, /console/password)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
@@ -56,15 +56,16 @@ def logout():
 @bp.route("/password", methods=("GET", "POST"))
 @login_required
 def password():
-    if current_user.role not in STAFF_ROLES:
-        abort(403)
+    """Change the password; the forced change of a first sign-in lands here too (an imported accountant's)."""
+    portal = current_user.accountant_id is not None
+    rule = current_app.extensions["profile"].accountant_password if portal else STAFF_RULE
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            auth.change_password(current_user, form.current.data, form.new.data, STAFF_RULE)
+            auth.change_password(current_user, form.current.data, form.new.data, rule)
         except RuleViolation as refusal:
             form.new.errors.append(str(refusal))
         else:
             flash("密码已修改", "success")
-            return redirect(url_for("console.index"))
-    return render_template("console/password.html", form=form, rule=STAFF_RULE)
+            return redirect(url_for("portal.home" if portal else "console.index"))
+    return render_template("console/password.html", form=form, rule=rule, portal=portal)
