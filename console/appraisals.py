@@ -68,7 +68,8 @@ def save(unit, year, entries, account, this_year):
         for person_id, entry in entries.items():
             values = {"grade": entry["grade"], **{note: entry.get(note, "").strip() for note in NOTES},
                       "unit": unit, "entered_by": account, "entered_at": now}
-            if not Appraisal.update(**values).where(Appraisal.accountant == person_id, Appraisal.year == year).execute():
+            held = Appraisal.update(**values).where(Appraisal.accountant == person_id, Appraisal.year == year)
+            if not held.execute():
                 Appraisal.create(accountant=person_id, year=year, **values)
         audit.record("appraisal.save", unit, {"年度": year, "人数": len(entries)}, actor=account)
     return len(entries)

@@ -24,10 +24,11 @@ from flask_admin.contrib.peewee import ModelView
 from peewee import PostgresqlDatabase
 from PIL import Image
 from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
 
 import console
-from console import (authorities, clock, daily_rules, dictionaries, education_credits, export, migrations, queue,
-                     review, storage)
+from console import (authorities, clock, daily_rules, dictionaries, education_credits, export, legacy, migrations,
+                     queue, review, storage)
 from console.batches import chunks
 from console.passwords import hash_password
 from models import MODELS, Account, Authority, Collection, ReasonTemplate, RuleChange, db
@@ -338,6 +339,8 @@ def measure(app, size, url, reviewer, deep, decided, template):
     credits_file = _credits_file(100_000)
     results["ce_import_100k"] = _rolled_back(
         lambda: education_credits.import_file("学分.csv", io.BytesIO(credits_file), reviewer))
+    legacy_file = _legacy_file(100_000)
+    results["legacy_import_100k"] = _rolled_back(lambda: legacy.import_file("原数据.csv", io.BytesIO(legacy_file), None))
     results["accountants"] = size
     results["database"] = "postgresql" if url.startswith("postgres") else "sqlite"
     return results
@@ -441,6 +444,36 @@ def _time_and_peak(run):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20, 1)}
+
+
+def _legacy_file(rows):
+    """The old certificate database's export: people not yet in the archive, every column filled."""
+    with db.connection_context():
+        regions = [r for (r,) in db.execute_sql(
+            "SELECT region_code FROM authority WHERE level = 'county' AND NOT special ORDER BY code").fetchall()
+            if _known_region(r)]
+        unit = db.execute_sql("SELECT uscc FROM unit ORDER BY id LIMIT 1").fetchone()[0]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(legacy.HEADER)
+    for n in range(rows):
+        born = date(2005, 1, 1) + timedelta(days=n % 1000)
+        body = f"{regions[n % len(regions)]}{born:%Y%m%d}{n // 1000 % 1000:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        writer.writerow((SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)], "居民身份证", number,
+                         "男" if int(number[16]) % 2 else "女", born.isoformat(), f"1{3 + n % 7}{800_000_000 + n}",
+                         unit, "原单位", "本科", "初级", f"Z{n:010d}", "2024-07-01"))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _known_region(region):
+    """Whether GB/T 2260 (as python-stdnum knows it) has the region for someone born in 2005."""
+    body = f"{region}20050101001"
+    try:
+        ric.get_birth_place(body + ric.calc_check_digit(body + "0"))
+    except ValidationError:
+        return False
+    return True
 
 
 def _credits_file(rows):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from console import audit, clock, tables
-from console.batches import chunks
+from console.batches import chunks, insert_rows
 from console.errors import RuleViolation
 from console.tables import ImportRefused, RowError
 from models import Accountant, EducationCredit, db
@@ -38,11 +38,10 @@ def import_file(filename, stream, account):
     with db.atomic():
         for chunk in chunks(rows, 500):
             _replace_held(chunk, people)
-            EducationCredit.insert_many(
-                [(people[r.id_number], r.year, r.credits, r.professional, r.provider, now) for r in chunk],
-                fields=[EducationCredit.accountant, EducationCredit.year, EducationCredit.credits,
-                        EducationCredit.professional_credits, EducationCredit.provider,
-                        EducationCredit.imported_at]).execute()
+            insert_rows(EducationCredit, [EducationCredit.accountant, EducationCredit.year, EducationCredit.credits,
+                                          EducationCredit.professional_credits, EducationCredit.provider,
+                                          EducationCredit.imported_at],
+                        [(people[r.id_number], r.year, r.credits, r.professional, r.provider, now) for r in chunk])
         audit.record("education_credit.import", detail={"文件": filename, "行数": len(rows)}, actor=account)
     return len(rows)
 

@@ -9,11 +9,12 @@ import hmac
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from stdnum.cn import uscc as uscc_code
 
 from console import audit, clock, dictionaries, tables
-from console.batches import chunks
+from console.batches import chunks, insert_rows
 from console.errors import RuleViolation
 from console.identity import check_id, mask_id
 from console.passwords import hash_password
@@ -76,8 +77,8 @@ def import_file(filename, stream, account):
             new = [row for row in chunk if (row.id_type, row.id_number) not in held]
             changed = [(held[key], row) for row in chunk
                        if (key := (row.id_type, row.id_number)) in held and _values(held[key]) != asdict(row)]
-            if new:
-                LegacyRecord.insert_many([{**asdict(row), "imported_at": now} for row in new]).execute()
+            insert_rows(LegacyRecord, [*(LegacyRecord._meta.fields[f] for f in FIELDS), LegacyRecord.imported_at],
+                        [(*(getattr(row, f) for f in FIELDS), now) for row in new])
             for record, row in changed:
                 LegacyRecord.update(**asdict(row), imported_at=now).where(LegacyRecord.id == record.id).execute()
             counts["新增"] += len(new)
@@ -179,9 +180,14 @@ def _phone(value):
     return phone
 
 
+@lru_cache(maxsize=65536)
+def _valid_uscc(code):
+    return uscc_code.is_valid(code)  # an export names the same units again and again
+
+
 def _uscc(value):
     code = tables.text(value).upper()
-    if code and not uscc_code.is_valid(code):
+    if code and not _valid_uscc(code):
         raise ValueError("不是有效的 18 位统一社会信用代码")
     return code
 
@@ -268,7 +274,8 @@ def first_sign_in(profile, id_number, password):
 
 def prefill(collection, person):
     """A new collection of someone in the old database opens with what it held (001 图1-4)."""
-    record = LegacyRecord.get_or_none(LegacyRecord.id_type == person.id_type, LegacyRecord.id_number == person.id_number)
+    record = LegacyRecord.get_or_none(LegacyRecord.id_type == person.id_type,
+                                      LegacyRecord.id_number == person.id_number)
     if record is None:
         return
     if record.unit_uscc or record.work_started_on:

@@ -111,8 +111,9 @@ def decide_change(change, account, confirmed, note=""):
             raise RuleViolation("该变更申请已处理")
         if confirmed:
             try:
-                Unit.update(name=change.name, uscc=change.uscc, region_code=change.region_code,
-                            authority=authority_for_region(change.region_code)).where(Unit.id == change.unit_id).execute()
+                (Unit.update(name=change.name, uscc=change.uscc, region_code=change.region_code,
+                             authority=authority_for_region(change.region_code))
+                 .where(Unit.id == change.unit_id).execute())
             except IntegrityError as taken:
                 raise RuleViolation("该统一社会信用代码已被其他单位使用，请先合并单位") from taken
         audit.record("unit_change.approve" if confirmed else "unit_change.return", change.unit,

@@ -19,6 +19,7 @@ def test_bench_reports_every_case(app, tmp_path):
              "return", "dashboard", "stock_page_500")
     assert all(set(report[case]) == {"median_ms", "p95_ms", "queries"} for case in cases)
     assert report["queue_first"]["queries"] <= 4
-    assert all(set(report[job]) == {"seconds", "peak_mb"} for job in ("export_100k", "apply_rules", "ce_import_100k"))
+    assert all(set(report[job]) == {"seconds", "peak_mb"} for job in ("export_100k", "apply_rules", "ce_import_100k",
+                                                                   "legacy_import_100k"))
     assert report["decisions_per_s"] > 0
     assert (report["accountants"], report["database"]) == (3000, "sqlite")

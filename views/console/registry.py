@@ -76,7 +76,8 @@ class AccountantView(ConsoleModelView):
                                 .order_by(EducationCredit.year.desc())),
                 "records": list(CreditRecord.select().where(CreditRecord.accountant == person)
                                 .order_by(CreditRecord.occurred_on.desc())),
-                "grades": dict(GRADES), "archive_states": dict(ARCHIVE_STATES), "kinds": dict(CREDIT_KINDS), "record_states": dict(CREDIT_STATES),
+                "grades": dict(GRADES), "archive_states": dict(ARCHIVE_STATES), "kinds": dict(CREDIT_KINDS),
+                "record_states": dict(CREDIT_STATES),
                 "may_restore": person.archive_state == "abnormal" and may_decide(current_user, person),
                 "restore_form": RestoreForm(), "mask_id": mask_id, "mask_phone": mask_phone}
 
