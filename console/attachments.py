@@ -25,7 +25,7 @@ SLOTS = {
     "violation_proof": "处罚通知等证明材料",
     "publication_proof": "论文或著作证明材料",
 }
-OTHER_SLOTS = {"licence": "营业执照或法人证书", "head_letter": "单位会计机构负责人备案函"}
+OTHER_SLOTS = {"licence": "营业执照或法人证书", "head_letter": "单位会计机构负责人备案函", "student": "学籍在线验证报告"}
 ID_SCANS = {"id_front", "id_back"}
 
 

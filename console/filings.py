@@ -1,6 +1,7 @@
 """备案: filings the bureau confirms or returns as it does collections, one conditional UPDATE per
-decision. Here the unit accounting head's filing letter (单位会计机构负责人备案函, 002 §十二(三)):
-once confirmed, its applicant heads the unit and whoever headed it before no longer does."""
+decision: the unit accounting head's filing letter (单位会计机构负责人备案函, 002 §十二(三)), once
+confirmed its applicant heads the unit and whoever headed it before no longer does; and the accounting
+students' registration (会计类专业在校学生, 002 §十二(七))."""
 from console import attachments, audit, clock, images, notifier
 from console.errors import RuleViolation
 from console.scope import may_decide
@@ -19,16 +20,46 @@ def apply_for_head(account, letter, profile):
                              Filing.status == "submitted").exists():
         raise RuleViolation("您的申请正在审核，请勿重复提交")
     checked = images.check_image(letter, images.ImageRule.for_slot(profile, "head_letter"))
+    return _file(account, "unit_head", checked, "head_letter", authority=person.unit.authority_id,
+                 unit=person.unit_id)
+
+
+def _file(account, kind, checked, slot, **facts):
+    """A filing of the applicant's, with its scan, waiting at the authority `facts` names."""
+    person = account.accountant
     name = attachments.stored(checked)
     now = clock.now()
     with db.atomic():
-        filing = Filing.create(kind="unit_head", authority=person.unit.authority_id, accountant=person,
-                               unit=person.unit_id, id_type=person.id_type, id_number=person.id_number,
-                               name=person.name, submitted_at=now)
-        attachments.record(name, checked, "head_letter", account, filing=filing)
+        filing = Filing.create(kind=kind, accountant=person, id_type=person.id_type, id_number=person.id_number,
+                               name=person.name, submitted_at=now, **facts)
+        attachments.record(name, checked, slot, account, filing=filing)
         ReviewEvent.create(filing=filing, kind="submit", actor=account, at=now)
-        audit.record("filing.submit", filing, {"类别": dict(FILING_KINDS)[filing.kind]}, actor=account)
+        audit.record("filing.submit", filing, {"类别": dict(FILING_KINDS)[kind]}, actor=account)
     return filing
+
+
+ACCOUNTING_MAJORS = ("会计学", "财务管理", "会计电算化", "管理会计", "注册会计师专门化", "审计学", "理财学")
+STUDY_YEARS = 8  # the latest graduation year a student may give, counted from this year
+
+
+def apply_as_student(account, major, graduation_year, report, profile, this_year):
+    """会计类专业在校学生申报 (002 §十二(七)): someone in the archive studying an accounting major files the
+    学籍在线验证报告; not again before the graduation year of a standing registration."""
+    person = account.accountant
+    if person.archive_state != "archived":
+        raise RuleViolation("信息采集审核通过、进入会计人员数据库后才能申报")
+    if major not in ACCOUNTING_MAJORS:
+        raise RuleViolation(f"只有会计类专业（{'、'.join(ACCOUNTING_MAJORS)}）的在校学生可以申报", "major")
+    if graduation_year is None or not this_year <= graduation_year <= this_year + STUDY_YEARS:
+        raise RuleViolation(f"毕业年份应在 {this_year}—{this_year + STUDY_YEARS} 之间", "graduation_year")
+    standing = (Filing.select().where(Filing.kind == "student", Filing.accountant == person,
+                                      Filing.status.in_(("submitted", "approved")),
+                                      Filing.graduation_year > this_year).first())
+    if standing:
+        raise RuleViolation(f"您已申报（{standing.graduation_year} 年毕业），毕业年份之前不能再次申报")
+    checked = images.check_image(report, images.ImageRule.for_slot(profile, "student"))
+    return _file(account, "student", checked, "student", authority=person.authority_id, major=major,
+                 graduation_year=graduation_year)
 
 
 def approve(filing, account, profile):
@@ -86,4 +117,4 @@ def _become_head(filing, account):
                  actor=account)
 
 
-EFFECTS = {"unit_head": _become_head}
+EFFECTS = {"unit_head": _become_head, "student": lambda filing, account: None}  # a student's stands as filed

@@ -154,6 +154,8 @@ ROUTES = [
     ("POST", "/console/reason_template/ajax/update/", "/console/reason_template/ajax/update/",
      {"list_form_pk": "1"}, NEVER),
     ("GET", "/portal/head", "/portal/head", None, ACCOUNTANT_ONLY),
+    ("GET", "/portal/student", "/portal/student", None, ACCOUNTANT_ONLY),
+    ("POST", "/portal/student", "/portal/student", {}, ACCOUNTANT_ONLY),
     ("POST", "/portal/head", "/portal/head", {}, ACCOUNTANT_ONLY),
     ("GET", "/console/filing/", "/console/filing/", None, REVIEW_READ),
     ("GET", "/console/filing/<int:filing_id>", "/console/filing/{filing}", None, REVIEW_READ),

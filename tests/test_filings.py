@@ -88,3 +88,52 @@ def test_the_portal_applies_and_shows_the_reason_of_a_return(app, world, scans):
     reviewer.post(f"/console/filing/{filing.id}/return", data={"csrf_token": token, "note": "备案函未加盖公章"})
     page = client.get("/portal/head").get_data(as_text=True)
     assert "已退回" in page and "退回原因：备案函未加盖公章" in page
+
+
+def test_a_student_registers_once_before_the_graduation_year(app, ctx, world, scans):
+    zhang = world["accounts"]["张三"]
+    profile = app.extensions["profile"]
+    with pytest.raises(RuleViolation, match="只有会计类专业"):
+        filings.apply_as_student(zhang, "计算机科学", 2028, scans["scan"], profile, 2026)
+    with pytest.raises(RuleViolation, match="毕业年份应在 2026—2034 之间"):
+        filings.apply_as_student(zhang, "会计学", 2025, scans["scan"], profile, 2026)
+    first = filings.apply_as_student(zhang, "会计学", 2028, scans["scan"], profile, 2026)
+    assert (first.kind, first.major, first.graduation_year, first.authority_id) == (
+        "student", "会计学", 2028, zhang.accountant.authority_id)
+    assert Attachment.get(Attachment.filing == first).slot == "student"
+    with pytest.raises(RuleViolation, match="您已申报（2028 年毕业），毕业年份之前不能再次申报"):
+        filings.apply_as_student(zhang, "审计学", 2029, scans["scan"], profile, 2027)
+    filings.approve(first, world["reviewer"], profile)
+    again = filings.apply_as_student(zhang, "审计学", 2031, scans["scan"], profile, 2028)  # from the graduation year
+    assert again.major == "审计学"
+
+
+def test_a_returned_student_registration_may_be_filed_again(app, ctx, world, scans):
+    zhang, profile = world["accounts"]["张三"], app.extensions["profile"]
+    filed = filings.apply_as_student(zhang, "财务管理", 2027, scans["scan"], profile, 2026)
+    filings.return_filing(filed, world["reviewer"], profile, [review.Reason("general", "", "学籍报告已过期")])
+    assert filings.apply_as_student(zhang, "财务管理", 2027, scans["scan"], profile, 2026).status == "submitted"
+
+
+def test_someone_not_yet_in_the_archive_cannot_register_as_a_student(app, ctx, world, scans):
+    zhang = world["accounts"]["张三"]
+    zhang.accountant.archive_state = "pending"
+    zhang.accountant.save()
+    with pytest.raises(RuleViolation, match="信息采集审核通过、进入会计人员数据库后才能申报"):
+        filings.apply_as_student(Account.get_by_id(zhang.id), "会计学", 2028, scans["scan"], app.extensions["profile"],
+                                 2026)
+
+
+def test_the_portal_form_keeps_what_was_typed_when_refused(app, world, scans):
+    client = session_for(app, world["accounts"]["张三"])
+    token = csrf_token(client, "/portal/student")
+    refused = client.post("/portal/student", data={"csrf_token": token, "major": "审计学", "graduation_year": "明年"})
+    page = refused.get_data(as_text=True)
+    assert "请填写 4 位数字的预计毕业年份" in page and '<option selected value="审计学">' in page
+    missing = client.post("/portal/student", data={"csrf_token": token, "major": "审计学", "graduation_year": "2028"})
+    assert "请上传学籍在线验证报告" in missing.get_data(as_text=True) and 'value="2028"' in missing.get_data(as_text=True)
+    sent = client.post("/portal/student", content_type="multipart/form-data", follow_redirects=True, data={
+        "csrf_token": token, "major": "审计学", "graduation_year": "2028",
+        "report": (io.BytesIO(scans["scan"]), "学籍.jpg")})
+    assert "已提交，请等待会计管理部门确认" in sent.get_data(as_text=True)
+    assert Filing.get(Filing.kind == "student").graduation_year == 2028

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from peewee import fn, prefetch
-from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Optional
 
-from console import auth, captcha, filings, images, legacy, registration
+from console import auth, captcha, clock, filings, images, legacy, registration
 from console.daily_rules import CreditRequirement
 from console.errors import RuleViolation
 from console.identity import mask_id, mask_phone
@@ -233,11 +233,48 @@ def head():
         else:
             flash("已提交，请等待会计管理部门确认", "success")
             return redirect(url_for(".head"))
-    person = current_user.accountant
-    latest = (Filing.select().where(Filing.kind == "unit_head", Filing.accountant == person)
+    latest, reasons = _latest_filing("unit_head")
+    return render_template("portal/head.html", form=form, person=current_user.accountant, latest=latest,
+                           reasons=reasons, states=dict(FILING_STATES),
+                           rule=images.ImageRule.for_slot(profile(), "head_letter"))
+
+
+def _latest_filing(kind):
+    """The applicant's latest filing of a kind, and the reasons it was returned with, if it was."""
+    latest = (Filing.select().where(Filing.kind == kind, Filing.accountant == current_user.accountant_id)
               .order_by(Filing.id.desc()).first())
-    reasons = (ReturnReason.select().join(ReviewEvent)
-               .where(ReviewEvent.filing == latest, ReviewEvent.kind == "return").order_by(ReturnReason.id.desc())
-               if latest and latest.status == "returned" else [])
-    return render_template("portal/head.html", form=form, person=person, latest=latest, reasons=list(reasons),
-                           states=dict(FILING_STATES), rule=images.ImageRule.for_slot(profile(), "head_letter"))
+    if latest is None or latest.status != "returned":
+        return latest, []
+    return latest, list(ReturnReason.select().join(ReviewEvent).where(ReviewEvent.filing == latest,
+                                                                        ReviewEvent.kind == "return"))
+
+
+class StudentForm(FlaskForm):
+    major = SelectField("所学专业", choices=[("", "请选择")] + [(m, m) for m in filings.ACCOUNTING_MAJORS])
+    graduation_year = IntegerField("预计毕业年份", validators=[Optional()])
+    report = FileField("学籍在线验证报告（教育部学信网出具）")
+
+
+@bp.route("/student", methods=("GET", "POST"))
+@login_required
+def student():
+    """会计类专业在校学生申报, and its state."""
+    if current_user.accountant_id is None:
+        abort(403)
+    form = StudentForm()
+    if form.is_submitted():
+        try:
+            if not form.validate():
+                raise RuleViolation("请填写 4 位数字的预计毕业年份", "graduation_year")
+            if not form.report.data:
+                raise RuleViolation("请上传学籍在线验证报告", "report")
+            filings.apply_as_student(current_user._get_current_object(), form.major.data, form.graduation_year.data,
+                                     form.report.data.read(), profile(), clock.to_beijing(clock.now()).year)
+        except RuleViolation as refusal:
+            form[refusal.field or "major"].errors = [str(refusal)]
+        else:
+            flash("已提交，请等待会计管理部门确认", "success")
+            return redirect(url_for(".student"))
+    latest, reasons = _latest_filing("student")
+    return render_template("portal/student.html", form=form, latest=latest, reasons=reasons,
+                           states=dict(FILING_STATES), rule=images.ImageRule.for_slot(profile(), "student"))
