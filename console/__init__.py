@@ -6,7 +6,7 @@ from flask import Flask
 from console import auth, cli, config, database, headers, i18n, notifier, profiles
 from console.extensions import csrf
 from views import console as console_views
-from views import errors, files, portal, public, wizard
+from views import entry_filing, errors, files, portal, public, wizard
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +27,7 @@ def create_app(overrides=None):
     portal.init_app(app)
     files.init_app(app)
     wizard.init_app(app)
+    entry_filing.init_app(app)
     console_views.init_app(app)
     cli.init_app(app)
     return app

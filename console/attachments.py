@@ -26,6 +26,7 @@ SLOTS = {
     "publication_proof": "论文或著作证明材料",
 }
 OTHER_SLOTS = {"licence": "营业执照或法人证书", "head_letter": "单位会计机构负责人备案函", "student": "学籍在线验证报告"}
+ALL_SLOTS = {**SLOTS, **OTHER_SLOTS}  # a filing's scans: its own kinds, and a certificate or letter
 ID_SCANS = {"id_front", "id_back"}
 
 

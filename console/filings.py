@@ -20,11 +20,11 @@ def apply_for_head(account, letter, profile):
                              Filing.status == "submitted").exists():
         raise RuleViolation("您的申请正在审核，请勿重复提交")
     checked = images.check_image(letter, images.ImageRule.for_slot(profile, "head_letter"))
-    return _file(account, "unit_head", checked, "head_letter", authority=person.unit.authority_id,
+    return file_with_scan(account, "unit_head", checked, "head_letter", authority=person.unit.authority_id,
                  unit=person.unit_id)
 
 
-def _file(account, kind, checked, slot, **facts):
+def file_with_scan(account, kind, checked, slot, **facts):
     """A filing of the applicant's, with its scan, waiting at the authority `facts` names."""
     person = account.accountant
     name = attachments.stored(checked)
@@ -58,7 +58,7 @@ def apply_as_student(account, major, graduation_year, report, profile, this_year
     if standing:
         raise RuleViolation(f"您已申报（{standing.graduation_year} 年毕业），毕业年份之前不能再次申报")
     checked = images.check_image(report, images.ImageRule.for_slot(profile, "student"))
-    return _file(account, "student", checked, "student", authority=person.authority_id, major=major,
+    return file_with_scan(account, "student", checked, "student", authority=person.authority_id, major=major,
                  graduation_year=graduation_year)
 
 
@@ -117,4 +117,8 @@ def _become_head(filing, account):
                  actor=account)
 
 
-EFFECTS = {"unit_head": _become_head, "student": lambda filing, account: None}  # a student's stands as filed
+def _stands(filing, account):
+    """A student's registration, or an entry filing (which lets the person start collection), stands as filed."""
+
+
+EFFECTS = {"unit_head": _become_head, "student": _stands, "qualification": _stands, "appointment": _stands}

@@ -7,7 +7,7 @@ from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from console import clock
-from models import MODELS, RuleChange, SchemaVersion, Submission, UnitChange, db
+from models import MODELS, Filing, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 BASE_VERSION = 1
 
@@ -24,7 +24,13 @@ def daily_management(migrator):
     db.create_tables([RuleChange, UnitChange])
 
 
-MIGRATIONS = {2: review_console, 3: daily_management}
+def entry_filing(migrator):
+    """4: what an appointment filing's 证明函 states: the post and the start of accounting work."""
+    migrate(migrator.add_column("filing", "post", Filing.post),
+            migrator.add_column("filing", "work_started_on", Filing.work_started_on))
+
+
+MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing}
 
 
 def latest_version():

@@ -29,6 +29,8 @@ class Profile:
     auto_pass: str = ""
     # the password an imported person of the old database signs in with the first time, then changes (002 §三.1)
     legacy_initial_password: str = ""
+    # 入库备案 before collection for someone not in the old database (002 §三.2–3)
+    entry_filing: bool = False
     # the yearly continuing-education requirement: national (财会〔2018〕10号, in force from 1 July 2018,
     # so 2019 is its first whole year and the first the rules check); a profile may differ
     continuing_education: dict = field(

@@ -13,6 +13,7 @@ FILING_KINDS = (
     ("unit_head", "单位会计机构负责人备案"),
 )
 FILING_STATES = (
+    ("draft", "待上传证明函"),
     ("submitted", "待审核"),
     ("approved", "已确认"),
     ("returned", "已退回"),
@@ -37,6 +38,8 @@ class Filing(BaseModel):
     verification_code = CharField(default="")  # printed on the system-made 证明函
     major = CharField(default="")
     graduation_year = IntegerField(null=True)
+    post = CharField(default="")  # an appointment's 会计工作岗位
+    work_started_on = DateField(null=True)  # an appointment's start of accounting work
     submitted_at = DateTimeField()
     decided_at = DateTimeField(null=True)
     decided_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT")

@@ -4,7 +4,17 @@ from datetime import date
 from stdnum.cn import uscc
 
 from console import attachments, clock, collections, review
-from models import Account, Accountant, Authority, Education, PostSection, QualificationSection, Unit, WorkPeriod
+from models import (
+    Account,
+    Accountant,
+    Authority,
+    Education,
+    Filing,
+    PostSection,
+    QualificationSection,
+    Unit,
+    WorkPeriod,
+)
 from tests.conftest import make_accountant, resident_id
 
 SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
@@ -70,3 +80,10 @@ def on_duty_at(unit, name, serial, since=date(2015, 3, 1)):
 
 def portal_account(person):
     return Account.create(password_hash="x", role="accountant", accountant=person, created_at=clock.now())
+
+
+def entry_filed(person):
+    """Inner Mongolia lets a newcomer collect once an entry filing is confirmed: here, one already is."""
+    Filing.create(kind="qualification", status="approved", authority=person.authority_id, accountant=person,
+                  id_type=person.id_type, id_number=person.id_number, name=person.name, certificate_no="Z0000001",
+                  qualification_level="初级", submitted_at=clock.now(), decided_at=clock.now())

@@ -3,6 +3,7 @@ import io
 import struct
 import zlib
 
+import segno
 from PIL import Image
 
 
@@ -41,3 +42,19 @@ def png_bomb(edge=20_000):
 
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" * 200
+
+
+def letter_scan(payload, min_kb=65, max_kb=145):
+    """A scan of a printed letter: a noisy page (so the file is as large as a real scan) carrying the
+    QR code of `payload` with its white quiet zone, found readable by quality as noisy_jpeg is."""
+    code = io.BytesIO()
+    segno.make(payload, error="m").save(code, kind="png", scale=5, border=4)
+    code.seek(0)
+    page = Image.merge("RGB", [Image.effect_noise((900, 650), 40 + 10 * i) for i in range(3)])
+    page.paste(Image.open(code).convert("RGB"), (520, 200))
+    for quality in range(95, 30, -5):
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=quality)
+        if min_kb * 1024 <= out.tell() <= max_kb * 1024:
+            return out.getvalue()
+    raise AssertionError(f"no quality gives {min_kb}-{max_kb} KB")

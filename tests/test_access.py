@@ -18,7 +18,7 @@ from models import (
     UnitChange,
 )
 from tests.conftest import make_account, make_accountant, resident_id, session_for
-from tests.factories import unit_code
+from tests.factories import entry_filed, unit_code
 from tests.images import noisy_jpeg
 
 ROLES = ("anonymous", "accountant", "reviewer", "unit_head", "province_admin", "auditor")
@@ -155,6 +155,13 @@ ROUTES = [
      {"list_form_pk": "1"}, NEVER),
     ("GET", "/portal/head", "/portal/head", None, ACCOUNTANT_ONLY),
     ("GET", "/portal/student", "/portal/student", None, ACCOUNTANT_ONLY),
+    ("GET", "/portal/entry/", "/portal/entry/", None, ACCOUNTANT_ONLY),
+    ("POST", "/portal/entry/qualification", "/portal/entry/qualification", {}, row(302, 422, 403, 403, 403, 403)),
+    ("POST", "/portal/entry/appointment", "/portal/entry/appointment", {}, row(302, 422, 403, 403, 403, 403)),
+    ("GET", "/portal/entry/<int:filing_id>/letter", "/portal/entry/{filing}/letter", None,
+     row(302, 404, 403, 403, 403, 403)),
+    ("POST", "/portal/entry/<int:filing_id>/letter", "/portal/entry/{filing}/letter", {},
+     row(302, 404, 403, 403, 403, 403)),
     ("POST", "/portal/student", "/portal/student", {}, ACCOUNTANT_ONLY),
     ("POST", "/portal/head", "/portal/head", {}, ACCOUNTANT_ONLY),
     ("GET", "/console/filing/", "/console/filing/", None, REVIEW_READ),
@@ -300,6 +307,7 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
     ids["staff"] = accounts["auditor"].id
     with app.test_request_context():
         ids.update(unit_world(accounts))
+        entry_filed(accounts["accountant"].accountant)  # Inner Mongolia: may start collection
     got = {}
     for role in ROLES:
         client = session_for(app, accounts.get(role))

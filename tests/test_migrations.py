@@ -27,7 +27,7 @@ def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path,
         db.initialize(previous)
 
 
-def test_versions_2_and_3_add_their_tables_and_indexes_to_a_version_1_database(tmp_path):
+def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
     previous = db.obj
     db.initialize(SqliteDatabase(str(tmp_path / "v1.db")))
     try:
@@ -36,10 +36,13 @@ def test_versions_2_and_3_add_their_tables_and_indexes_to_a_version_1_database(t
             db.drop_tables([Submission, RuleChange, UnitChange])
             db.execute_sql("DROP INDEX collection_status_submitted_at")
             db.execute_sql("DROP INDEX review_event_actor_id_at")
+            db.execute_sql("ALTER TABLE filing DROP COLUMN post")
+            db.execute_sql("ALTER TABLE filing DROP COLUMN work_started_on")
             SchemaVersion.update(version=1).execute()
-        assert migrations.upgrade() == [2, 3]
+        assert migrations.upgrade() == [2, 3, 4]
         with db.connection_context():
             assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
+            assert {"post", "work_started_on"} <= {c.name for c in db.get_columns("filing")}
             names = {i.name for t in ("collection", "review_event") for i in db.get_indexes(t)}
             assert {"collection_status_submitted_at", "review_event_actor_id_at"} <= names
     finally:

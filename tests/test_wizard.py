@@ -10,6 +10,7 @@ from console import clock
 from console.dictionaries import load_dictionaries
 from models import Account, Attachment, Authority, Collection, OutboxMessage, PostSection, ReturnReason, ReviewEvent, Unit
 from tests.conftest import csrf_token, make_accountant, resident_id, session_for
+from tests.factories import entry_filed
 from tests.images import noisy_jpeg, png
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
@@ -36,6 +37,7 @@ def accountant_client(app, region, born, authority_code, name="王影"):
         load_dictionaries()
         person = make_accountant(name=name, id_number=resident_id(region, born, 124), phone="13912345678",
                                  authority=Authority.get(Authority.code == authority_code))
+        entry_filed(person)
         account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
     return session_for(app, account)
 

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import attachments, collection_rules, collections, images, letters, review, units, verification
+from console import (attachments, collection_rules, collections, entry, images, letters, review, units,
+                     verification)
 from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
@@ -61,6 +62,7 @@ def render(template, collection, key, **context):
 def editable_draft():
     """The draft to work on, or None (the reason flashed) when the collection cannot be edited now."""
     try:
+        entry.check_may_collect(current_user.accountant, profile())
         return collections.open_draft(current_user.accountant)
     except RuleViolation as refusal:
         flash(str(refusal), "warning")
@@ -351,7 +353,7 @@ def letter():
     except RuleViolation as refusal:
         flash(str(refusal), "warning")
         return redirect(url_for(".section", key="post"))
-    return render_template("portal/letter.html", facts=facts, code=code)
+    return render_template("portal/letter.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
 
 
 @bp.route("/change", methods=("POST",))

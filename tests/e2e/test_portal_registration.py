@@ -6,9 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from console.dictionaries import load_dictionaries
-from models import OutboxMessage
+from models import Accountant, OutboxMessage
 from tests.conftest import CAPTCHA_TEXT, resident_id
 from tests.e2e.conftest import add_unit, screenshot, verify_email
+from tests.factories import entry_filed
 from tests.images import noisy_jpeg
 from tests.test_wizard import JOURNEYS as WIZARD, answers_for
 
@@ -74,6 +75,8 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
 
     with app.app_context():
         load_dictionaries()
+        if app.extensions["profile"].entry_filing:
+            entry_filed(Accountant.get(Accountant.id_number == id_number))  # the bureau confirmed it
     unit_region, born, graduated, started, bureau, work_proof = WIZARD[province]
     answers = answers_for(unit_region, born, graduated, started)
     photo, scan = noisy_jpeg(295, 413, 60, 100), noisy_jpeg(900, 650, 65, 145)
@@ -95,7 +98,7 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
                         (work_proof, "从事会计工作证明函" if work_proof == "letter" else "工作证明"),
                         *((("publication_proof", "论文或著作证明材料"),) if province == "chongqing" else ())):
         item = page.locator("li.upload", has_text=label)
-        item.locator("input[type=file]").set_input_files(
+        item.locator(f"#file-{slot}").set_input_files(
             files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}])
         item.get_by_role("button", name="上传").click()
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()

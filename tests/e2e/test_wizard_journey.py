@@ -9,6 +9,7 @@ from console.passwords import hash_password
 from models import Account
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
 from tests.e2e.conftest import add_unit, screenshot, verify_email
+from tests.factories import entry_filed
 from tests.images import noisy_jpeg
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
@@ -25,6 +26,7 @@ def test_wizard_to_pending_review(app, live_server, page):
     with app.test_request_context():
         load_dictionaries()
         person = make_accountant(name="王影", id_number=id_number, phone="13912345678")
+        entry_filed(person)
         Account.create(password_hash=hash_password(PASSWORD), role="accountant", accountant=person,
                        created_at=date.today())
     photo, scan = noisy_jpeg(295, 413, 60, 100), noisy_jpeg(900, 650, 65, 145)
@@ -79,7 +81,7 @@ def test_wizard_to_pending_review(app, live_server, page):
     expect(page.get_by_role("heading", name="附件上传")).to_be_visible()
     for slot, label in SCANS.items():
         item = page.locator("li.upload", has_text=label)
-        item.locator("input[type=file]").set_input_files(
+        item.locator(f"#file-{slot}").set_input_files(
             files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}])
         item.get_by_role("button", name="上传").click()
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()

@@ -8,7 +8,7 @@ from peewee import JOIN
 from wtforms import TextAreaField
 
 from console import audit, filings, review
-from console.attachments import OTHER_SLOTS
+from console.attachments import ALL_SLOTS
 from console.errors import RuleViolation
 from console.identity import mask_id
 from console.scope import may_decide, may_read, readable_authorities
@@ -63,8 +63,8 @@ class FilingView(RoleGate, BaseView):
         for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
             reasons.setdefault(reason.event_id, []).append(reason.text)
         head = Account.get_or_none(Account.role == "unit_head", Account.unit == filing.unit_id)
-        return {"filing": filing, "files": files, "names": [OTHER_SLOTS[a.slot] for a in files],
-                "slots": OTHER_SLOTS, "kinds": dict(FILING_KINDS), "states": dict(FILING_STATES),
+        return {"filing": filing, "files": files, "names": [ALL_SLOTS[a.slot] for a in files],
+                "slots": ALL_SLOTS, "kinds": dict(FILING_KINDS), "states": dict(FILING_STATES),
                 "events": events, "reasons": reasons, "event_kinds": dict(EVENT_KINDS), "current_head": head,
                 "may_decide": may_decide(current_user, filing) and filing.status == "submitted",
                 "decision_form": FlaskForm(), "return_form": form or ReturnForm(), "mask_id": mask_id}
