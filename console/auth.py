@@ -157,6 +157,13 @@ def safe_next(target, fallback):
     return target
 
 
+def accountants_only():
+    """A blueprint's before_request for the portal: accountants (unit heads among them) only."""
+    if not current_user.is_authenticated or current_user.accountant_id is None:
+        return deny()
+    return None
+
+
 def deny():
     """The answer to a request its user may not make: anonymous → sign in; signed in → 403."""
     if not current_user.is_authenticated:

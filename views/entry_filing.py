@@ -6,8 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 
-from console import clock, dictionaries, entry, letters
-from console.auth import deny
+from console import auth, clock, dictionaries, entry, letters
 from console.errors import RuleViolation
 from console.images import ImageRule
 from models import Filing, ReturnReason, ReviewEvent
@@ -20,13 +19,13 @@ def init_app(app):
     app.register_blueprint(bp)
 
 
+bp.before_request(auth.accountants_only)
+
+
 @bp.before_request
-def accountants_in_entry_provinces():
-    if not current_user.is_authenticated or current_user.accountant_id is None:
-        return deny()
+def where_the_profile_files_entries():
     if not profile().entry_filing:
         abort(404)
-    return None
 
 
 def profile():

@@ -6,9 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console import (attachments, collection_rules, collections, entry, images, letters, review, units,
+from console import (attachments, auth, collection_rules, collections, entry, images, letters, review, units,
                      verification)
-from console.auth import deny
 from console.errors import RuleViolation
 from console.images import ImageRule
 from models import Attachment, Authority, Collection, ReviewEvent
@@ -34,11 +33,7 @@ def init_app(app):
     app.register_blueprint(bp)
 
 
-@bp.before_request
-def accountants_only():
-    if not current_user.is_authenticated or current_user.accountant_id is None:
-        return deny()
-    return None
+bp.before_request(auth.accountants_only)
 
 
 def profile():
