@@ -116,10 +116,10 @@ def appointment():
 
 
 def _show(form, refusal, fallback):
-    field = {"unit_uscc": "unit_uscc"}.get(refusal.field, refusal.field)
+    """The refusal at its field (the rules word it); the form's own English errors are dropped."""
     for name in form._fields:
         form[name].errors = []
-    form[field if field in form else fallback].errors = [str(refusal)]
+    form[refusal.field if refusal.field in form else fallback].errors = [str(refusal)]
 
 
 def _own_appointment(filing_id):
