@@ -3,9 +3,12 @@ import logging
 
 import click
 
-from console import authorities, create_app, demo, dictionaries, migrations
+from console import create_app, migrations
 from console.cli import print_accounts
+from console.infra import dictionaries
+from console.org import authorities
 from models import db
+from tools import demo
 
 app = create_app()
 

@@ -1,17 +1,21 @@
-"""The accountant-registry review console: create_app() wires configuration and extensions."""
+"""The accountant-registry application: create_app() wires configuration, the database and the web layer.
+
+The web layer (views) is imported inside the factory, as in Flask's tutorial, so the domain packages
+below can be imported, tested and run from the command line without loading it."""
 from pathlib import Path
 
 from flask import Flask
-
-from console import auth, cli, config, database, headers, i18n, notifier, profiles
-from console.extensions import csrf
-from views import console as console_views
-from views import entry_filing, errors, files, portal, public, wizard
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides=None):
+    from console import cli, config, profiles
+    from console.extensions import csrf
+    from console.infra import database, notifier
+    from views import auth, error_pages, files, i18n, portal, public, security
+    from views import console as console_views
+
     app = Flask(__name__, instance_path=str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     config.init_app(app, overrides)
@@ -19,15 +23,13 @@ def create_app(overrides=None):
     database.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
-    headers.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     notifier.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
     public.init_app(app)
-    portal.init_app(app)
     files.init_app(app)
-    wizard.init_app(app)
-    entry_filing.init_app(app)
+    portal.init_app(app)
     console_views.init_app(app)
     cli.init_app(app)
     return app

@@ -4,23 +4,23 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
 
-from console import authorities, bench, daily_rules, demo, dictionaries, legacy, migrations, tables
-from console.accounts import create_staff_account
+from console import migrations
+from console.archive import daily_rules
 from console.errors import RuleViolation
-from console.identity import mask_id
+from console.imports import legacy, tables
+from console.infra import dictionaries
+from console.org import authorities
+from console.people.identity import mask_id
+from console.people.staff import create_staff_account
+from console.profiles import current_profile
 from models import Account, Accountant, Authority, RuleChange, Unit, db
 from models.account import ROLES, STAFF_ROLES
 
 
 def init_app(app):
-    for command in (init_db, load_authorities, create_user, demo_data, apply_rules, import_legacy, bench.bench):
+    for command in (init_db, load_authorities, create_user, demo_data, apply_rules, import_legacy, bench):
         app.cli.add_command(command)
-
-
-def current_profile():
-    return current_app.extensions["profile"]
 
 
 @click.command("init-db")
@@ -38,7 +38,7 @@ def init_db():
 def load_authorities():
     """Build the authority tree of the active profile; never deletes, never overwrites console edits."""
     with db.connection_context():
-        report = authorities.load_authorities(current_profile())
+        report = authorities.load_authorities(current_profile)
     click.echo("会计管理机构：新增 {created}，更新 {updated}，未变 {unchanged}，保留控制台修改 {kept}".format(
         **{k: report.get(k, 0) for k in ("created", "updated", "unchanged", "kept")}))
 
@@ -69,7 +69,9 @@ def create_user(username, role, authority_code, unit_uscc, display_name):
 def demo_data():
     """Demo accounts (passwords printed once), units, accountants and collections."""
     with db.connection_context():
-        created = demo.load_demo(current_profile())
+        from tools import demo  # development data: loaded only by this command
+
+        created = demo.load_demo(current_profile)
     print_accounts(created)
 
 
@@ -86,7 +88,7 @@ def print_accounts(created):
 def apply_rules(year, dry_run):
     """Apply the daily management rules for a year to the whole archive; idempotent, audited, reported."""
     with db.connection_context():
-        run = daily_rules.apply_rules(year, current_profile(), dry_run=dry_run)
+        run = daily_rules.apply_rules(year, current_profile, dry_run=dry_run)
         counts = json.loads(run.report)
         click.echo(f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：转为不在岗 "
                    f"{counts.get('appraisal', 0)} 人，转入异动库 {counts.get('continuing_education', 0)} 人，"
@@ -109,3 +111,17 @@ def import_legacy(path):
         except RuleViolation as refusal:
             raise click.ClickException(str(refusal)) from refusal
     click.echo("原数据导入完成：" + "，".join(f"{label} {n} 条" for label, n in counts.items()))
+
+
+@click.command("bench")
+@click.option("--accountants", "size", type=int, default=100_000, show_default=True)
+@click.option("--database", "url", default=None,
+              help="数据库地址；默认 instance/bench-N.db（SQLite），也可为 postgresql://…")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--rebuild", is_flag=True, help="即使已有同样规模的数据也重新生成")
+@click.option("--storage-dir", default=None, help="基准测试用的扫描件目录；默认 instance/bench-storage")
+def bench(size, url, json_path, rebuild, storage_dir):
+    """Build N accountants (once) and measure the review console's cases."""
+    from tools import bench as benchmark  # a development tool: loaded only by this command
+
+    benchmark.run(size, url, json_path, rebuild, storage_dir)

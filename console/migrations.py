@@ -6,7 +6,7 @@ next version number; version 1 is the schema of the foundation release."""
 from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
-from console import clock
+from console.infra import clock
 from models import MODELS, Filing, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 BASE_VERSION = 1

@@ -3,6 +3,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
+from werkzeug.local import LocalProxy
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "authority_data"
 
 
@@ -55,3 +58,7 @@ def load_profile(key):
 
 def init_app(app):
     app.extensions["profile"] = load_profile(app.config["PROVINCE"])
+
+
+# The profile of the app that handles the request (or runs the command): one proxy for views, CLI and domain.
+current_profile = LocalProxy(lambda: current_app.extensions["profile"])

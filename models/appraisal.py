@@ -1,7 +1,7 @@
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from models.accountant import Accountant
 from models.account import Account
+from models.accountant import Accountant
 from models.authority import Authority
 from models.base import BaseModel
 from models.unit import Unit

@@ -8,8 +8,8 @@ from peewee import (
     TextField,
 )
 
-from models.accountant import GENDERS, ID_TYPES, Accountant
 from models.account import Account
+from models.accountant import GENDERS, ID_TYPES, Accountant
 from models.authority import Authority
 from models.base import BaseModel
 from models.unit import Unit

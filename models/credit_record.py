@@ -1,7 +1,7 @@
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextField
 
-from models.accountant import Accountant
 from models.account import Account
+from models.accountant import Accountant
 from models.base import BaseModel
 
 CREDIT_KINDS = (("trust", "守信"), ("breach", "失信"))

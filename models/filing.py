@@ -1,7 +1,7 @@
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from models.accountant import ID_TYPES, Accountant
 from models.account import Account
+from models.accountant import ID_TYPES, Accountant
 from models.authority import Authority
 from models.base import BaseModel
 from models.unit import Unit

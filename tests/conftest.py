@@ -8,10 +8,12 @@ import pytest
 from peewee import PostgresqlDatabase
 from stdnum.cn import ric
 
-from console import authorities, captcha, clock, create_app, migrations
-from console.database import open_database
-from console.identity import gender_of
-from console.passwords import hash_password
+from console import create_app, migrations
+from console.infra import captcha, clock
+from console.infra.database import open_database
+from console.org import authorities
+from console.people.identity import gender_of
+from console.people.passwords import hash_password
 from models import MODELS, Account, Accountant, Authority, SchemaVersion, db
 from tests.images import noisy_jpeg
 

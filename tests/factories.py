@@ -3,7 +3,8 @@ from datetime import date
 
 from stdnum.cn import uscc
 
-from console import attachments, clock, collections, review
+from console.collection import attachments, lifecycle
+from console.infra import clock
 from models import (
     Account,
     Accountant,
@@ -58,9 +59,9 @@ def applicant(name="王影", serial=124, phone="13912345678"):
 def submitted(app, scans, name="王影", serial=124, phone="13912345678", unit_region="150203"):
     """A screened submission of a new applicant, waiting at the unit's bureau (昆都仑区 for 150203)."""
     account = applicant(name, serial, phone)
-    draft = collections.open_draft(account.accountant)
+    draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans, unit_region)
-    return review.submit(draft, account, app.extensions["profile"])
+    return lifecycle.submit(draft, account, app.extensions["profile"])
 
 
 def unit_at(authority, serial=1, name="示范单位"):

@@ -3,8 +3,9 @@
 test_every_route_is_in_the_table fails when a route is added without a row here."""
 import pytest
 
-from console import attachments, clock
-from console.dictionaries import load_dictionaries, load_reason_templates
+from console.collection import attachments
+from console.infra import clock
+from console.infra.dictionaries import load_dictionaries, load_reason_templates
 from models import (
     Account,
     Accountant,

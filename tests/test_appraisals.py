@@ -2,9 +2,10 @@
 who left, closed years frozen; the bureau's progress and close."""
 import pytest
 
-from console import appraisals, clock, work_history
+from console.archive import appraisals, work_history
 from console.errors import RuleViolation
-from models import Account, Appraisal, AppraisalYear, Authority, AuditEntry
+from console.infra import clock
+from models import Account, Appraisal, AppraisalYear, AuditEntry, Authority
 from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, unit_at
 

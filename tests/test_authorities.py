@@ -3,8 +3,9 @@ from datetime import date
 
 import pytest
 
-from console import authorities, clock
 from console.errors import RuleViolation
+from console.infra import clock
+from console.org import authorities
 from console.profiles import load_profile
 from models import (
     MODELS,

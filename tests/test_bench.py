@@ -1,7 +1,7 @@
 """The benchmark command builds its dataset and reports every case (its figures are not judged here)."""
 import json
 
-from console.bench import bench
+from console.cli import bench
 from models import db
 
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from stdnum.cn import uscc
 
-from console.collection_rules import (
+from console.collection.rules import (
     check_education,
     check_personal,
     check_post,

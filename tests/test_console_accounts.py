@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from console import clock
+from console.infra import clock
 from models import Account, AuditEntry, Authority, Unit
 from tests.conftest import csrf_token, login, make_account, post_form
 

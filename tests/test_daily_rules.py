@@ -6,8 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from console import clock, daily_rules, work_history
-from console.daily_rules import CreditRequirement
+from console.archive import daily_rules, work_history
+from console.archive.daily_rules import CreditRequirement
+from console.infra import clock
 from console.profiles import load_profile
 from models import (
     Account,

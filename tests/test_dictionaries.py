@@ -1,5 +1,5 @@
 """Dictionaries load from authority_data/dictionaries, idempotently, keeping console edits."""
-from console.dictionaries import load_dictionaries
+from console.infra.dictionaries import load_dictionaries
 from models import DictionaryEntry
 from models.dictionary import DICTIONARY_KINDS
 from tests.conftest import post_form

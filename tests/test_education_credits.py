@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
-from console import education_credits
 from console.errors import RuleViolation
+from console.imports import education_credits
 from models import AuditEntry, EducationCredit
 from tests.conftest import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import portal_account

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from console import entry, filings, letters
-from console.dictionaries import load_dictionaries
+from console.collection import letters
 from console.errors import RuleViolation
+from console.filings import entry, workflow
+from console.infra.dictionaries import load_dictionaries
 from models import Attachment, Filing, LegacyRecord, ReturnReason
 from tests.conftest import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import portal_account, unit_at, unit_code
@@ -38,7 +39,7 @@ def test_collection_waits_for_a_confirmed_entry_filing(app, ctx, world, scans):
         entry.check_may_collect(account.accountant, profile)  # filed is not yet confirmed
     with pytest.raises(RuleViolation, match="您已办理取得会计专业技术资格入库备案（待审核），请勿重复办理"):
         entry.file_qualification(account, "初级", "2026150100001", date(2026, 6, 1), scans["scan"], profile, TODAY)
-    filings.approve(filed, world["reviewer"], profile)
+    workflow.approve(filed, world["reviewer"], profile)
     entry.check_may_collect(account.accountant, profile)  # now it may start
 
 
@@ -85,7 +86,7 @@ def test_a_mismatched_letter_is_returned_with_the_difference_and_the_right_one_g
     assert sent.status == "submitted" and Attachment.select().where(Attachment.filing == sent).count() == 4
     with pytest.raises(RuleViolation, match="该备案当前不能上传证明函"):
         entry.upload_letter(sent, account, letter_scan(letters._payload(code, facts)), profile)
-    filings.approve(sent, world["reviewer"], profile)
+    workflow.approve(sent, world["reviewer"], profile)
     entry.check_may_collect(account.accountant, profile)
 
 

@@ -4,8 +4,9 @@ import io
 
 import pytest
 
-from console import filings, review
 from console.errors import RuleViolation
+from console.filings import students, unit_head, workflow
+from console.review import decisions
 from models import Account, Attachment, AuditEntry, Filing, OutboxMessage
 from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, portal_account, unit_at
@@ -23,17 +24,17 @@ def world(app):
 
 
 def apply(app, account, scans):
-    return filings.apply_for_head(account, scans["scan"], app.extensions["profile"])
+    return unit_head.apply_for_head(account, scans["scan"], app.extensions["profile"])
 
 
 def test_a_confirmed_head_replaces_the_previous_one(app, ctx, world, scans):
     zhang, li = world["accounts"]["张三"], world["accounts"]["李四"]
     first = apply(app, zhang, scans)
     assert Attachment.get(Attachment.filing == first).slot == "head_letter"
-    filings.approve(first, world["reviewer"], app.extensions["profile"])
+    workflow.approve(first, world["reviewer"], app.extensions["profile"])
     assert (Account.get_by_id(zhang.id).role, Account.get_by_id(zhang.id).unit_id) == ("unit_head", world["unit"].id)
     second = apply(app, Account.get_by_id(li.id), scans)
-    filings.approve(second, world["reviewer"], app.extensions["profile"])
+    workflow.approve(second, world["reviewer"], app.extensions["profile"])
     heads = Account.select().where(Account.role == "unit_head", Account.unit == world["unit"])
     assert [a.id for a in heads] == [li.id]
     assert (Account.get_by_id(zhang.id).role, Account.get_by_id(zhang.id).unit_id) == ("accountant", None)
@@ -46,7 +47,7 @@ def test_a_confirmed_head_replaces_the_previous_one(app, ctx, world, scans):
 def test_who_may_apply_and_what_the_letter_must_be(app, ctx, world, scans):
     zhang = world["accounts"]["张三"]
     with pytest.raises(RuleViolation, match="JPEG"):
-        filings.apply_for_head(zhang, PDF, app.extensions["profile"])
+        unit_head.apply_for_head(zhang, PDF, app.extensions["profile"])
     apply(app, zhang, scans)
     with pytest.raises(RuleViolation, match="您的申请正在审核，请勿重复提交"):
         apply(app, zhang, scans)
@@ -61,14 +62,14 @@ def test_a_return_needs_a_reason_and_another_bureau_cannot_decide(app, ctx, worl
     filing = apply(app, world["accounts"]["张三"], scans)
     stranger = make_account(app, "reviewer", "stranger", authority=world["unit"].authority.parent)
     with pytest.raises(RuleViolation, match="该备案不属于本机构审核"):
-        filings.approve(filing, stranger, app.extensions["profile"])
+        workflow.approve(filing, stranger, app.extensions["profile"])
     with pytest.raises(RuleViolation, match="请填写退回原因"):
-        filings.return_filing(filing, world["reviewer"], app.extensions["profile"], [])
-    filings.return_filing(filing, world["reviewer"], app.extensions["profile"],
-                          [review.Reason("general", "", "备案函未加盖公章")])
+        workflow.return_filing(filing, world["reviewer"], app.extensions["profile"], [])
+    workflow.return_filing(filing, world["reviewer"], app.extensions["profile"],
+                          [decisions.Reason("general", "", "备案函未加盖公章")])
     assert Filing.get_by_id(filing.id).status == "returned"
     with pytest.raises(RuleViolation, match="该备案已由.*处理：已退回"):
-        filings.approve(filing, world["reviewer"], app.extensions["profile"])
+        workflow.approve(filing, world["reviewer"], app.extensions["profile"])
 
 
 def test_the_portal_applies_and_shows_the_reason_of_a_return(app, world, scans):
@@ -94,25 +95,25 @@ def test_a_student_registers_once_before_the_graduation_year(app, ctx, world, sc
     zhang = world["accounts"]["张三"]
     profile = app.extensions["profile"]
     with pytest.raises(RuleViolation, match="只有会计类专业"):
-        filings.apply_as_student(zhang, "计算机科学", 2028, scans["scan"], profile, 2026)
+        students.apply_as_student(zhang, "计算机科学", 2028, scans["scan"], profile, 2026)
     with pytest.raises(RuleViolation, match="毕业年份应在 2026—2034 之间"):
-        filings.apply_as_student(zhang, "会计学", 2025, scans["scan"], profile, 2026)
-    first = filings.apply_as_student(zhang, "会计学", 2028, scans["scan"], profile, 2026)
+        students.apply_as_student(zhang, "会计学", 2025, scans["scan"], profile, 2026)
+    first = students.apply_as_student(zhang, "会计学", 2028, scans["scan"], profile, 2026)
     assert (first.kind, first.major, first.graduation_year, first.authority_id) == (
         "student", "会计学", 2028, zhang.accountant.authority_id)
     assert Attachment.get(Attachment.filing == first).slot == "student"
     with pytest.raises(RuleViolation, match="您已申报（2028 年毕业），毕业年份之前不能再次申报"):
-        filings.apply_as_student(zhang, "审计学", 2029, scans["scan"], profile, 2027)
-    filings.approve(first, world["reviewer"], profile)
-    again = filings.apply_as_student(zhang, "审计学", 2031, scans["scan"], profile, 2028)  # from the graduation year
+        students.apply_as_student(zhang, "审计学", 2029, scans["scan"], profile, 2027)
+    workflow.approve(first, world["reviewer"], profile)
+    again = students.apply_as_student(zhang, "审计学", 2031, scans["scan"], profile, 2028)  # from the graduation year
     assert again.major == "审计学"
 
 
 def test_a_returned_student_registration_may_be_filed_again(app, ctx, world, scans):
     zhang, profile = world["accounts"]["张三"], app.extensions["profile"]
-    filed = filings.apply_as_student(zhang, "财务管理", 2027, scans["scan"], profile, 2026)
-    filings.return_filing(filed, world["reviewer"], profile, [review.Reason("general", "", "学籍报告已过期")])
-    assert filings.apply_as_student(zhang, "财务管理", 2027, scans["scan"], profile, 2026).status == "submitted"
+    filed = students.apply_as_student(zhang, "财务管理", 2027, scans["scan"], profile, 2026)
+    workflow.return_filing(filed, world["reviewer"], profile, [decisions.Reason("general", "", "学籍报告已过期")])
+    assert students.apply_as_student(zhang, "财务管理", 2027, scans["scan"], profile, 2026).status == "submitted"
 
 
 def test_someone_not_yet_in_the_archive_cannot_register_as_a_student(app, ctx, world, scans):
@@ -120,7 +121,7 @@ def test_someone_not_yet_in_the_archive_cannot_register_as_a_student(app, ctx, w
     zhang.accountant.archive_state = "pending"
     zhang.accountant.save()
     with pytest.raises(RuleViolation, match="信息采集审核通过、进入会计人员数据库后才能申报"):
-        filings.apply_as_student(Account.get_by_id(zhang.id), "会计学", 2028, scans["scan"], app.extensions["profile"],
+        students.apply_as_student(Account.get_by_id(zhang.id), "会计学", 2028, scans["scan"], app.extensions["profile"],
                                  2026)
 
 

@@ -5,7 +5,7 @@ import pytest
 from stdnum.cn import ric
 
 from console.errors import RuleViolation
-from console.identity import check_id, mask_id, mask_phone
+from console.people.identity import check_id, mask_id, mask_phone
 
 
 def with_check_digit(body17):

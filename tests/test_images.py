@@ -4,9 +4,9 @@ import io
 import pytest
 from PIL import Image
 
-from console import images
 from console.errors import RuleViolation
-from console.images import ImageRule, check_image, thumbnail
+from console.infra import images
+from console.infra.images import ImageRule, check_image, thumbnail
 from console.profiles import load_profile
 from tests.images import PDF, noisy_jpeg, png, png_bomb
 

@@ -7,9 +7,12 @@ from datetime import date, datetime
 import pytest
 import xlsxwriter
 
-from console import collections, legacy, review, tables
-from console.dictionaries import load_dictionaries
+from console.collection import lifecycle
 from console.errors import RuleViolation
+from console.imports import legacy, tables
+from console.infra.dictionaries import load_dictionaries
+from console.people import sign_in
+from console.review import diff
 from models import Account, AuditEntry, Education, LegacyRecord, PostSection, QualificationSection
 from tests.conftest import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import complete, unit_code
@@ -142,19 +145,19 @@ def test_without_a_phone_the_imported_person_registers_first(app, ctx):
     load_dictionaries()
     legacy.import_file("原数据.csv", csv_file(sun(手机号码="")), None)
     with pytest.raises(RuleViolation, match="请先注册后再登录"):
-        legacy.first_sign_in(app.extensions["profile"], SUN, "nmg*123#")
-    assert legacy.first_sign_in(app.extensions["profile"], QIAN, "nmg*123#") is None
+        sign_in.first_legacy_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    assert sign_in.first_legacy_sign_in(app.extensions["profile"], QIAN, "nmg*123#") is None
 
 
 def test_the_review_shows_what_was_changed_against_the_old_record(app, ctx, scans):
     load_dictionaries()
     legacy.import_file("原数据.csv", csv_file(sun(学历="大专")), None)
-    account = legacy.first_sign_in(app.extensions["profile"], SUN, "nmg*123#")
-    draft = collections.open_draft(account.accountant)
+    account = sign_in.first_legacy_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)  # a careful applicant's answers: 本科, another unit, work from 2012
-    sent = review.submit(draft, account, app.extensions["profile"])
+    sent = lifecycle.submit(draft, account, app.extensions["profile"])
     assert sent.status == "submitted"  # changed against the old record: a person reviews it
-    fields, files = review.changes(sent)
+    fields, files = diff.changes(sent)
     assert ("education", "full_time_level", "大专", "本科") in fields
     assert ("post", "work_started_on", "2003-07-01", "2012-08-01") in fields and files == []
 

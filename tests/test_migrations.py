@@ -2,7 +2,8 @@
 from peewee import CharField, SqliteDatabase
 from playhouse.migrate import migrate
 
-from console import clock, migrations
+from console import migrations
+from console.infra import clock
 from models import Authority, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 

@@ -3,12 +3,12 @@ import logging
 
 import pytest
 
-from console import notifier
+from console.infra import notifier
 from models import OutboxMessage
 
 
 def test_sms_and_email_land_in_the_outbox_and_the_log(ctx, caplog):
-    caplog.set_level(logging.INFO, logger="console.notifier")
+    caplog.set_level(logging.INFO, logger="console.infra.notifier")
     notifier.send_sms("13800000001", "您的验证码是 123456，5 分钟内有效")
     notifier.send_email("a@example.cn", "邮箱验证", "验证码 654321")
     rows = [(m.channel, m.recipient, m.backend) for m in OutboxMessage.select().order_by(OutboxMessage.id)]

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from console import clock, registration, review
+from console.infra import clock
+from console.people import registration
+from console.review import claims, decisions
 from models import Account, Accountant, AuditEntry, Authority, Collection, OutboxMessage
 from tests.conftest import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import submitted
@@ -222,7 +224,7 @@ def test_after_approval_the_home_page_offers_a_change_that_opens_in_the_wizard(a
     with app.test_request_context():
         waiting = submitted(app, scans)
         li = make_account(app, "reviewer", "li", authority=Authority.get(Authority.code == "150203"))
-        review.approve(review.claim(waiting, li), li, app.extensions["profile"])
+        decisions.approve(claims.claim(waiting, li), li, app.extensions["profile"])
         account = Account.get(Account.accountant == waiting.accountant_id)
     client = session_for(app, account)
     home = client.get("/portal/").get_data(as_text=True)

@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from console import clock, dashboard, export, queue
 from console.errors import RuleViolation
+from console.infra import clock
+from console.review import dashboard, export, worklist
 from models import Account, Authority, Collection, Education, PersonalSection, PostSection, ReviewEvent, Unit
 from tests.conftest import make_accountant, resident_id
 from tests.factories import unit_code
@@ -36,7 +37,7 @@ def waiting(name, serial, code="150203", at=datetime(2026, 11, 20, 2), unit=None
 
 
 def names(account, **kwargs):
-    return [r["name"] for r in queue.page(account, queue.Filters(today=MONDAY, **kwargs)).rows]
+    return [r["name"] for r in worklist.page(account, worklist.Filters(today=MONDAY, **kwargs)).rows]
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_waiting_is_counted_in_working_days_and_overdue_filters(ctx):
     waiting("张三", 1, at=datetime(2026, 11, 19, 2))  # Thursday: Friday and Monday
     waiting("李四", 2, at=datetime(2026, 11, 12, 2))
     own = staff("reviewer", "150203")
-    rows = queue.page(own, queue.Filters(today=MONDAY)).rows
+    rows = worklist.page(own, worklist.Filters(today=MONDAY)).rows
     assert [(r["name"], r["waiting"]) for r in rows] == [("李四", 7), ("张三", 2)]
     assert names(own, overdue=True) == ["李四"]
 
@@ -98,20 +99,20 @@ def test_pages_follow_the_cursor_both_ways(ctx):
     for n in range(45):
         waiting(f"人{n:02d}", 100 + n, at=start + timedelta(hours=n // 2))  # pairs share a moment
     own = staff("reviewer", "150203")
-    filters = queue.Filters(today=MONDAY)
-    first = queue.page(own, filters)
-    second = queue.page(own, filters, after=first.next_cursor)
-    third = queue.page(own, filters, after=second.next_cursor)
+    filters = worklist.Filters(today=MONDAY)
+    first = worklist.page(own, filters)
+    second = worklist.page(own, filters, after=first.next_cursor)
+    third = worklist.page(own, filters, after=second.next_cursor)
     assert [len(p.rows) for p in (first, second, third)] == [20, 20, 5]
     assert [r["name"] for p in (first, second, third) for r in p.rows] == [f"人{n:02d}" for n in range(45)]
     assert (first.previous_cursor, third.next_cursor) == (None, None)
-    back = queue.page(own, filters, before=third.previous_cursor)
+    back = worklist.page(own, filters, before=third.previous_cursor)
     assert [r["name"] for r in back.rows] == [r["name"] for r in second.rows]
-    assert queue.page(own, filters, after="garbage").rows[0]["name"] == "人00"
+    assert worklist.page(own, filters, after="garbage").rows[0]["name"] == "人00"
 
 
 def test_the_query_string_never_breaks_the_list():
-    filters = queue.Filters.from_args({"state": "nonsense", "authority": "x", "from": "2026-13-45", "on_duty": "2",
+    filters = worklist.Filters.from_args({"state": "nonsense", "authority": "x", "from": "2026-13-45", "on_duty": "2",
                                        "q": " 张 "})
     assert (filters.state, filters.authority, filters.submitted_from, filters.on_duty, filters.search) == (
         "submitted", None, None, None, "张")
@@ -120,7 +121,7 @@ def test_the_query_string_never_breaks_the_list():
 def test_csv_export_has_a_bom_masked_numbers_and_only_the_scope(ctx, steel):
     waiting("张三", 1, unit=steel, flags="photo_background")
     waiting("王五", 2, code="150102")
-    body = b"".join(export.chunks("csv", staff("reviewer", "150203"), queue.Filters(today=MONDAY)))
+    body = b"".join(export.chunks("csv", staff("reviewer", "150203"), worklist.Filters(today=MONDAY)))
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["姓名", "证件号码", "手机号码"]
@@ -131,7 +132,7 @@ def test_csv_export_has_a_bom_masked_numbers_and_only_the_scope(ctx, steel):
 
 def test_xlsx_export_is_a_workbook_with_the_rows(ctx):
     waiting("张三", 1)
-    body = b"".join(export.chunks("xlsx", staff("reviewer", "150203"), queue.Filters(today=MONDAY)))
+    body = b"".join(export.chunks("xlsx", staff("reviewer", "150203"), worklist.Filters(today=MONDAY)))
     with zipfile.ZipFile(io.BytesIO(body)) as book:
         text = "".join(book.read(name).decode() for name in book.namelist() if name.startswith("xl/"))
     assert "张三" in text and "等待工作日" in text and "150105********" in text
@@ -162,6 +163,6 @@ def test_a_search_is_counted_up_to_the_cap_the_plain_queue_exactly(ctx, monkeypa
     for n in range(3):
         waiting(f"欧阳{n}", 300 + n)
     own = staff("reviewer", "150203")
-    monkeypatch.setattr(queue, "COUNT_CAP", 2)
-    assert queue.count(own, queue.Filters(today=MONDAY, search="欧阳")) == (2, False)
-    assert queue.count(own, queue.Filters(today=MONDAY)) == (3, True)
+    monkeypatch.setattr(worklist, "COUNT_CAP", 2)
+    assert worklist.count(own, worklist.Filters(today=MONDAY, search="欧阳")) == (2, False)
+    assert worklist.count(own, worklist.Filters(today=MONDAY)) == (3, True)

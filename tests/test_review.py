@@ -7,19 +7,22 @@ from datetime import date, timedelta
 
 import pytest
 
-from console import attachments, checks, clock, collections, review
+from console.archive import registry
+from console.collection import answers, attachments, lifecycle
 from console.errors import RuleViolation
+from console.infra import clock
 from console.profiles import load_profile
+from console.review import claims, decisions, diff, screening
 from models import (
-    Accountant,
     Account,
+    Accountant,
     AuditEntry,
     Authority,
     Collection,
     Education,
     LegacyRecord,
-    PostSection,
     OutboxMessage,
+    PostSection,
     ReasonTemplate,
     ReturnReason,
     ReviewEvent,
@@ -53,8 +56,8 @@ def test_a_clean_submission_waits_at_the_units_bureau_without_flags(waiting):
 def test_approve_needs_the_claim_and_enters_the_archive(waiting, profile):
     li = reviewer("李审核")
     with pytest.raises(RuleViolation, match="领取已过期，请重新打开后再审核"):
-        review.approve(waiting, li, profile)
-    review.approve(review.claim(waiting, li), li, profile)
+        decisions.approve(waiting, li, profile)
+    decisions.approve(claims.claim(waiting, li), li, profile)
 
     decided = Collection.get_by_id(waiting.id)
     assert (decided.status, decided.decided_by_id, decided.claimed_by_id) == ("approved", li.id, None)
@@ -62,7 +65,7 @@ def test_approve_needs_the_claim_and_enters_the_archive(waiting, profile):
     assert (person.archive_state, person.on_duty, person.work_started_on) == ("archived", True, date(2012, 8, 1))
     period = WorkPeriod.get(WorkPeriod.accountant == person)
     assert (period.started_on, period.ended_on, period.on_duty) == (date(2012, 8, 1), None, True)
-    review._enter_archive(decided, clock.now())  # a later approval (信息变更) keeps the history it has
+    registry.enter_archive(decided, clock.now())  # a later approval (信息变更) keeps the history it has
     assert WorkPeriod.select().where(WorkPeriod.accountant == person).count() == 1
     sms = OutboxMessage.get(OutboxMessage.recipient == person.phone)
     assert "审核通过" in sms.body and sms.channel == "sms"
@@ -72,49 +75,49 @@ def test_approve_needs_the_claim_and_enters_the_archive(waiting, profile):
 
 def test_of_two_reviewers_one_holds_the_claim_and_exactly_one_decides(waiting, profile, monkeypatch):
     li, zhao = reviewer("李审核"), reviewer("赵审核")
-    review.claim(waiting, li)
+    claims.claim(waiting, li)
     with pytest.raises(RuleViolation, match="李审核正在审核"):
-        review.claim(waiting, zhao)
+        claims.claim(waiting, zhao)
     with pytest.raises(RuleViolation, match="李审核正在审核"):
-        review.approve(waiting, zhao, profile)
+        decisions.approve(waiting, zhao, profile)
 
-    later = clock.now() + timedelta(minutes=review.CLAIM_MINUTES + 1)
+    later = clock.now() + timedelta(minutes=claims.CLAIM_MINUTES + 1)
     monkeypatch.setattr(clock, "now", lambda: later)  # 李 left it open; the claim has lapsed
-    review.approve(review.claim(waiting, zhao), zhao, profile)
+    decisions.approve(claims.claim(waiting, zhao), zhao, profile)
     with pytest.raises(RuleViolation, match=r"赵审核已于 .* 作出决定：审核通过"):
-        review.return_collection(waiting, li, profile, [review.Reason("personal", "", "民族有误")])
+        decisions.return_collection(waiting, li, profile, [decisions.Reason("personal", "", "民族有误")])
     assert ReviewEvent.select().where(ReviewEvent.kind.in_(("approve", "return"))).count() == 1
     assert ReturnReason.select().count() == 0
 
 
 def test_a_double_click_decides_once(waiting, profile):
     li = reviewer("李审核")
-    claimed = review.claim(waiting, li)
-    review.approve(claimed, li, profile)
+    claimed = claims.claim(waiting, li)
+    decisions.approve(claimed, li, profile)
     with pytest.raises(RuleViolation, match="李审核已于"):
-        review.approve(claimed, li, profile)
+        decisions.approve(claimed, li, profile)
     assert OutboxMessage.select().count() == 1
 
 
 def test_a_county_collection_is_read_not_decided_by_the_city(waiting):
     city = reviewer("包头审核", "1502")
     with pytest.raises(RuleViolation, match="不属于本机构审核"):
-        review.claim(waiting, city)
+        claims.claim(waiting, city)
 
 
 def test_return_needs_a_reason_and_keeps_each_at_its_field(waiting, profile):
     li = reviewer("李审核")
     template = ReasonTemplate.create(section="education", target="full_time_school", text="毕业院校与证书不一致")
     with pytest.raises(RuleViolation, match="请至少选择或填写一条退回原因"):
-        review.reasons_from([], "  ")
+        decisions.reasons_from([], "  ")
     stale = ReasonTemplate.create(section="personal", target="", text="旧模板", is_active=False)
     with pytest.raises(RuleViolation, match="已停用或不存在"):
-        review.reasons_from([str(stale.id)], "")
+        decisions.reasons_from([str(stale.id)], "")
     with pytest.raises(RuleViolation, match="补充说明不能超过 500 字"):
-        review.reasons_from([], "长" * 501)
+        decisions.reasons_from([], "长" * 501)
 
-    reasons = review.reasons_from([str(template.id)], "学位证书请上传原件扫描件", "attachments")
-    review.return_collection(review.claim(waiting, li), li, profile, reasons)
+    reasons = decisions.reasons_from([str(template.id)], "学位证书请上传原件扫描件", "attachments")
+    decisions.return_collection(claims.claim(waiting, li), li, profile, reasons)
     assert Collection.get_by_id(waiting.id).status == "returned"
     assert {(r.section, r.target, r.text) for r in ReturnReason.select()} == {
         ("education", "full_time_school", "毕业院校与证书不一致"), ("attachments", "", "学位证书请上传原件扫描件")}
@@ -123,17 +126,17 @@ def test_return_needs_a_reason_and_keeps_each_at_its_field(waiting, profile):
 
 def test_a_resubmission_shows_what_changed_since_the_return(app, waiting, profile, scans):
     li = reviewer("李审核")
-    review.return_collection(review.claim(waiting, li), li, profile,
-                             [review.Reason("education", "full_time_school", "毕业院校有误")])
+    decisions.return_collection(claims.claim(waiting, li), li, profile,
+                             [decisions.Reason("education", "full_time_school", "毕业院校有误")])
     Education.update(school="内蒙古大学").where(Education.collection == waiting, Education.mode == "full_time").execute()
     Education.create(collection=waiting, mode="part_time")  # the wizard saves an untouched part-time row too
     attachments.attach(waiting, "diploma", noisy_jpeg(900, 650, 65, 145), profile, None)
-    again = review.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
+    again = lifecycle.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
 
-    fields, files = review.changes(again)
+    fields, files = diff.changes(again)
     assert fields == [("education", "full_time_school", "内蒙古财经大学", "内蒙古大学")]
     assert files == [("diploma", "已更换")]
-    assert review.changes(waiting) is None  # the first submission has nothing to compare
+    assert diff.changes(waiting) is None  # the first submission has nothing to compare
 
 
 def applicant_of(collection):
@@ -143,28 +146,28 @@ def applicant_of(collection):
 def test_checks_flag_what_needs_a_person(app, ctx, scans, profile):
     LegacyRecord.create(id_number="150105199001010011", name="别人", phone="13900000002", imported_at=clock.now())
     account = applicant("钱多", 125, "13900000002")
-    draft = collections.open_draft(account.accountant)
+    draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, {**scans, "photo": noisy_jpeg(295, 413, 60, 100)})  # noise all over: no white background
-    flagged = review.submit(draft, account, profile)
+    flagged = lifecycle.submit(draft, account, profile)
     assert flagged.flags == "phone_duplicate,photo_background"
-    found = checks.run(flagged, collections.answers(flagged), profile)
+    found = screening.run(flagged, answers.read(flagged), profile)
     phone = [c for c in found if c.field == "phone"][0]
     assert phone.text == "该手机号还登记在证件号码 150105********0011 名下"
 
-    given = collections.answers(flagged)
+    given = answers.read(flagged)
     given["post"]["unit_uscc"] = "91110105MA00000010"
     given["post"]["work_started_on"] = date(2011, 1, 1)
     given["personal"]["id_number"] = given["personal"]["id_number"][:-1] + "0"
-    assert {"uscc_invalid", "work_before_graduation", "id_invalid"} <= set(checks.flags(checks.run(flagged, given, profile)))
+    assert {"uscc_invalid", "work_before_graduation", "id_invalid"} <= set(screening.flags_of(screening.run(flagged, given, profile)))
 
 
 def test_an_unchanged_legacy_record_passes_without_review(app, ctx, scans, profile):
     account = applicant("孙旧", 126, "13900000003")
     LegacyRecord.create(id_number=account.accountant.id_number, name="孙旧", unit_uscc="", education_level="本科",
                         qualification_level="无", imported_at=clock.now())
-    draft = collections.open_draft(account.accountant)
+    draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)
-    passed = review.submit(draft, account, profile)
+    passed = lifecycle.submit(draft, account, profile)
     assert (passed.status, passed.decided_by_id) == ("approved", None)
     assert ReviewEvent.get(ReviewEvent.kind == "auto_pass").actor_id is None
     assert AuditEntry.get(AuditEntry.action == "collection.auto_pass").actor_name == "系统"
@@ -175,17 +178,17 @@ def test_a_changed_legacy_record_goes_to_the_queue(app, ctx, scans, profile):
     account = applicant("孙改", 127, "13900000004")
     LegacyRecord.create(id_number=account.accountant.id_number, name="孙改", qualification_level="初级",
                         imported_at=clock.now())
-    draft = collections.open_draft(account.accountant)
+    draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)
-    assert review.submit(draft, account, profile).status == "submitted"
+    assert lifecycle.submit(draft, account, profile).status == "submitted"
 
 
 def test_a_province_without_auto_pass_reviews_everyone(app, ctx, scans, profile):
     account = applicant("孙渝", 131, "13900000008")
     LegacyRecord.create(id_number=account.accountant.id_number, name="孙渝", imported_at=clock.now())
-    draft = collections.open_draft(account.accountant)
+    draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)
-    assert review.submit(draft, account, replace(profile, auto_pass="")).status == "submitted"
+    assert lifecycle.submit(draft, account, replace(profile, auto_pass="")).status == "submitted"
     assert [p.auto_pass for p in map(load_profile, ("bingtuan", "chongqing"))] == ["", ""]
 
 
@@ -194,7 +197,7 @@ def test_bulk_approval_skips_the_flagged_and_other_authorities(app, ctx, scans, 
     flagged = submitted(app, scans, "周二", 129, "13900000006")
     Collection.update(flags="photo_background").where(Collection.id == flagged.id).execute()
     elsewhere = submitted(app, scans, "周三", 130, "13900000007", unit_region="150102")
-    approved, skipped = review.bulk_approve([clean.id, flagged.id, elsewhere.id], reviewer("李审核"), profile)
+    approved, skipped = decisions.bulk_approve([clean.id, flagged.id, elsewhere.id], reviewer("李审核"), profile)
     assert [c.id for c in approved] == [clean.id]
     assert [(c.id, why) for c, why in skipped] == [(flagged.id, "有自动检查标记，请逐件审核")]
     assert {c.id: c.status for c in Collection.select()} == {
@@ -204,7 +207,7 @@ def test_bulk_approval_skips_the_flagged_and_other_authorities(app, ctx, scans, 
 def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, profile):
     """Two requests (two threads, two connections) decide the same claimed collection at once."""
     li = reviewer("李审核")
-    claimed = review.claim(waiting, li)
+    claimed = claims.claim(waiting, li)
     start, outcomes = threading.Barrier(2), []
 
     def decide(action):
@@ -216,9 +219,9 @@ def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, pro
             except RuleViolation as refusal:
                 outcomes.append(str(refusal))
 
-    threads = [threading.Thread(target=decide, args=(lambda: review.approve(claimed, li, profile),)),
-               threading.Thread(target=decide, args=(lambda: review.return_collection(
-                   claimed, li, profile, [review.Reason("personal", "", "民族有误")]),))]
+    threads = [threading.Thread(target=decide, args=(lambda: decisions.approve(claimed, li, profile),)),
+               threading.Thread(target=decide, args=(lambda: decisions.return_collection(
+                   claimed, li, profile, [decisions.Reason("personal", "", "民族有误")]),))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -230,28 +233,28 @@ def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, pro
 
 def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, profile, scans):
     li = reviewer("李审核")
-    review.approve(review.claim(waiting, li), li, profile)
+    decisions.approve(claims.claim(waiting, li), li, profile)
     account = applicant_of(waiting)
-    change = collections.open_change(account.accountant)
+    change = lifecycle.open_change(account.accountant)
     assert (change.kind, change.status, change.id != waiting.id) == ("change", "draft", True)
-    assert collections.open_change(account.accountant).id == change.id  # the open change is the one to edit
+    assert lifecycle.open_change(account.accountant).id == change.id  # the open change is the one to edit
     copied = {a.slot: a for a in change.attachments}
     originals = {a.slot: a for a in waiting.attachments}
     assert copied.keys() == originals.keys()
     assert all(copied[s].storage_name != originals[s].storage_name and copied[s].sha256 == originals[s].sha256
                for s in copied)
-    assert collections.flat_answers(change) == collections.flat_answers(waiting)
+    assert answers.flat(change) == answers.flat(waiting)
 
     other = Unit.create(uscc=unit_code("150203", 7), name="新单位", region_code="150203",
                         authority=Authority.get(Authority.code == "150203"), created_at=clock.now())
     PostSection.update(unit=other, unit_uscc=other.uscc).where(PostSection.collection == change).execute()
     Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
-    sent = review.submit(Collection.get_by_id(change.id), account, profile)
+    sent = lifecycle.submit(Collection.get_by_id(change.id), account, profile)
     assert sent.status == "submitted"
-    fields, files = review.changes(sent)
+    fields, files = diff.changes(sent)
     assert fields == [("post", "unit_uscc", unit_code("150203"), other.uscc)] and files == []
 
-    review.approve(review.claim(sent, li), li, profile)
+    decisions.approve(claims.claim(sent, li), li, profile)
     person = Accountant.get_by_id(waiting.accountant_id)
     assert person.unit_id == other.id
     periods = [(p.unit_id, p.ended_on is None, p.source) for p in person.work_periods.order_by(WorkPeriod.id)]

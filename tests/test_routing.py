@@ -1,8 +1,8 @@
 """Which authority manages a region: the county's own bureau, else the city's, else the province's."""
 import pytest
 
-from console import authorities
-from console.routing import authority_for_region
+from console.org import authorities
+from console.org.routing import authority_for_region
 from models import Authority
 
 

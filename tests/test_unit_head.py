@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 
-from console import clock, credit_records, units, work_history
+from console.archive import credit_records, work_history
 from console.errors import RuleViolation
+from console.infra import clock
+from console.org import units
 from models import Accountant, Authority, CreditRecord, Unit, UnitChange, WorkPeriod
 from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, unit_at, unit_code
@@ -132,6 +134,6 @@ def test_a_change_moves_the_unit_to_the_bureau_of_its_new_region(app, world, ctx
 
 def test_the_heads_home_page_counts_the_unit(app, world):
     page = session_for(app, world["head"]).get("/console/").get_data(as_text=True)
-    last_year = clock.to_beijing(clock.now()).year - 1
+    last_year = clock.today().year - 1
     assert "示范单位" in page and "<th>在岗会计人员</th><td class=\"text-right\">2</td>" in page
     assert f"{last_year} 年度已考评" in page

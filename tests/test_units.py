@@ -2,8 +2,8 @@
 import pytest
 from stdnum.cn import uscc
 
-from console import units
 from console.errors import RuleViolation
+from console.org import units
 from models import Attachment, AuditEntry, Unit
 from tests.images import PDF, noisy_jpeg
 

@@ -2,8 +2,11 @@
 only when nobody is on duty there; and the registry's 异动 restore."""
 import pytest
 
-from console import attachments, clock, images, registry, units
+from console.archive import registry
+from console.collection import attachments
 from console.errors import RuleViolation
+from console.infra import clock, images
+from console.org import units
 from models import (
     Account,
     Accountant,

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from console import clock, verification
 from console.errors import RuleViolation
+from console.infra import clock
+from console.people import verification
 from models import OutboxMessage, VerificationCode
 
 PHONE = "13912345678"

@@ -6,9 +6,19 @@ from datetime import date
 import pytest
 from stdnum.cn import uscc
 
-from console import clock
-from console.dictionaries import load_dictionaries
-from models import Account, Attachment, Authority, Collection, OutboxMessage, PostSection, ReturnReason, ReviewEvent, Unit
+from console.infra import clock
+from console.infra.dictionaries import load_dictionaries
+from models import (
+    Account,
+    Attachment,
+    Authority,
+    Collection,
+    OutboxMessage,
+    PostSection,
+    ReturnReason,
+    ReviewEvent,
+    Unit,
+)
 from tests.conftest import csrf_token, make_accountant, resident_id, session_for
 from tests.factories import entry_filed
 from tests.images import noisy_jpeg, png

@@ -1,7 +1,7 @@
 """Waiting time in working days, with holidays and make-up days."""
 from datetime import date, datetime
 
-from console import clock, workdays
+from console.infra import clock, workdays
 
 
 def test_a_weekend_does_not_count_but_a_make_up_saturday_does():

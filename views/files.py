@@ -2,7 +2,8 @@
 from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 
-from console import attachments, storage
+from console.collection import attachments
+from console.infra import storage
 from models import Attachment
 
 bp = Blueprint("files", __name__, url_prefix="/files")

@@ -1,14 +1,16 @@
 """Pages anyone may open: the home page, the bureau phone directory (咨询电话) and the captcha image."""
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, make_response, render_template, request
 
-from console import authorities, captcha
+from console.infra import captcha
+from console.org import authorities
+from console.profiles import current_profile
 
 bp = Blueprint("public", __name__)
 
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.context_processor(lambda: {"profile": current_app.extensions["profile"]})
+    app.context_processor(lambda: {"profile": current_profile})
 
 
 @bp.route("/")
@@ -19,7 +21,7 @@ def home():
 @bp.route("/directory")
 def directory():
     search = request.args.get("q", "").strip()
-    groups = authorities.directory(current_app.extensions["profile"], search)
+    groups = authorities.directory(current_profile, search)
     return render_template("public/directory.html", groups=groups, search=search,
                            count=sum(len(members) for _, members in groups))
 

@@ -4,8 +4,8 @@ import io
 
 from playwright.sync_api import expect
 
-from console import legacy
-from console.dictionaries import load_dictionaries
+from console.imports import legacy
+from console.infra.dictionaries import load_dictionaries
 from models import Account, db
 from tests.conftest import CAPTCHA_TEXT, resident_id
 from tests.e2e.conftest import screenshot

@@ -5,13 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from console.dictionaries import load_dictionaries
+from console.infra.dictionaries import load_dictionaries
 from models import Accountant, OutboxMessage
 from tests.conftest import CAPTCHA_TEXT, resident_id
 from tests.e2e.conftest import add_unit, screenshot, verify_email
 from tests.factories import entry_filed
 from tests.images import noisy_jpeg
-from tests.test_wizard import JOURNEYS as WIZARD, answers_for
+from tests.test_wizard import JOURNEYS as WIZARD
+from tests.test_wizard import answers_for
 
 PHONE = "13912345678"
 JOURNEYS = {

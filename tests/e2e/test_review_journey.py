@@ -2,8 +2,8 @@
 the accountant fixes and resubmits; the reviewer sees the diff, approves, and the SMS is in the outbox."""
 from playwright.sync_api import expect
 
-from console.dictionaries import load_dictionaries, load_reason_templates
-from console.passwords import hash_password
+from console.infra.dictionaries import load_dictionaries, load_reason_templates
+from console.people.passwords import hash_password
 from models import Account, Authority, Collection, OutboxMessage, ReasonTemplate, db
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.e2e.conftest import console_sign_in, screenshot

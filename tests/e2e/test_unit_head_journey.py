@@ -5,7 +5,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from console.passwords import hash_password
+from console.people.passwords import hash_password
 from models import Account, Accountant, Appraisal, Filing, WorkPeriod, db
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.e2e.conftest import console_sign_in, screenshot

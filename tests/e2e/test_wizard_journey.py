@@ -4,8 +4,8 @@ from datetime import date
 from playwright.sync_api import expect
 from stdnum.cn import uscc
 
-from console.dictionaries import load_dictionaries
-from console.passwords import hash_password
+from console.infra.dictionaries import load_dictionaries
+from console.people.passwords import hash_password
 from models import Account
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
 from tests.e2e.conftest import add_unit, screenshot, verify_email

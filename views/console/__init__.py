@@ -2,25 +2,28 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from models import Accountant, Account, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
-from views.console import auth
-from views.console.accounts import StaffAccountView
-from views.console.filings import FilingView
-from views.console.registry import AccountantView
-from views.console.rules import RulesView
-from views.console.unit_head import AppraisalView, CreditRecordView, MyUnitView, UnitPeopleView
-from views.console.units import UnitView
-from views.console.audit_log import AuditLogView
-from views.console.authorities import AuthorityView
-from views.console.dictionaries import DictionaryView
+from models import Account, Accountant, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
+from views.console import login
+from views.console.account_view import StaffAccountView
+from views.console.accountant_view import AccountantView
+from views.console.appraisal_view import AppraisalView
+from views.console.audit_log_view import AuditLogView
+from views.console.authority_view import AuthorityView
+from views.console.credit_record_view import CreditRecordView
+from views.console.dictionary_view import DictionaryView
+from views.console.filing_view import FilingView
 from views.console.home import ConsoleHome
-from views.console.imports import EducationCreditView, LegacyImportView
-from views.console.reasons import ReasonTemplateView
-from views.console.review import ReviewView
+from views.console.import_views import EducationCreditView, LegacyImportView
+from views.console.my_unit_view import MyUnitView
+from views.console.reason_template_view import ReasonTemplateView
+from views.console.review_view import ReviewView
+from views.console.rules_view import RulesView
+from views.console.unit_people_view import UnitPeopleView
+from views.console.unit_view import UnitView
 
 
 def init_app(app):
-    app.register_blueprint(auth.bp)
+    app.register_blueprint(login.bp)
     admin = Admin(
         name="会计人员信息管理控制台",
         index_view=ConsoleHome(name="首页", url="/console", endpoint="console"),

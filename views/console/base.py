@@ -10,9 +10,11 @@ from wtforms.validators import ValidationError
 from wtfpeewee.fields import SelectQueryField
 from wtfpeewee.orm import FieldInfo
 
-from console import audit, clock
-from console.auth import deny
 from console.errors import RuleViolation
+from console.infra import audit, clock
+from console.org.access import heads
+from models import Accountant, Unit
+from views.auth import deny
 
 
 def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
@@ -177,3 +179,18 @@ class ConsoleModelView(RoleGate, ModelView):
 
     def _audit_values(self, model):
         return {k: v for k, v in model_to_dict(model, recurse=False).items() if k not in self.audit_excluded}
+
+
+def own_unit():
+    """A unit head's own unit; any other role is refused."""
+    if current_user.role != "unit_head" or current_user.unit_id is None:
+        abort(403)
+    return Unit.get_by_id(current_user.unit_id)
+
+
+def own_person(accountant_id):
+    """One of the head's unit's people; anyone else is not found, as elsewhere in the console."""
+    person = Accountant.get_or_none(Accountant.id == accountant_id)
+    if person is None or not heads(current_user, person):
+        abort(404)
+    return person

@@ -4,7 +4,8 @@ from flask_admin import expose
 from flask_login import current_user
 from peewee import fn
 
-from console import clock, dashboard
+from console.infra import clock
+from console.review import dashboard
 from models import Authority, Unit
 from models.authority import LEVELS
 from views.console.base import ConsoleIndexView
@@ -19,7 +20,7 @@ class ConsoleHome(ConsoleIndexView):
         if current_user.role == "reviewer":
             figures["mine"] = dashboard.for_authority(current_user.authority_id)
         elif current_user.role == "unit_head" and current_user.unit_id:
-            last_year = clock.to_beijing(clock.now()).year - 1
+            last_year = clock.today().year - 1
             figures["unit"] = dashboard.for_unit(Unit.get_by_id(current_user.unit_id), last_year)
         elif current_user.role == "province_admin":
             figures["province"] = dashboard.for_province()

@@ -1,0 +1,170 @@
+"""The daily management rules that keep the archive true (DOMAIN.md "Daily management", 002 §十二);
+the yearly job applies them to everyone.
+
+- Annual appraisal: an on-duty accountant with no appraisal for two consecutive years becomes not on
+  duty in the third. A year counts as missed when the person was on duty at its end and has no
+  appraisal for it.
+- Continuing education: each year from the one after qualification or the start of accounting work
+  (whichever came first) needs the profile's credits, a share of them professional (财会〔2018〕10号:
+  90, at least 2/3); 3 consecutive or 4 cumulative years not completed move the person to 异动.
+  Years before the profile's `since` are not checked: the credit bank holds nothing older."""
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from peewee import SQL, Value, fn
+
+from console.archive import work_history
+from console.infra import audit, clock
+from console.infra.batches import chunks
+from models import (
+    Accountant,
+    Appraisal,
+    Collection,
+    EducationCredit,
+    QualificationSection,
+    RuleChange,
+    RuleRun,
+    WorkPeriod,
+    db,
+)
+
+CONSECUTIVE_LIMIT = 3
+CUMULATIVE_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class CreditRequirement:
+    credits: Decimal
+    professional_share: Fraction
+    since: int
+
+    @classmethod
+    def from_profile(cls, spec):
+        return cls(Decimal(str(spec["credits"])), Fraction(spec["professional_share"]), int(spec["since"]))
+
+    def met(self, credits, professional):
+        return credits >= self.credits and Fraction(professional) >= self.professional_share * Fraction(self.credits)
+
+    def met_by(self, credits, professional):
+        """The same test as an SQL condition on two sums, in whole tenths of a credit (credits are imported
+        with one decimal at most), so neither database compares floats or text; the share stays exact."""
+        share, required = self.professional_share, int(self.credits * 10)
+        return ((fn.ROUND(credits * 10) >= required)
+                & (fn.ROUND(professional * 10) * share.denominator >= share.numerator * required))
+
+
+def first_required_year(qualified_on, work_started_on):
+    """The year after qualification or after starting accounting work, whichever came first."""
+    starts = [d for d in (qualified_on, work_started_on) if d is not None]
+    return min(starts).year + 1 if starts else None
+
+
+def missed_years(first_year, completed_years, through_year):
+    """The years from first_year up to through_year whose requirement was not completed."""
+    if first_year is None:
+        return []
+    return [y for y in range(first_year, through_year + 1) if y not in set(completed_years)]
+
+
+def moves_to_abnormal(missed):
+    """3 consecutive or 4 cumulative years not completed."""
+    run = longest = 0
+    previous = None
+    for year in sorted(missed):
+        run = run + 1 if previous == year - 1 else 1
+        longest, previous = max(longest, run), year
+    return longest >= CONSECUTIVE_LIMIT or len(missed) >= CUMULATIVE_LIMIT
+
+
+def apply_rules(year, profile, dry_run=False, actor=None):
+    """Apply the appraisal and continuing-education rules for `year` to the whole archive; idempotent:
+    whoever they moved is no longer on duty, or no longer in the archive, the next time.
+
+    Both rules read the archive as it stands before either moves anyone; the changes are written as
+    RuleChange rows (in a dry run too, as the report) and applied from there in set-wise UPDATEs."""
+    with db.atomic():
+        run = RuleRun.create(year=year, dry_run=dry_run, started_at=clock.now(), started_by=actor)
+        _record_unappraised(run, year)
+        _record_untrained(run, year, CreditRequirement.from_profile(profile.continuing_education))
+        if not dry_run:
+            work_history.end_duty(_moved(run, "appraisal"), date(year, 1, 1), "rule")
+            Accountant.update(archive_state="abnormal").where(
+                Accountant.id.in_(_moved(run, "continuing_education"))).execute()
+        counts = dict(RuleChange.select(RuleChange.rule, fn.COUNT(RuleChange.id))
+                      .where(RuleChange.run == run).group_by(RuleChange.rule).tuples())
+        run.report = json.dumps(counts)
+        run.finished_at = clock.now()
+        run.save()
+        audit.record("rules.apply", run, {"年度": year, "试运行": dry_run, "转为不在岗": counts.get("appraisal", 0),
+                                          "转入异动库": counts.get("continuing_education", 0)},
+                     actor=actor, system=actor is None)
+    return run
+
+
+def unappraised(year):
+    """On duty since the end of year-2 at the latest, in the archive, and appraised for neither year-2
+    nor year-1: two consecutive years without an appraisal end the duty in the third."""
+    on_duty_through = (WorkPeriod.select(SQL("1"))
+                       .where(WorkPeriod.accountant == Accountant.id, WorkPeriod.ended_on.is_null(),
+                              WorkPeriod.on_duty, WorkPeriod.started_on <= date(year - 2, 12, 31)))
+    appraised = Appraisal.select(SQL("1")).where(Appraisal.accountant == Accountant.id,
+                                                 Appraisal.year.in_((year - 2, year - 1)))
+    return Accountant.select(Accountant.id).where(Accountant.on_duty, Accountant.archive_state == "archived",
+                                                  fn.EXISTS(on_duty_through), ~fn.EXISTS(appraised))
+
+
+def _record_unappraised(run, year):
+    why = f"{year - 2}、{year - 1} 年度均无年度考评，转为不在岗"
+    found = unappraised(year).select(Value(run.id), Accountant.id, Value("appraisal"), Value(why))
+    RuleChange.insert_from(found, [RuleChange.run, RuleChange.accountant, RuleChange.rule, RuleChange.why]).execute()
+
+
+def _record_untrained(run, year, requirement, batch=10_000):
+    """The continuing-education rule person by person, over id ranges of the archive: three small
+    grouped queries per range keep memory flat and let each index do the work."""
+    top = Accountant.select(fn.MAX(Accountant.id)).scalar() or 0
+    for low in range(1, top + 1, batch):
+        span = (low, low + batch - 1)
+        completed = _completed_years(span, year, requirement)
+        qualified = dict(QualificationSection.select(Collection.accountant, fn.MIN(QualificationSection.acquired_on))
+                         .join(Collection, on=QualificationSection.collection == Collection.id)
+                         .where(Collection.accountant.between(*span), Collection.status == "approved")
+                         .group_by(Collection.accountant).tuples())
+        people = (Accountant.select(Accountant.id, Accountant.work_started_on)
+                  .where(Accountant.id.between(*span), Accountant.archive_state == "archived").tuples())
+        changes = []
+        for person, work_started_on in people:
+            first = first_required_year(_day(qualified.get(person)), _day(work_started_on))
+            missed = missed_years(max(first, requirement.since) if first else None, completed.get(person, ()), year - 1)
+            if moves_to_abnormal(missed):
+                changes.append((run.id, person, "continuing_education",
+                                f"继续教育未完成年度：{'、'.join(map(str, missed))}，转入异动库"))
+        for chunk in chunks(changes, 1000):
+            RuleChange.insert_many(chunk, fields=[RuleChange.run, RuleChange.accountant, RuleChange.rule,
+                                                  RuleChange.why]).execute()
+
+
+def _completed_years(span, year, requirement):
+    """{person: years completed} for the people in span; the requirement is checked in the query, so
+    only the completed (person, year) pairs come back."""
+    completed = {}
+    for person, credit_year in (
+            EducationCredit.select(EducationCredit.accountant, EducationCredit.year)
+            .where(EducationCredit.accountant.between(*span), EducationCredit.year < year)
+            .group_by(EducationCredit.accountant, EducationCredit.year)
+            .having(requirement.met_by(fn.SUM(EducationCredit.credits), fn.SUM(EducationCredit.professional_credits)))
+            .tuples()):
+        completed.setdefault(person, set()).add(credit_year)
+    return completed
+
+
+def _moved(run, rule):
+    return RuleChange.select(RuleChange.accountant).where(RuleChange.run == run, RuleChange.rule == rule)
+
+
+def _day(value):
+    """A date, whether the database returned one or its ISO text (SQLite's MIN of a date column)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -1,0 +1,246 @@
+"""A collection on the accountant's side: the draft, what is still missing, submit and withdraw.
+
+States (docs/domain.md "Review"): 草稿 draft → 待审核 submitted → 审核通过 approved | 已退回 returned;
+待审核 → 已撤回 withdrawn by the applicant before a decision. Returned and withdrawn collections are
+edited like drafts and submitted again. Transitions are conditional updates, so a double click or
+a second tab makes one submission, not two."""
+import json
+
+from playhouse.shortcuts import model_to_dict
+
+from console.collection import answers, rules
+from console.collection.attachments import SLOTS
+from console.errors import RuleViolation
+from console.imports.legacy import LEGACY_MAP, legacy_record
+from console.infra import audit, clock, images, storage
+from console.people import verification
+from console.review import screening
+from models import (
+    Accountant,
+    Attachment,
+    Collection,
+    Education,
+    PersonalSection,
+    PostSection,
+    QualificationSection,
+    ReviewEvent,
+    Submission,
+    Unit,
+    db,
+)
+
+EDITABLE = ("draft", "returned", "withdrawn")
+
+
+def open_draft(accountant):
+    """The collection to edit: the open one, or a new draft prefilled from registration and the old database."""
+    latest = accountant.collections.order_by(Collection.id.desc()).first()
+    if latest is not None:
+        if latest.status in EDITABLE:
+            return latest
+        if latest.status == "submitted":
+            raise RuleViolation("信息采集已提交，正在等待审核；如需修改，请先撤回")
+        raise RuleViolation("信息采集已审核通过；信息有变化的，请通过信息变更办理")
+    now = clock.now()
+    with db.atomic():
+        collection = Collection.create(accountant=accountant, authority=accountant.authority, created_at=now,
+                                       updated_at=now)
+        PersonalSection.create(collection=collection, name=accountant.name, id_type=accountant.id_type,
+                               id_number=accountant.id_number, gender=accountant.gender,
+                               birth_date=accountant.birth_date, phone=accountant.phone, email=accountant.email)
+        prefill(collection, accountant)
+    return collection
+
+
+def open_change(accountant):
+    """信息变更: after approval, a new collection prefilled with everything the archive holds (the scans
+    copied under new names), edited in the wizard and reviewed in the same queue."""
+    latest = accountant.collections.order_by(Collection.id.desc()).first()
+    if latest is None or latest.status != "approved":
+        return open_draft(accountant)  # an open change (or collection) is the one to edit
+    now = clock.now()
+    with db.atomic():
+        change = Collection.create(accountant=accountant, authority=latest.authority_id, kind="change",
+                                   created_at=now, updated_at=now)  # the 诚信承诺 is agreed to again
+        for model in answers.ANSWER_MODELS:
+            rows = [{**model_to_dict(row, recurse=False, exclude=[model.id]), "collection": change.id}
+                    for row in model.select().where(model.collection == latest)]
+            if rows:
+                model.insert_many(rows).execute()
+        for scan in latest.attachments:
+            content = storage.read(scan.storage_name)
+            copy = storage.save(content, "." + scan.storage_name.rsplit(".", 1)[-1])
+            storage.write(storage.thumbnail_name(copy), images.thumbnail(content))
+            Attachment.create(**{**model_to_dict(scan, recurse=False, exclude=[Attachment.id]),
+                                 "collection": change.id, "storage_name": copy, "uploaded_at": now})
+        audit.record("collection.change", change, {"原信息采集": latest.id})
+    return change
+
+
+def missing(collection, profile):
+    """What stops a submission: [(section, field, message)], empty when it may be submitted."""
+    given = answers.read(collection)
+    found = [("personal", f, m) for f, m in rules.check_personal(
+        given["personal"], profile.email_verification).items()]
+    found += [("post", f, m) for f, m in rules.check_post(
+        given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on).items()]
+    if given["post"].get("has_unit") and "unit_uscc" not in {f for s, f, _ in found if s == "post"}:
+        found += _unit_known(given["post"])
+    found += [("education", f, m) for f, m in rules.check_education(
+        given["full_time"], given["part_time"]).items()]
+    found += [("qualification", f, m) for f, m in rules.check_qualification(
+        given["qualification"], with_abacus=profile.abacus).items()]
+    for key, (kind, _) in answers.RECORD_MODELS.items():
+        if key in profile.sections:
+            found += [(key, f, m) for f, m in rules.check_record(kind, answers.record(collection, key)).items()]
+    uploaded = {a.slot for a in Attachment.select(Attachment.slot).where(Attachment.collection == collection)}
+    found += [("attachments", slot, f"请上传{SLOTS[slot]}") for slot in required_slots(collection, profile, given)
+              if slot not in uploaded]
+    if collection.commitment_at is None and "commitment" in profile.sections:
+        found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
+    return found
+
+
+def _unit_known(post):
+    """The unit must be in the system: found by 获取单位信息, or added once with its licence (002 §七.3)."""
+    unit = Unit.get_or_none(Unit.id == post.get("unit")) if post.get("unit") else None
+    if unit is None or unit.uscc != (post.get("unit_uscc") or "").strip().upper():
+        return [("post", "unit_uscc", "请点击“获取单位信息”；系统中没有的单位，请按提示添加")]
+    return []
+
+
+def required_slots(collection, profile, given=None):
+    given = given or answers.read(collection)
+    records = [kind for key, (kind, _) in answers.RECORD_MODELS.items()
+               if key in profile.sections and answers.record(collection, key)]
+    return rules.required_slots(given["personal"].get("id_type"), given["post"], given["full_time"],
+                                           given["part_time"], given["qualification"], profile.work_proof, records)
+
+
+def submit(collection, account, profile):
+    """待审核, routed to the authority the answers name, then screened (flags, the system pass); refuses
+    while anything is missing."""
+    gaps = missing(collection, profile)
+    if gaps:
+        raise RuleViolation(f"还有 {len(gaps)} 项未完成：{gaps[0][2]}", gaps[0][1])
+    given = answers.read(collection)
+    authority = rules.route(given["post"], given["personal"]["id_number"][:6], profile.name)
+    now = clock.now()
+    with db.atomic():
+        moved = (Collection.update(status="submitted", authority=authority, submitted_at=now, updated_at=now,
+                                   revision=Collection.revision + 1, decided_at=None, decided_by=None)
+                 .where(Collection.id == collection.id, Collection.status.in_(EDITABLE)).execute())
+        if not moved:
+            raise RuleViolation("该信息采集已提交，请勿重复提交")
+        revision = Collection.get_by_id(collection.id).revision
+        ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)
+        Submission.create(collection=collection, revision=revision, at=now,
+                          answers=json.dumps(answers.flat(collection), ensure_ascii=False),
+                          files=json.dumps({a.slot: a.sha256 for a in collection.attachments}))
+        audit.record("collection.submit", collection, {"审核机构": authority.name, "第几次提交": revision},
+                     actor=account)
+    return screening.screen(Collection.get_by_id(collection.id), profile)
+
+
+def withdraw(collection, account):
+    """Back to editing, only while no decision has been made."""
+    now = clock.now()
+    with db.atomic():
+        moved = (Collection.update(status="withdrawn", updated_at=now, claimed_by=None, claimed_until=None)
+                 .where(Collection.id == collection.id, Collection.status == "submitted").execute())
+        if not moved:
+            raise RuleViolation("只能撤回待审核的信息采集；已审核的不能撤回")
+        ReviewEvent.create(collection=collection, kind="withdraw", actor=account, revision=collection.revision, at=now)
+        audit.record("collection.withdraw", collection, actor=account)
+    return Collection.get_by_id(collection.id)
+
+
+def save_section(collection, key, data):
+    """Keep what was typed in the draft, valid or not, so back, next and coming back days later lose nothing."""
+    if collection.status not in EDITABLE:
+        raise RuleViolation("信息采集已提交，不能修改；如需修改，请先撤回")
+    with db.atomic():
+        if key == "commitment":
+            collection.commitment_at = clock.now() if data.get("agree") else None
+        elif key == "education":
+            for mode in ("full_time", "part_time"):
+                fields = {k[len(mode) + 1:]: v for k, v in data.items() if k.startswith(mode + "_")}
+                _upsert(Education, collection, fields, mode=mode)
+        elif key in answers.RECORD_MODELS:
+            kind, model = answers.RECORD_MODELS[key]
+            model.delete().where(model.collection == collection).execute()
+            if any(not rules.blank(v) for v in data.values()):
+                model.insert(collection=collection, **_record_values(kind, data)).execute()
+        elif key == "personal":
+            _save_personal(collection, data)
+        elif key in answers.SECTION_MODELS:
+            _upsert(answers.SECTION_MODELS[key], collection, data)
+        collection.step = key
+        collection.updated_at = clock.now()
+        collection.save()
+
+
+def _save_personal(collection, data):
+    personal = PersonalSection.get(PersonalSection.collection == collection)
+    if (data.get("email") or "") != personal.email:
+        personal.email_verified = False  # a new address must be verified again
+    for name in ("ethnicity", "nationality", "political_status", "email"):
+        setattr(personal, name, data.get(name) or "")
+    personal.save()
+
+
+def verify_email(collection, code):
+    """Check the code sent to the section's e-mail; the address is then the accountant's."""
+    personal = PersonalSection.get(PersonalSection.collection == collection)
+    verification.check_code(personal.email, "verify_email", code, channel="email")
+    personal.email_verified = True
+    personal.save()
+    Accountant.update(email=personal.email).where(Accountant.id == collection.accountant_id).execute()
+
+
+def _upsert(model, collection, fields, **where):
+    row = model.get_or_none(model.collection == collection, *[getattr(model, k) == v for k, v in where.items()])
+    row = row or model(collection=collection, **where)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def _record_values(kind, data):
+    """A partly filled record is kept as typed; the rules say what is missing before submission."""
+    values = {name: data.get(name) for name, _ in rules.RECORD_FIELDS[kind]}
+    if kind == "publication":
+        values["author_rank"] = int(values["author_rank"]) if str(values["author_rank"] or "").isdigit() else None
+    return values
+
+
+def set_unit(collection, unit):
+    PostSection.update(unit=unit).where(PostSection.collection == collection).execute()
+
+
+def section_errors(collection, key, profile, typed=None):
+    """The messages of one section, keyed by form field. A record is judged as typed: a rank like 第一
+    cannot be stored in its number column, but its message must say why."""
+    if key in answers.RECORD_MODELS and typed is not None:
+        return rules.check_record(answers.RECORD_MODELS[key][0], typed)
+    return {field: message for section, field, message in missing(collection, profile) if section == key}
+
+
+def prefill(collection, person):
+    """A new collection of someone in the old database opens with what it held (001 图1-4); the personal
+    fields come from the registration, which the old record was checked against."""
+    record = legacy_record(person.id_type, person.id_number)
+    held = {}
+    for section, field, column in LEGACY_MAP if record else ():
+        value = getattr(record, column)
+        if section != "personal" and value not in (None, ""):
+            held.setdefault(section, {})[field] = value
+    if "post" in held:
+        uscc = held["post"].get("unit_uscc")
+        if uscc:
+            held["post"].update(has_unit=True, unit=Unit.get_or_none(Unit.uscc == uscc))
+        PostSection.create(collection=collection, **held["post"])
+    if "full_time" in held:
+        Education.create(collection=collection, mode="full_time", **held["full_time"])
+    if "qualification" in held:
+        QualificationSection.create(collection=collection, **held["qualification"])

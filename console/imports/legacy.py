@@ -1,0 +1,255 @@
+"""原会计从业资格档案: the old certificate database, imported so that its people find the wizard prefilled
+(001 图1-4) and, where the profile says so, sign in the first time with its initial password (002 §三.1).
+
+An import checks every row first (each column, then the file against itself and the archive: one phone
+↔ one ID) and writes nothing when any is wrong. A row is keyed by ID type and number: a new one is
+added, a changed one updated, an unchanged one left alone, so importing the same file again changes
+nothing."""
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from stdnum.cn import uscc as uscc_code
+
+from console.errors import RuleViolation
+from console.imports import tables
+from console.imports.tables import ImportRefused, RowError
+from console.infra import audit, clock, dictionaries
+from console.infra.batches import chunks, insert_rows
+from console.people.identity import check_id, mask_id
+from models import (
+    Accountant,
+    LegacyRecord,
+    db,
+)
+from models.accountant import GENDERS, ID_TYPES
+
+HEADER = ("姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码", "单位统一社会信用代码", "单位名称",
+          "学历", "专业技术资格", "原证书编号", "开始从事会计工作时间")
+FIELDS = ("name", "id_type", "id_number", "gender", "birth_date", "phone", "unit_uscc", "unit_name",
+          "education_level", "qualification_level", "certificate_no", "work_started_on")
+PHONE = re.compile(r"^1\d{10}$")
+ID_TYPE_BY_LABEL = {label: key for key, label in ID_TYPES}
+GENDER_BY_LABEL = {label: key for key, label in GENDERS}
+
+
+@dataclass(frozen=True)
+class LegacyRow:
+    name: str
+    id_type: str
+    id_number: str
+    gender: str | None
+    birth_date: date | None
+    phone: str
+    unit_uscc: str
+    unit_name: str
+    education_level: str
+    qualification_level: str
+    certificate_no: str
+    work_started_on: date | None
+
+
+def import_file(filename, stream, account):
+    """Check and import one file; returns {"新增": n, "更新": n, "未变": n}, or raises ImportRefused."""
+    today = clock.today()
+    known = {kind: set(dictionaries.active_names(kind)) for kind in ("education_level", "qualification_level")}
+    found, errors = parse(tables.rows(filename, stream, HEADER), known, today)
+    errors += _phones_taken(found)
+    if errors:
+        raise ImportRefused(errors)
+    if not found:
+        raise RuleViolation("文件中没有数据行")
+    counts = {"新增": 0, "更新": 0, "未变": 0}
+    now = clock.now()
+    with db.atomic():
+        for chunk in chunks([row for _, row in found.values()], 1000):
+            held = {(r.id_type, r.id_number): r for r in LegacyRecord.select().where(
+                LegacyRecord.id_number.in_([row.id_number for row in chunk]))}
+            new = [row for row in chunk if (row.id_type, row.id_number) not in held]
+            changed = [(held[key], row) for row in chunk
+                       if (key := (row.id_type, row.id_number)) in held and _values(held[key]) != asdict(row)]
+            insert_rows(LegacyRecord, [*(LegacyRecord._meta.fields[f] for f in FIELDS), LegacyRecord.imported_at],
+                        [(*(getattr(row, f) for f in FIELDS), now) for row in new])
+            for record, row in changed:
+                LegacyRecord.update(**asdict(row), imported_at=now).where(LegacyRecord.id == record.id).execute()
+            counts["新增"] += len(new)
+            counts["更新"] += len(changed)
+            counts["未变"] += len(chunk) - len(new) - len(changed)
+        audit.record("legacy.import", detail={"文件": filename, **counts}, actor=account, system=account is None)
+    return counts
+
+
+def parse(lines, known, today):
+    """({(id type, number): (line, LegacyRow)}, [RowError]); every column of a row is checked, and a
+    number or phone given twice is an error at the second line."""
+    found, errors, phones = {}, [], {}
+    for line, cells in lines:
+        row, problems = _row(cells, known, today)
+        errors += [RowError(line, problem) for problem in problems]
+        if row is None:
+            continue
+        key = (row.id_type, row.id_number)
+        if key in found:
+            errors.append(RowError(line, f"证件号码：与第 {found[key][0]} 行重复"))
+            continue
+        if row.phone and phones.get(row.phone, (None, key))[1] != key:
+            errors.append(RowError(line, f"手机号码：与第 {phones[row.phone][0]} 行相同，一个手机号只能对应一个证件号"))
+            continue
+        found[key] = (line, row)
+        if row.phone:
+            phones[row.phone] = (line, key)
+    return found, errors
+
+
+def _row(cells, known, today):
+    """A LegacyRow, or None with every column's problem named by its column."""
+    values = dict(zip(FIELDS, cells))
+    problems = []
+
+    def check(column, convert):
+        try:
+            return convert(values[column])
+        except (RuleViolation, ValueError) as problem:
+            problems.append(f"{HEADER[FIELDS.index(column)]}：{problem}")
+            return None
+
+    name = check("name", _name)
+    id_type = check("id_type", _id_type)
+    identity = check("id_number", lambda v: check_id(id_type, tables.text(v), today)) if id_type else None
+    gender = check("gender", lambda v: _gender(v, identity))
+    birth_date = check("birth_date", lambda v: _birth_date(v, identity, today))
+    phone = check("phone", _phone)
+    unit = check("unit_uscc", _uscc)
+    unit_name = check("unit_name", lambda v: _short(v, 100))
+    education = check("education_level", lambda v: _listed(v, known["education_level"]))
+    qualification = check("qualification_level", lambda v: _listed(v, known["qualification_level"]))
+    certificate = check("certificate_no", lambda v: _short(v, 50))
+    started = check("work_started_on", lambda v: _past_date(v, today))
+    if problems:
+        return None, problems
+    return LegacyRow(name, id_type, identity.number, gender, birth_date, phone, unit, unit_name, education,
+                     qualification, certificate, started), []
+
+
+def _name(value):
+    name = tables.text(value)
+    if not name or len(name) > 50:
+        raise ValueError("不能为空，且不超过 50 字")
+    return name
+
+
+def _id_type(value):
+    label = tables.text(value) or "居民身份证"
+    if label not in ID_TYPE_BY_LABEL:
+        raise ValueError(f"应为 {'、'.join(ID_TYPE_BY_LABEL)} 之一")
+    return ID_TYPE_BY_LABEL[label]
+
+
+def _gender(value, identity):
+    label = tables.text(value)
+    if label and label not in GENDER_BY_LABEL:
+        raise ValueError("应为 男 或 女")
+    gender = GENDER_BY_LABEL.get(label) or (identity.gender if identity else None)
+    if identity and identity.gender and gender != identity.gender:
+        raise ValueError("与证件号码不一致")
+    return gender
+
+
+def _birth_date(value, identity, today):
+    born = _date(value) or (identity.birth_date if identity else None)
+    if identity and identity.birth_date and born != identity.birth_date:
+        raise ValueError("与证件号码不一致")
+    if born and born > today:
+        raise ValueError("晚于今天")
+    return born
+
+
+def _phone(value):
+    phone = tables.text(value)
+    if phone and not PHONE.match(phone):
+        raise ValueError("应为 11 位手机号码")
+    return phone
+
+
+@lru_cache(maxsize=65536)
+def _valid_uscc(code):
+    return uscc_code.is_valid(code)  # an export names the same units again and again
+
+
+def _uscc(value):
+    code = tables.text(value).upper()
+    if code and not _valid_uscc(code):
+        raise ValueError("不是有效的 18 位统一社会信用代码")
+    return code
+
+
+def _short(value, limit):
+    text = tables.text(value)
+    if len(text) > limit:
+        raise ValueError(f"不超过 {limit} 字")
+    return text
+
+
+def _listed(value, allowed):
+    text = tables.text(value)
+    if text and text not in allowed:
+        raise ValueError(f"“{text}”不在字典中")
+    return text
+
+
+def _past_date(value, today):
+    day = _date(value)
+    if day and day > today:
+        raise ValueError("晚于今天")
+    return day
+
+
+def _date(value):
+    """A date from an XLSX date cell, or from text as 2015-03-01, 2015/3/1 or 20150301."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = tables.text(value)
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}”不是日期，应写作 2015-03-01")
+
+
+def _phones_taken(found):
+    """One phone ↔ one ID: a phone of the file that the archive or an earlier import holds for someone else."""
+    by_phone = {row.phone: (line, row) for line, row in found.values() if row.phone}
+    errors = []
+    for chunk in chunks(list(by_phone), 1000):
+        holders = list(Accountant.select(Accountant.phone, Accountant.id_type, Accountant.id_number)
+                       .where(Accountant.phone.in_(chunk)).tuples())
+        holders += list(LegacyRecord.select(LegacyRecord.phone, LegacyRecord.id_type, LegacyRecord.id_number)
+                        .where(LegacyRecord.phone.in_(chunk)).tuples())
+        for phone, id_type, id_number in holders:
+            line, row = by_phone[phone]
+            if (id_type, id_number) != (row.id_type, row.id_number):
+                errors.append(RowError(line, f"手机号码：已由证件号码 {mask_id(id_number)} 使用，一个手机号只能对应一个证件号"))
+    return errors
+
+
+def _values(record):
+    return {field: getattr(record, field) for field in FIELDS}
+
+
+# The old database's columns and the wizard's fields they stand for: what prefills a new collection, what the
+# system pass compares and what the review diff shows as changed against the old record.
+LEGACY_MAP = (("personal", "name", "name"), ("personal", "gender", "gender"),
+              ("personal", "birth_date", "birth_date"), ("post", "unit_uscc", "unit_uscc"),
+              ("full_time", "level", "education_level"), ("qualification", "level", "qualification_level"),
+              ("qualification", "certificate_no", "certificate_no"), ("post", "work_started_on", "work_started_on"))
+
+
+def legacy_record(id_type, id_number):
+    """The person's record in the old certificate database, if any."""
+    return LegacyRecord.get_or_none(LegacyRecord.id_type == id_type, LegacyRecord.id_number == id_number)

@@ -1,0 +1,82 @@
+"""The audit log: every sign-in, decision, change and sensitive read, with who, when and from where."""
+import json
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from console.infra import clock
+from models import AuditEntry
+
+ACTIONS = {
+    "login.success": "登录成功",
+    "login.failure": "登录失败",
+    "login.locked": "账号锁定",
+    "login.refused": "锁定期间尝试登录",
+    "logout": "退出登录",
+    "session.timeout": "会话超时",
+    "password.change": "修改密码",
+    "password.reset": "短信找回密码",
+    "accountant.register": "会计人员注册",
+    "collection.submit": "提交信息采集",
+    "collection.withdraw": "撤回信息采集",
+    "collection.change": "发起信息变更",
+    "collection.read": "查看信息采集详情",
+    "collection.claim": "领取信息采集",
+    "collection.approve": "审核通过",
+    "collection.return": "退回",
+    "collection.auto_pass": "系统审核通过",
+    "collection.export": "导出审核列表",
+    "rules.apply": "执行日常管理规则",
+    "education_credit.import": "导入继续教育学分",
+    "legacy.import": "导入原会计人员数据",
+    "appraisal.save": "保存年度考评",
+    "appraisal_year.close": "关闭考评年度",
+    "accountant.read": "查看会计人员档案",
+    "accountant.departure": "报告离岗",
+    "accountant.restore": "从异动库恢复",
+    "credit_record.report": "报送信用信息",
+    "credit_record.confirm": "确认信用信息",
+    "credit_record.reject": "不予确认信用信息",
+    "filing.submit": "提交备案",
+    "filing.approve": "备案确认",
+    "filing.return": "备案退回",
+    "unit_head.replace": "更换单位会计机构负责人",
+    "unit.update": "修改单位信息",
+    "unit.merge": "合并单位",
+    "unit.close": "注销单位",
+    "unit_change.request": "申请变更单位名称、代码或地区",
+    "unit_change.approve": "确认单位变更",
+    "unit_change.return": "退回单位变更",
+    "reason_template.create": "新增退回原因模板",
+    "reason_template.update": "修改退回原因模板",
+    "account.create": "创建账号",
+    "account.update": "修改账号",
+    "account.reset_password": "重置密码",
+    "account.unlock": "解除锁定",
+    "attachment.read": "查看身份证件扫描件",
+    "authority.create": "新增机构",
+    "authority.update": "修改机构",
+    "authority.deactivate": "停用机构",
+    "authority.merge": "合并机构",
+    "unit.create": "新增单位",
+    "dictionary.create": "新增字典项",
+    "dictionary.update": "修改字典项",
+}
+
+
+def record(action, target=None, detail=None, actor=None, actor_name="", system=False):
+    """Write one entry; actor defaults to whoever is signed in, unless the system acted."""
+    if system:
+        actor_name = "系统"
+    elif actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    AuditEntry.create(
+        at=clock.now(),
+        actor=actor,
+        actor_name=actor_name or (str(actor) if actor else ""),
+        action=action,
+        target_type=type(target).__name__ if target is not None else "",
+        target_id=str(target.id) if target is not None else "",
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+        ip=request.remote_addr or "" if has_request_context() else "",
+    )

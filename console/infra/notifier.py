@@ -1,0 +1,51 @@
+"""Sends SMS and email through a pluggable backend.
+
+The default backend, `outbox`, records every message in the outbox table and the log, so the
+dev server and the tests show the codes and notices. A real provider is a class with the same
+`deliver(message)` method, named in NOTIFIER as `package.module:ClassName`."""
+import importlib
+import logging
+
+from flask import current_app
+
+from console.infra import clock
+from models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class OutboxBackend:
+    name = "outbox"
+
+    def deliver(self, message):
+        log.info("%s to %s: %s %s", message.channel, message.recipient, message.subject, message.body)
+
+
+BACKENDS = {"outbox": OutboxBackend}
+
+
+def init_app(app):
+    name = app.config["NOTIFIER"]
+    if name in BACKENDS:
+        backend = BACKENDS[name]()
+    else:
+        module, _, cls = name.partition(":")
+        backend = getattr(importlib.import_module(module), cls)()
+    app.extensions["notifier"] = backend
+
+
+def send_sms(phone, text):
+    return _send("sms", phone, "", text)
+
+
+def send_email(address, subject, body):
+    return _send("email", address, subject, body)
+
+
+def _send(channel, recipient, subject, body):
+    backend = current_app.extensions["notifier"]
+    message = OutboxMessage.create(
+        channel=channel, recipient=recipient, subject=subject, body=body,
+        backend=getattr(backend, "name", type(backend).__name__), created_at=clock.now())
+    backend.deliver(message)
+    return message

@@ -1,0 +1,47 @@
+"""Whose collections, filings, units and files an account may read: a reviewer those routed to their authority
+and the authorities below it (a city oversees its counties, 002 §1.2), the province admin all."""
+from flask import g, has_request_context
+
+from console.org.authorities import descendants
+from models import Authority, Unit
+
+
+def authority_list():
+    """Every authority (id, parent, name, level), read once per request: the scope and the filter share it."""
+    if has_request_context() and "authority_list" in g:
+        return g.authority_list
+    found = list(Authority.select(Authority.id, Authority.parent.alias("parent_id"), Authority.name, Authority.level)
+                 .order_by(Authority.code).namedtuples())
+    if has_request_context():
+        g.authority_list = found
+    return found
+
+
+def readable_authorities(account):
+    """Authority ids whose collections the account may read; None means all of them."""
+    if account.role == "province_admin":
+        return None
+    if account.role == "reviewer" and account.authority_id:
+        tree = [(a.id, a.parent_id) for a in authority_list()]
+        return {account.authority_id, *descendants(Authority(id=account.authority_id), tree)}
+    return set()
+
+
+def may_read(account, record):
+    """A collection, filing or unit: its own person, the unit's head, or the authorities above it."""
+    if account.accountant_id is not None and getattr(record, "accountant_id", None) == account.accountant_id:
+        return True
+    if isinstance(record, Unit) and account.role == "unit_head" and account.unit_id == record.id:
+        return True
+    scope = readable_authorities(account)
+    return scope is None or record.authority_id in scope
+
+
+def may_decide(account, record):
+    """Decisions on a collection, filing or unit stay with the authority it is routed to."""
+    return account.role == "reviewer" and record.authority_id == account.authority_id
+
+
+def heads(account, accountant):
+    """A unit's accounting head acts for the people of that unit only."""
+    return account.role == "unit_head" and account.unit_id is not None and accountant.unit_id == account.unit_id

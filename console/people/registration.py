@@ -1,0 +1,173 @@
+"""Accountant registration and the look-ups of each profile's sign-in modes (000, 001, 002 §三, 003 §1)."""
+import re
+from dataclasses import dataclass
+
+from peewee import IntegrityError
+
+from console.errors import RuleViolation
+from console.infra import audit, clock
+from console.org.routing import authority_for_region
+from console.people import verification
+from console.people.identity import check_id
+from console.people.passwords import check_strength, hash_password
+from models import Account, Accountant, Authority, db
+
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+NAME = re.compile(r"^[\u4e00-\u9fa5A-Za-z·•. ]{2,30}$")
+USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,19}$")
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    password: str
+    sms_code: str
+    username: str = ""
+
+
+def check_phone(phone):
+    phone = (phone or "").strip()
+    if not PHONE.match(phone):
+        raise RuleViolation("请输入 11 位手机号码", "phone")
+    return phone
+
+
+def register(profile, applicant):
+    """Create the accountant's archive record and account; everything is checked before anything is written."""
+    identity = _checked(lambda: check_id(applicant.id_type, applicant.id_number), "id_number")
+    name = applicant.name.strip()
+    if not NAME.match(name):
+        raise RuleViolation("请输入与证件一致的姓名（2-30 个汉字或字母）", "name")
+    phone = check_phone(applicant.phone)
+    uses_username = "username_password_captcha" in profile.login_modes
+    if uses_username:
+        _check_username(applicant.username.strip())
+    _checked(lambda: check_strength(applicant.password, **profile.accountant_password), "password")
+    _check_unique(identity, phone)
+    _check_code(phone, "register", applicant.sms_code)
+    root = Authority.get(Authority.code == profile.province_code)
+    try:
+        return _create(applicant, identity, name, phone, uses_username, root)
+    except IntegrityError:  # someone registered the same ID or phone a moment ago: the index decides
+        _check_unique(identity, phone)
+        raise
+
+
+def _create(applicant, identity, name, phone, uses_username, root):
+    with db.atomic():
+        now = clock.now()
+        person = Accountant.create(
+            id_type=identity.id_type, id_number=identity.number, id_tail=identity.number[-4:], name=name,
+            gender=identity.gender, birth_date=identity.birth_date, phone=phone,
+            authority=(identity.region_code and authority_for_region(identity.region_code)) or root,
+            created_at=now)
+        account = Account.create(
+            username=applicant.username.strip() if uses_username else None, role="accountant",
+            password_hash=hash_password(applicant.password), display_name=name, accountant=person, created_at=now)
+        audit.record("accountant.register", person, {"证件类型": identity.id_type}, actor=account)
+    return account
+
+
+def _checked(check, field):
+    try:
+        return check()
+    except RuleViolation as violation:
+        raise RuleViolation(str(violation), field) from violation
+
+
+def _check_code(recipient, purpose, code, channel="sms"):
+    if not (code or "").strip():
+        raise RuleViolation("请输入短信验证码" if channel == "sms" else "请输入邮箱验证码", "sms_code")
+    _checked(lambda: verification.check_code(recipient, purpose, code, channel=channel), "sms_code")
+
+
+def _check_username(username):
+    if not USERNAME.match(username):
+        raise RuleViolation("用户名为 4-20 位字母、数字或下划线，以字母开头", "username")
+    if Account.select().where(Account.username == username).exists():
+        raise RuleViolation("用户名已存在，请修改用户名重新注册", "username")
+
+
+def _check_unique(identity, phone):
+    holder = Accountant.get_or_none(Accountant.id_type == identity.id_type, Accountant.id_number == identity.number)
+    if holder is not None:
+        bureau = holder.authority
+        phones = "、".join(bureau.phone_list) or "见咨询电话页面"
+        raise RuleViolation(f"证件号已被占用，请联系当地会计管理部门：{bureau.name}（电话 {phones}）", "id_number")
+    if Accountant.select().where(Accountant.phone == phone).exists():
+        raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "phone")
+
+
+def account_by_id_number(id_number):
+    number = re.sub(r"\s", "", id_number or "").upper()
+    return (Account.select().join(Accountant).where(Accountant.id_number == number, Account.accountant.is_null(False))
+            .first())
+
+
+def account_by_phone(phone):
+    return (Account.select().join(Accountant).where(Accountant.phone == (phone or "").strip(),
+                                                   Account.accountant.is_null(False)).first())
+
+
+def account_by_username(username):
+    return Account.get_or_none(Account.username == (username or "").strip(), Account.accountant.is_null(False))
+
+
+def account_by_name_and_id(name, id_number):
+    """Bingtuan signs in by name and ID number together (000 §3)."""
+    account = account_by_id_number(id_number)
+    return account if account and account.accountant.name == (name or "").strip() else None
+
+
+LOOKUPS = {
+    "id_password_captcha": lambda data: account_by_id_number(data["id_number"]),
+    "id_password": lambda data: account_by_id_number(data["id_number"]),
+    "username_password_captcha": lambda data: account_by_username(data["username"]),
+    "name_id_password": lambda data: account_by_name_and_id(data["name"], data["id_number"]),
+    "phone_sms": lambda data: account_by_phone(data["phone"]),
+}
+
+
+def send_register_code(phone):
+    phone = check_phone(phone)
+    if Accountant.select().where(Accountant.phone == phone).exists():
+        raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "phone")
+    _checked(lambda: verification.send_code(phone, "register"), "sms_code")
+
+
+def send_account_code(recipient, purpose, channel="sms"):
+    """A login or password-reset code, only to a phone (or a verified e-mail) that has an account."""
+    recipient, _ = _account_of(recipient, channel)
+    _checked(lambda: verification.send_code(recipient, purpose, channel=channel), "sms_code")
+
+
+def _account_of(recipient, channel):
+    if channel == "email":
+        address = (recipient or "").strip()
+        account = account_by_email(address)
+        if account is None:
+            raise RuleViolation("该电子邮箱未在信息采集中验证，请用手机号找回密码", "email")
+        return address, account
+    phone = check_phone(recipient)
+    account = account_by_phone(phone)
+    if account is None:
+        raise RuleViolation("该手机号未注册", "phone")
+    return phone, account
+
+
+def account_by_email(address):
+    return (Account.select().join(Accountant).where(Accountant.email == address, Account.accountant.is_null(False))
+            .first() if address else None)
+
+
+def reset_password(profile, recipient, code, password, channel="sms"):
+    recipient, account = _account_of(recipient, channel)
+    _checked(lambda: check_strength(password, **profile.accountant_password), "password")
+    _check_code(recipient, "reset_password", code, channel)
+    account.password_hash = hash_password(password)
+    account.failed_logins, account.locked_until = 0, None
+    account.save()
+    audit.record("password.reset", account, actor=account)

@@ -1,0 +1,108 @@
+"""Sign-in rules shared by the console and the portal: who may sign in, the lock after repeated
+failures, the password change, and the first sign-in of someone in the old certificate database.
+The session itself is the web layer's (views.auth)."""
+import hmac
+
+from flask import current_app
+
+from console.errors import RuleViolation
+from console.infra import audit, clock
+from console.org.routing import authority_for_region
+from console.people import verification
+from console.people.passwords import check_strength, hash_password, password_matches
+from models import Account, Accountant, Authority, LegacyRecord, db
+
+
+def lock_message(account):
+    until = clock.to_beijing(account.locked_until)
+    return f"登录失败次数过多，账号已锁定至 {until:%Y-%m-%d %H:%M}（北京时间），请届时再试"
+
+
+def by_password(account, password, typed_name):
+    """The account, once its password holds against the lock rules; RuleViolation otherwise."""
+    _refuse_unknown_or_locked(account, typed_name)
+    if not password_matches(account.password_hash, password):
+        _count_failure(account, clock.now())
+    return _admit(account)
+
+
+def by_code(account, phone, code, typed_name):
+    """Sign in by phone and SMS code (Chongqing); the code's own limits stand in for the password's."""
+    _refuse_unknown_or_locked(account, typed_name)
+    try:
+        verification.check_code(phone, "login", code)
+    except RuleViolation:
+        audit.record("login.failure", account, {"原因": "短信验证码错误"}, actor=account)
+        raise
+    return _admit(account)
+
+
+def _refuse_unknown_or_locked(account, typed_name):
+    if account is None:
+        audit.record("login.failure", detail={"原因": "账号不存在"}, actor_name=typed_name)
+        raise RuleViolation("账号或密码错误")
+    if account.locked_until and account.locked_until > clock.now():
+        audit.record("login.refused", account, actor=account)
+        raise RuleViolation(lock_message(account))
+
+
+def _admit(account):
+    if not account.is_enabled:
+        audit.record("login.failure", account, {"原因": "账号已停用"}, actor=account)
+        raise RuleViolation("账号已停用，请联系管理员")
+    if account.accountant and account.accountant.archive_state == "abnormal":
+        audit.record("login.failure", account, {"原因": "已转入异动库"}, actor=account)
+        raise RuleViolation("您的会计人员档案已转入异动库，不能登录，请联系当地会计管理部门申请恢复")
+    account.failed_logins = 0
+    account.locked_until = None
+    account.last_login_at = clock.now()
+    account.save()
+    audit.record("login.success", account, actor=account)
+    return account
+
+
+def _count_failure(account, now):
+    account.failed_logins += 1
+    if account.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        account.failed_logins = 0
+        account.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
+        account.save()
+        audit.record("login.locked", account, {"锁定至": account.locked_until}, actor=account)
+        raise RuleViolation(lock_message(account))
+    account.save()
+    audit.record("login.failure", account, {"原因": "密码错误", "连续失败次数": account.failed_logins}, actor=account)
+    raise RuleViolation("账号或密码错误")
+
+
+def change_password(account, current, new, rule):
+    if not password_matches(account.password_hash, current):
+        raise RuleViolation("原密码不正确")
+    if new == current:
+        raise RuleViolation("新密码不能与原密码相同")
+    check_strength(new, **rule)
+    account.password_hash = hash_password(new)
+    account.must_change_password = False
+    account.save()
+    audit.record("password.change", account)
+
+
+def first_legacy_sign_in(profile, id_number, password):
+    """Someone of the old database signing in for the first time with the profile's initial password:
+    their archive record and account are made now, the password to be changed at once. None otherwise."""
+    initial = profile.legacy_initial_password
+    record = LegacyRecord.get_or_none(LegacyRecord.id_number == (id_number or "").strip().upper())
+    if not initial or record is None or not hmac.compare_digest(password.encode(), initial.encode()):
+        return None
+    if not record.phone or Accountant.select().where(Accountant.phone == record.phone).exists():
+        raise RuleViolation("原数据中没有您的手机号码或该号码已被使用，请先注册后再登录", "id_number")
+    with db.atomic():
+        now = clock.now()
+        person = Accountant.create(
+            id_type=record.id_type, id_number=record.id_number, id_tail=record.id_number[-4:], name=record.name,
+            gender=record.gender, birth_date=record.birth_date, phone=record.phone, created_at=now,
+            authority=authority_for_region(record.id_number[:6]) or Authority.get(
+                Authority.code == profile.province_code))
+        account = Account.create(role="accountant", password_hash=hash_password(password), display_name=record.name,
+                                 accountant=person, must_change_password=True, created_at=now)
+        audit.record("accountant.register", person, {"来源": "原数据首次登录"}, actor=account)
+    return account

@@ -1,0 +1,144 @@
+"""Screening of a submitted collection: the automatic checks, shown beside the values on the review page, and
+the failed ones kept as the collection's flags, which the queue filters on and bulk approval skips.
+
+Each check reuses the rule it checks (identity, collection_rules, images); what is new here is
+the photo's white background and a phone also used under another ID number."""
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from PIL import Image
+from stdnum.cn import uscc as uscc_code
+
+from console.collection import rules
+from console.collection import answers
+from console.errors import RuleViolation
+from console.imports.legacy import LEGACY_MAP, legacy_record
+from console.infra import images, storage
+from console.people import identity
+from console.review import decisions
+from models import Attachment, Collection, LegacyRecord, PersonalSection
+
+FLAGS = {
+    "id_invalid": "证件号码无效",
+    "uscc_invalid": "统一社会信用代码无效",
+    "unit_out_of_province": "单位不在本省（区）",
+    "photo_rule": "照片尺寸或大小不符",
+    "photo_background": "照片非白底",
+    "work_before_graduation": "参加工作早于毕业",
+    "phone_duplicate": "手机号被其他证件使用",
+}
+WHITE_SHARE = 0.8  # of the photo's border that must be near-white
+
+
+@dataclass(frozen=True)
+class Check:
+    section: str
+    field: str
+    ok: bool
+    text: str
+    flag: str = ""  # the flag a failure raises; "" for information only
+
+
+def run(collection, given, profile, today=None):
+    """Every check of one collection, given its answers (collections.answers)."""
+    today = today or date.today()
+    personal, post = given["personal"], given["post"]
+    found = _identity(personal, today) + _phone(personal)
+    if post.get("has_unit"):
+        found += _unit(post.get("unit_uscc") or "")
+    graduated = given["full_time"].get("graduated_on")
+    if post.get("work_started_on") and graduated:
+        early = rules.works_before_graduation(post["work_started_on"], graduated)
+        found.append(Check("post", "work_started_on", not early,
+                           f"早于全日制毕业时间 {graduated:%Y-%m-%d}" if early else "晚于毕业时间", "work_before_graduation"))
+    photo = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == "photo")
+    if photo is not None:
+        found += _photo(photo, profile)
+    return found
+
+
+def flags_of(checks):
+    return sorted({c.flag for c in checks if not c.ok and c.flag})
+
+
+def _identity(personal, today):
+    try:
+        person = identity.check_id(personal.get("id_type"), personal.get("id_number"), today)
+    except RuleViolation as invalid:
+        return [Check("personal", "id_number", False, str(invalid), "id_invalid")]
+    found = [Check("personal", "id_number", True, "校验位正确" if person.birth_date else "格式正确")]
+    if person.birth_date:
+        found.append(Check("personal", "gender", personal.get("gender") == person.gender,
+                           "与证件号码一致" if personal.get("gender") == person.gender else "与证件号码不一致"))
+        born = personal.get("birth_date")
+        age = today.year - person.birth_date.year - ((today.month, today.day) < (person.birth_date.month,
+                                                                                 person.birth_date.day))
+        found.append(Check("personal", "birth_date", born == person.birth_date,
+                           f"与证件号码一致，{age} 岁" if born == person.birth_date else "与证件号码不一致"))
+    return found
+
+
+def _phone(personal):
+    phone, number = personal.get("phone") or "", personal.get("id_number") or ""
+    others = {p.id_number for p in PersonalSection.select(PersonalSection.id_number).where(
+        PersonalSection.phone == phone, PersonalSection.id_number != number).limit(3)}
+    others |= {r.id_number for r in LegacyRecord.select(LegacyRecord.id_number).where(
+        LegacyRecord.phone == phone, LegacyRecord.id_number != number).limit(3)}
+    if others:
+        masked = "、".join(identity.mask_id(n) for n in sorted(others))
+        return [Check("personal", "phone", False, f"该手机号还登记在证件号码 {masked} 名下", "phone_duplicate")]
+    return [Check("personal", "phone", True, "未被其他证件使用")]
+
+
+def _unit(raw):
+    code = raw.strip().upper()
+    if not uscc_code.is_valid(code):
+        return [Check("post", "unit_uscc", False, "校验不通过", "uscc_invalid")]
+    if not rules.in_territory(code[2:8]):
+        return [Check("post", "unit_uscc", False, "单位登记地不在本省（区）", "unit_out_of_province")]
+    return [Check("post", "unit_uscc", True, "校验正确，单位在本省（区）")]
+
+
+def _photo(photo, profile):
+    """Pixels and format against today's rule (the size was checked on upload; the stored file is re-encoded)."""
+    rule = images.ImageRule.for_slot(profile, "photo")
+    fits = (photo.content_type.split("/")[-1].upper() in rule.formats
+            and (not rule.width or (photo.width, photo.height) == (rule.width, rule.height)))
+    shape = f"{photo.width}×{photo.height} 像素" + ("" if fits else f"，应为 {rule.describe()}")
+    white = white_background(storage.path_for(photo.storage_name).read_bytes())
+    return [Check("attachments", "photo", fits, shape, "photo_rule"),
+            Check("attachments", "photo", white, "白色背景" if white else "背景不是白色", "photo_background")]
+
+
+def white_background(content):
+    """Whether the photo's border (the outer tenth on each side) is mostly near-white."""
+    with Image.open(io.BytesIO(content), formats=["JPEG", "PNG"]) as opened:
+        image = opened.convert("RGB").resize((40, 50))
+    width, height = image.size
+    border = [image.getpixel((x, y)) for x in range(width) for y in range(height)
+              if x < 4 or x >= width - 4 or y < 5]  # the bottom edge is the shoulders
+    white = sum(1 for r, g, b in border if min(r, g, b) >= 200 and max(r, g, b) - min(r, g, b) <= 30)
+    return white >= WHITE_SHARE * len(border)
+
+
+def screen(collection, profile):
+    """After a submission: run the checks, keep the flags, and pass it without back-office review
+    when the profile allows and nothing needs a person (002 §十 "系统直接审核通过")."""
+    given = answers.read(collection)
+    flags = flags_of(run(collection, given, profile))
+    Collection.update(flags=",".join(flags)).where(Collection.id == collection.id).execute()
+    collection = Collection.get_by_id(collection.id)
+    if not flags and profile.auto_pass == "legacy_unchanged" and matches_legacy(given):
+        decisions.approve(collection, None, profile)
+    return Collection.get_by_id(collection.id)
+
+
+def matches_legacy(given):
+    """The person is in the old certificate database and nothing it holds was changed."""
+    personal = given["personal"]
+    record = legacy_record(personal.get("id_type"), personal.get("id_number"))
+    if record is None:
+        return False
+    return all(given[section].get(field) == getattr(record, column)
+               for section, field, column in LEGACY_MAP if getattr(record, column) not in (None, ""))

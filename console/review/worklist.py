@@ -1,0 +1,254 @@
+"""The review queue: the collections an account may read, filtered, searched and paged by keyset.
+
+Paging is by (submitted_at, id) after or before a cursor, which the (authority, status,
+submitted_at) and (status, submitted_at) indexes serve at any depth; an OFFSET would read every
+row before the page. Search takes what the reviewer typed and finds the one index it can use:
+a full ID number, its last four characters, a phone, a USCC, or a name prefix searched as a range."""
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+
+from peewee import JOIN, SQL, fn
+from stdnum.cn import uscc as uscc_code
+
+from console.errors import RuleViolation
+from console.infra import clock, workdays
+from console.org import access
+from models import Account, Accountant, Authority, Collection, Education, PostSection, QualificationSection, Unit
+from models.collection import COLLECTION_STATES
+
+PAGE_SIZE = 20
+STATES = tuple((k, v) for k, v in COLLECTION_STATES if k != "draft")  # a draft is the applicant's own
+Claimer = Account.alias()
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+ID_TAIL = re.compile(r"^\d{3}[\dX]$")
+PHONE = re.compile(r"^1\d{10}$")
+
+
+@dataclass
+class Filters:
+    state: str = "submitted"
+    authority: int | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    flag: str = ""  # a flag code, "none" or "any"
+    on_duty: bool | None = None
+    education_level: str = ""
+    qualification_level: str = ""
+    overdue: bool = False
+    search: str = ""
+    today: date = field(default_factory=clock.today)
+
+    @classmethod
+    def from_args(cls, args):
+        """From a query string; a value that makes no sense is dropped, never a 500."""
+        def day(name):
+            try:
+                return date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+        authority = args.get("authority", "")
+        return cls(
+            state=args.get("state") if args.get("state") in dict(STATES) else "submitted",
+            authority=int(authority) if authority.isdigit() else None,
+            submitted_from=day("from"), submitted_to=day("to"),
+            flag=args.get("flag", "")[:40],
+            on_duty={"1": True, "0": False}.get(args.get("on_duty")),
+            education_level=args.get("education_level", "")[:40],
+            qualification_level=args.get("qualification_level", "")[:40],
+            overdue=args.get("overdue") == "1",
+            search=args.get("q", "").strip()[:40],
+        )
+
+    def as_args(self):
+        names = {"submitted_from": "from", "submitted_to": "to", "search": "q"}
+        values = {names.get(f.name, f.name): getattr(self, f.name) for f in fields(self) if f.name != "today"}
+        values["on_duty"] = {True: "1", False: "0"}.get(self.on_duty)
+        values["overdue"] = "1" if self.overdue else None
+        return {k: v for k, v in values.items() if v not in (None, "", False)}
+
+
+def authority_scope(account, filters):
+    """The authority ids the list covers (None = all); refuses an authority outside the account's access."""
+    readable = access.readable_authorities(account)
+    if filters.authority is not None:
+        if readable is not None and filters.authority not in readable:
+            raise RuleViolation("无权查看该机构的审核列表")
+        return {filters.authority}
+    if account.role == "reviewer":
+        return {account.authority_id}
+    return readable
+
+
+def _where(account, filters):
+    covered = authority_scope(account, filters)
+    clauses = [Collection.status == filters.state]
+    if covered is not None:
+        clauses.append(Collection.authority.in_(sorted(covered)) if len(covered) > 1
+                       else Collection.authority == next(iter(covered), 0))
+    if filters.submitted_from:
+        clauses.append(Collection.submitted_at >= clock.beijing_midnight(filters.submitted_from))
+    if filters.submitted_to:
+        clauses.append(Collection.submitted_at < clock.beijing_midnight(date.fromordinal(
+            filters.submitted_to.toordinal() + 1)))
+    if filters.overdue:
+        clauses.append(Collection.submitted_at < workdays.overdue_before(filters.today))
+    if filters.flag == "none":
+        clauses.append(Collection.flags == "")
+    elif filters.flag == "any":
+        clauses.append(Collection.flags != "")
+    elif filters.flag:
+        clauses.append(Collection.flags.contains(filters.flag))
+    if filters.on_duty is not None:
+        clauses.append(_has(PostSection, PostSection.on_duty == filters.on_duty))
+    if filters.education_level:
+        clauses.append(_has(Education, Education.mode == "full_time", Education.level == filters.education_level))
+    if filters.qualification_level:
+        clauses.append(_has(QualificationSection, QualificationSection.level == filters.qualification_level))
+    if filters.search:
+        clauses.append(search_clause(filters.search))
+    return clauses
+
+
+def _has(section, *conditions):
+    """The collection's section matches: a correlated EXISTS, one index probe per queue row it reads."""
+    return fn.EXISTS(section.select(SQL("1")).where(section.collection == Collection.id, *conditions))
+
+
+def search_clause(term):
+    """What was typed, by its shape, as a condition on the collection that an index answers: the
+    people (or units) it names are looked up first, and their collections by id."""
+    term = _shaped(term)
+    if len(term) == 18 and uscc_code.is_valid(term):
+        return Collection.id.in_(PostSection.select(PostSection.collection).where(PostSection.unit_uscc == term))
+    named = Accountant.select(Accountant.id).where(accountant_clause(term))
+    if ID_NUMBER.match(term) or ID_TAIL.match(term) or PHONE.match(term):
+        return Collection.accountant.in_(named)
+    units = Unit.select(Unit.id).where(_prefix(Unit.name, term))
+    theirs = Collection.alias()
+    # one IN over a UNION, not an OR of two: both databases then start from the matches, not the queue
+    return Collection.id.in_(theirs.select(theirs.id).where(theirs.accountant.in_(named))
+                             | PostSection.select(PostSection.collection).where(PostSection.unit.in_(units)))
+
+
+def accountant_clause(term):
+    """The people what was typed names: a full ID, its last four, a phone, or a name prefix."""
+    term = _shaped(term)
+    if ID_NUMBER.match(term):
+        return Accountant.id_number == term
+    if ID_TAIL.match(term):
+        return Accountant.id_tail == term
+    if PHONE.match(term):
+        return Accountant.phone == term
+    return _prefix(Accountant.name, term)
+
+
+def _shaped(term):
+    return term.upper() if re.fullmatch(r"[\dxX]+|[0-9A-Za-z]{18}", term) else term
+
+
+def _prefix(column, term):
+    """Starts with `term`, as a range an index answers (LIKE would not use it on PostgreSQL)."""
+    following = term[:-1] + chr(ord(term[-1]) + 1)  # the first string after every one that starts with term
+    return (column >= term) & (column < following)
+
+
+def listed(account, filters):
+    """The list's rows as dicts, unordered and unpaged; page() and export pages through it."""
+    query = (Collection.select(Collection.id, Collection.kind, Collection.submitted_at, Collection.status,
+                               Collection.flags, Collection.claimed_until, Collection.claimed_by, Collection.authority,
+                               Accountant.name, Accountant.id_number, Accountant.phone,
+                               Unit.name.alias("unit_name"), Claimer.display_name.alias("claimer"),
+                               Authority.name.alias("authority_name")))
+    query = (query.join(Accountant, on=Collection.accountant == Accountant.id)
+             .switch(Collection).join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == Collection.id)
+             .join(Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
+             .switch(Collection).join(Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id)
+             .switch(Collection).join(Authority, on=Collection.authority == Authority.id))
+    return query.where(*_where(account, filters)).dicts()
+
+
+COUNT_CAP = 100  # "100+ 件": past a page or five, the exact number of a search helps nobody
+
+
+def count(account, filters):
+    """(n, exact): exact over the queue index alone; with search or section filters, counted up to COUNT_CAP."""
+    where = _where(account, filters)
+    if not (filters.search or filters.flag or filters.on_duty is not None or filters.education_level
+            or filters.qualification_level):
+        return Collection.select(fn.COUNT(SQL("*"))).where(*where).scalar(), True
+    matching = Collection.select(Collection.id).where(*where)
+    n = Collection.select(fn.COUNT(SQL("1"))).from_(matching.limit(COUNT_CAP + 1).alias("m")).scalar()
+    return min(n, COUNT_CAP), n <= COUNT_CAP
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def page(account, filters, after=None, before=None, size=PAGE_SIZE):
+    """One page after (or before) a cursor, oldest first; a cursor that makes no sense starts over."""
+    query = listed(account, filters)
+    mark = parse_cursor(before or after)
+    backwards = bool(before and mark)
+    if mark:
+        at, key = mark
+        if backwards:
+            query = query.where(Collection.submitted_at <= at,
+                                (Collection.submitted_at < at) | (Collection.id < key))
+        else:
+            query = query.where(Collection.submitted_at >= at,
+                                (Collection.submitted_at > at) | (Collection.id > key))
+    order = (Collection.submitted_at.desc(), Collection.id.desc()) if backwards else (
+        Collection.submitted_at, Collection.id)
+    rows = list(query.order_by(*order).limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    now = clock.now()
+    for row in rows:
+        row["waiting"] = workdays.waiting(row["submitted_at"], filters.today) if row["status"] == "submitted" else None
+        row["flag_list"] = [f for f in row["flags"].split(",") if f]
+        row["claimed"] = row["claimed_until"] is not None and row["claimed_until"] >= now
+    first, last = (cursor_of(rows[0]), cursor_of(rows[-1])) if rows else (None, None)
+    has_before = bool(mark) and (not backwards or more)
+    has_after = more if not backwards else bool(mark)
+    return Page(rows, last if has_after else None, first if has_before else None)
+
+
+def cursor_of(row):
+    return f"{row['submitted_at']:%Y%m%d%H%M%S%f}-{row['id']}"
+
+
+def parse_cursor(text):
+    match = re.fullmatch(r"(\d{20})-(\d{1,12})", text or "")
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f"), int(match.group(2))
+    except ValueError:
+        return None
+
+
+def next_waiting(collection):
+    """The id of the collection waiting after this one in its authority's queue, if any."""
+    at = collection.submitted_at
+    return (Collection.select(Collection.id)
+            .where(Collection.authority == collection.authority_id, Collection.status == "submitted",
+                   Collection.submitted_at >= at, (Collection.submitted_at > at) | (Collection.id > collection.id))
+            .order_by(Collection.submitted_at, Collection.id).limit(1).scalar())
+
+
+def each_row(account, filters, batch=5000):
+    """Every row of the filtered list, oldest first, read in keyset batches so memory stays flat."""
+    after = None
+    while True:
+        chunk = page(account, filters, after=after, size=batch)
+        yield from chunk.rows
+        if not chunk.next_cursor:
+            return
+        after = chunk.next_cursor

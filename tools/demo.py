@@ -1,0 +1,154 @@
+"""Demo data for the dev server: one account per role and a few units, people and collections."""
+import random
+from datetime import date, timedelta
+
+from stdnum.cn import ric, uscc
+
+from console.infra import clock
+from console.people.identity import gender_of
+from console.people.passwords import generate_password, hash_password
+from console.people.staff import create_staff_account
+from models import (
+    Account,
+    Accountant,
+    Authority,
+    Collection,
+    Education,
+    PersonalSection,
+    PostSection,
+    QualificationSection,
+    ReturnReason,
+    ReviewEvent,
+    Unit,
+    WorkPeriod,
+    db,
+)
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+UNIT_NAMES = ("财政服务中心", "农牧业发展有限公司", "第一中学", "人民医院", "能源投资有限责任公司", "商贸有限公司")
+STATES = ("draft", "submitted", "submitted", "submitted", "returned", "approved")
+
+
+def resident_id(region_code, birth, serial):
+    body = f"{region_code}{birth:%Y%m%d}{serial:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum drops the last character
+
+
+def unit_code(region_code, serial):
+    body = f"91{region_code}MA{serial:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def load_demo(profile):
+    """Idempotent: returns [(role label, how to sign in, password)] for the accounts it created."""
+    with db.atomic():
+        root = Authority.get(Authority.code == profile.province_code)
+        desk = _demo_authority(root)
+        units = [_unit(desk, i) for i in range(1, 4)]
+        created = _accounts(root, desk, units[0])
+        reviewer = Account.get(Account.username == "reviewer")
+        people = [_accountant_with_collection(reviewer, units[i % 3], i) for i in range(1, 13)]
+        created += _accountant_account(people[0], profile)
+    return created
+
+
+def _demo_authority(root):
+    """The first county-level bureau (or the first city) of the tree: where the demo reviewer works."""
+    for level in ("county", "city"):
+        found = (Authority.select().where(Authority.level == level, Authority.is_active, ~Authority.special,
+                                          Authority.region_code.is_null(False))
+                 .order_by(Authority.code).first())
+        if found:
+            return found
+    return root
+
+
+def _unit(authority, serial):
+    region = authority.region_code.ljust(6, "0")
+    code = unit_code(region, serial)
+    unit = Unit.get_or_none(Unit.uscc == code)
+    return unit or Unit.create(
+        uscc=code, name=f"{authority.name.removesuffix('财政局')}{UNIT_NAMES[serial % len(UNIT_NAMES)]}",
+        region_code=region, authority=authority, address=f"{authority.name.removesuffix('财政局')}示范路 {serial} 号",
+        phone=f"0471-69{serial:05d}", economic_type="国有", industry="公共管理", created_at=clock.now())
+
+
+def _accounts(root, desk, unit):
+    wanted = [
+        ("admin", "province_admin", root, None, "省级管理员"),
+        ("reviewer", "reviewer", desk, None, f"{desk.name}审核员"),
+        ("unithead", "unit_head", None, unit, f"{unit.name}会计机构负责人"),
+        ("auditor", "auditor", None, None, "审计员"),
+    ]
+    created = []
+    for username, role, authority, at_unit, name in wanted:
+        if Account.get_or_none(Account.username == username) is None:
+            account, password = create_staff_account(username, role, authority, at_unit, name)
+            created.append((account.role_label, f"账号 {username}", password))
+    return created
+
+
+def _accountant_with_collection(reviewer, unit, serial):
+    rng = random.Random(serial)  # the same person on every run, so re-running finds them
+    authority = reviewer.authority
+    region = authority.region_code.ljust(6, "0")
+    birth = date(1970, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
+    id_number = resident_id(region, birth, serial * 2)
+    existing = Accountant.get_or_none(Accountant.id_number == id_number)
+    if existing:
+        return existing
+    now = clock.now()
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    phone = f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
+    person = Accountant.create(
+        id_number=id_number, id_tail=id_number[-4:], name=name, gender=gender_of(id_number),
+        birth_date=birth, phone=phone, authority=authority, unit=unit, on_duty=True, created_at=now)
+    state = STATES[serial % len(STATES)]
+    submitted = now - timedelta(days=rng.randrange(0, 12), hours=rng.randrange(0, 24))
+    collection = Collection.create(
+        accountant=person, authority=authority, status=state, step="preview", revision=0 if state == "draft" else 1,
+        commitment_at=submitted, submitted_at=None if state == "draft" else submitted, created_at=submitted,
+        updated_at=submitted)
+    PersonalSection.create(collection=collection, name=name, id_type="resident", id_number=id_number,
+                           gender=person.gender, birth_date=birth, ethnicity="汉族", nationality="中国",
+                           political_status="群众", phone=phone)
+    PostSection.create(collection=collection, has_unit=True, unit=unit, unit_uscc=unit.uscc, on_duty=True,
+                       post="会计", tech_post="助理会计师", joined_on=birth.replace(year=birth.year + 23),
+                       work_started_on=birth.replace(year=birth.year + 23))
+    Education.create(collection=collection, mode="full_time", level="本科", degree="学士", major="会计学",
+                     school="内蒙古财经大学", graduated_on=birth.replace(year=birth.year + 22, month=7, day=1))
+    QualificationSection.create(collection=collection, kind="会计类", level="初级", way="考试",
+                                acquired_on=birth.replace(year=birth.year + 25), certificate_no=f"Z{serial:08d}")
+    if state != "draft":
+        ReviewEvent.create(collection=collection, kind="submit", revision=1, at=submitted)
+    if state in ("returned", "approved"):
+        _decide(collection, person, reviewer, state, submitted + timedelta(days=1))
+    return person
+
+
+def _accountant_account(person, profile):
+    """The demo accountant signs in the way the profile says; the printout tells how."""
+    if Account.get_or_none(Account.accountant == person):
+        return []
+    password = generate_password()
+    uses_username = "username_password_captcha" in profile.login_modes
+    account = Account.create(username="accountant" if uses_username else None, password_hash=hash_password(password),
+                             role="accountant", display_name=person.name, accountant=person, created_at=clock.now())
+    how = "用户名 accountant" if uses_username else f"姓名 {person.name}，证件号 {person.id_number}，手机 {person.phone}"
+    return [(account.role_label, how, password)]
+
+
+def _decide(collection, person, reviewer, state, at):
+    event = ReviewEvent.create(collection=collection, kind="return" if state == "returned" else "approve",
+                               actor=reviewer, revision=1, at=at)
+    collection.decided_at, collection.decided_by = at, reviewer
+    collection.save()
+    if state == "returned":
+        ReturnReason.create(event=event, section="education", target="diploma",
+                            text="学历证书扫描件不清晰，请重新扫描上传")
+    else:
+        started = collection.postsection_set.get().work_started_on
+        person.archive_state, person.archived_at, person.work_started_on = "archived", at, started
+        person.save()
+        WorkPeriod.create(accountant=person, unit=person.unit, started_on=started, source="declared")

@@ -1,0 +1,115 @@
+"""Sessions, shared by the console and the portal: loading the signed-in account, the idle timeout, the
+forced password change, opening and ending a session, safe `next` redirects, and the answer to a request
+its user may not make. The rules of who may sign in are console.people.sign_in."""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from peewee import JOIN
+
+from console.extensions import login_manager
+from console.infra import audit, clock
+from models import Account, Authority
+
+# Endpoints a signed-in user may reach while a password change is pending.
+PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "static", "public.captcha_image"}
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "console_auth.login"
+    login_manager.blueprint_login_views = {"portal": "portal.login"}
+    login_manager.login_message = "请先登录"
+    # "basic" protection rewrites an anonymous session on its first request; parallel requests (the
+    # captcha image, static files) then overwrite each other's cookies. It only serves
+    # fresh_login_required, which nothing here uses.
+    login_manager.session_protection = None
+    app.before_request(_enforce_session_rules)
+
+
+@login_manager.user_loader
+def _load_account(account_id):
+    """A disabled account's open sessions end with it."""
+    return (Account.select(Account, Authority).join(Authority, JOIN.LEFT_OUTER)  # every console page names it
+            .where(Account.id == int(account_id), Account.is_enabled).first())
+
+
+def _enforce_session_rules():
+    if (request.endpoint or "").endswith("static") or not current_user.is_authenticated:
+        return None  # static files leave the session alone
+    now = clock.now()
+    last_seen = session.get("last_seen")
+    if last_seen and now.timestamp() - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        audit.record("session.timeout")
+        login_page = url_for(login_endpoint(), next=request.full_path)
+        logout_user()
+        session.clear()
+        flash("长时间未操作，已自动退出，请重新登录", "warning")
+        return redirect(login_page)
+    session["last_seen"] = now.timestamp()
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_EXEMPT:
+        return redirect(url_for("console_auth.password"))
+    return None
+
+
+def login_endpoint():
+    """Accountants (unit heads among them) sign in on the portal, staff on the console."""
+    if request.blueprint == "portal" or current_user.accountant_id is not None:
+        return "portal.login"
+    return "console_auth.login"
+
+
+def open_session(account):
+    """A fresh session for an account the sign-in rules admitted."""
+    session.clear()
+    login_user(account)
+    session.permanent = True
+    session["last_seen"] = clock.now().timestamp()
+
+
+def sign_out(then):
+    """End the session (if any) and go to the sign-in page `then`."""
+    if current_user.is_authenticated:
+        audit.record("logout")
+        logout_user()
+    session.clear()
+    flash("已退出登录", "success")
+    return redirect(url_for(then))
+
+
+def safe_next(target, fallback):
+    """Only a path of this site: no scheme, no host, no '//' or backslash tricks."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
+
+
+def is_accountant(account):
+    """An accountant (a unit head among them) has an archive record of their own."""
+    return account.is_authenticated and account.accountant_id is not None
+
+
+def accountants_only():
+    """A blueprint's before_request for the portal: accountants (unit heads among them) only."""
+    if not is_accountant(current_user):
+        return deny()
+    return None
+
+
+def accountant_required(view):
+    """The same guard for one route of a blueprint that also serves others."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        return accountants_only() or view(*args, **kwargs)
+    return guarded
+
+
+def deny():
+    """The answer to a request its user may not make: anonymous → sign in; signed in → 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    abort(403)

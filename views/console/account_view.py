@@ -1,0 +1,103 @@
+"""Staff accounts (审核人员、单位会计机构负责人、审计员、省级管理员), kept by the provincial admin."""
+from flask import flash
+from flask_admin.actions import action
+from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
+from flask_login import current_user
+from peewee import JOIN
+from wtforms.validators import InputRequired
+
+from console.errors import RuleViolation
+from console.infra import audit, clock
+from console.people.staff import issue_password
+from models import Account, Authority, Unit
+from models.account import ROLES, STAFF_ROLES
+from views.console.base import ConsoleModelView, beijing_time
+from views.console.lookups import UnitLookup
+
+STAFF_CHOICES = [(key, label) for key, label in ROLES if key in STAFF_ROLES]
+
+
+class StaffAccountView(ConsoleModelView):
+    write_roles = frozenset({"province_admin"})
+    audit_name = "account"
+
+    column_list = ("username", "display_name", "role", "authority", "unit", "is_enabled", "must_change_password",
+                   "locked_until", "last_login_at")
+    column_labels = {"username": "账号", "display_name": "姓名", "role": "角色", "authority": "会计管理机构",
+                     "unit": "单位", "is_enabled": "启用", "must_change_password": "待改初始密码",
+                     "locked_until": "锁定至", "last_login_at": "最近登录", "created_at": "创建时间"}
+    column_details_list = column_list + ("created_at",)
+    column_searchable_list = ("username", "display_name")
+    column_sortable_list = ("username", "role", "last_login_at")
+    column_default_sort = ("username", False)
+    column_filters = (
+        FilterEqual(Account.role, "角色", options=STAFF_CHOICES),
+        BooleanEqualFilter(Account.is_enabled, "启用"),
+    )
+    column_formatters = {
+        "role": lambda v, c, m, p: m.role_label,
+        "locked_until": beijing_time("locked_until"),
+        "last_login_at": beijing_time("last_login_at"),
+        "created_at": beijing_time("created_at"),
+    }
+    form_columns = ("username", "display_name", "role", "authority", "unit", "is_enabled")
+    form_args = {"role": {"choices": STAFF_CHOICES, "label": "角色"},
+                 "username": {"label": "账号", "validators": [InputRequired()]}, "display_name": {"label": "姓名"},
+                 "authority": {"label": "会计管理机构"}, "unit": {"label": "单位"}, "is_enabled": {"label": "启用"}}
+    form_ajax_refs = {"unit": UnitLookup()}
+
+    def get_query(self):
+        return (Account.select(Account, Authority, Unit)
+                .join_from(Account, Authority, JOIN.LEFT_OUTER)
+                .join_from(Account, Unit, JOIN.LEFT_OUTER)
+                .where(Account.role.in_(STAFF_ROLES)))
+
+    def create_form(self, obj=None):
+        return self._active_authorities(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._active_authorities(super().edit_form(obj))
+
+    def _active_authorities(self, form):
+        form.authority.query = Authority.select().where(Authority.is_active).order_by(Authority.code)
+        return form
+
+    def apply_rules(self, form, model, is_created):
+        model.username = (model.username or "").strip()
+        taken = Account.select().where(Account.username == model.username)
+        if not is_created:
+            taken = taken.where(Account.id != model.id)
+        if taken.exists():
+            raise RuleViolation(f"账号“{model.username}”已被使用")
+        if model.role in ("reviewer", "province_admin") and model.authority is None:
+            raise RuleViolation("审核人员和省级管理员须选择会计管理机构")
+        if model.role == "unit_head" and model.unit is None:
+            raise RuleViolation("单位会计机构负责人须选择单位")
+        if model.id == current_user.id and (model.role != "province_admin" or not model.is_enabled):
+            raise RuleViolation("不能停用自己的账号或改变自己的角色")
+        if is_created:
+            model._new_password = issue_password(model)
+            model.created_at = clock.now()
+
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        if is_created:
+            flash(f"已创建账号 {model.username}，初始密码：{model._new_password}（只显示这一次，首次登录须修改）",
+                  "success")
+
+    @action("reset_password", "重置密码", "确定为选中的账号重置密码？原密码将失效。")
+    def reset_password(self, ids):
+        for account in self.get_query().where(Account.id.in_([int(i) for i in ids])):
+            password = issue_password(account)
+            account.save()
+            audit.record("account.reset_password", account)
+            flash(f"账号 {account.username} 的新密码：{password}（只显示这一次，首次登录须修改）", "success")
+
+    @action("unlock", "解除锁定")
+    def unlock(self, ids):
+        query = self.get_query().where(Account.id.in_([int(i) for i in ids]), Account.locked_until.is_null(False))
+        for account in query:
+            account.failed_logins, account.locked_until = 0, None
+            account.save()
+            audit.record("account.unlock", account)
+            flash(f"已解除账号 {account.username} 的锁定", "success")

@@ -1,0 +1,111 @@
+"""备案审核: the filings routed to a bureau (here: unit accounting heads' filing letters), the letter
+beside the applicant's record, confirmed or returned as collections are. Rules: console.filings.workflow."""
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from peewee import JOIN
+from wtforms import TextAreaField
+
+from console.collection.attachments import ALL_SLOTS
+from console.errors import RuleViolation
+from console.filings import workflow
+from console.infra import audit
+from console.org.access import may_decide, may_read, readable_authorities
+from console.people.identity import mask_id
+from console.profiles import current_profile
+from console.review import decisions
+from models import Account, Attachment, Filing, ReturnReason, ReviewEvent, Unit
+from models.filing import FILING_KINDS, FILING_STATES
+from models.review import EVENT_KINDS
+from views.console.base import RoleGate
+
+PAGE_SIZE = 50
+
+
+class ReturnForm(FlaskForm):
+    note = TextAreaField("退回原因")
+
+
+class FilingView(RoleGate, BaseView):
+    read_roles = frozenset({"reviewer", "province_admin"})
+    write_roles = frozenset({"reviewer"})
+    write_views = frozenset({"approve", "return_"})
+
+    @expose("/")
+    def index(self):
+        status = request.args.get("status", "submitted")
+        status = status if status in dict(FILING_STATES) else "submitted"
+        query = (Filing.select(Filing, Unit).join(Unit, JOIN.LEFT_OUTER).where(Filing.status == status)
+                 .order_by(Filing.submitted_at, Filing.id))
+        readable = readable_authorities(current_user)
+        if readable is not None:
+            query = query.where(Filing.authority.in_(readable))
+        page = max(request.args.get("page", 0, type=int), 0)
+        rows = list(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1))
+        return self.render("console/filing_list.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE,
+                           page=page, status=status, states=FILING_STATES, kinds=dict(FILING_KINDS), mask_id=mask_id)
+
+    def _readable(self, filing_id):
+        filing = Filing.get_or_none(Filing.id == filing_id)
+        if filing is None or not may_read(current_user, filing):
+            abort(404)
+        return filing
+
+    @expose("/<int:filing_id>")
+    def details(self, filing_id):
+        filing = self._readable(filing_id)
+        audit.record("accountant.read", filing.accountant, {"姓名": filing.name, "备案": filing.id})
+        return self.render("console/filing_details.html", **self._context(filing))
+
+    def _context(self, filing, form=None):
+        files = list(Attachment.select().where(Attachment.filing == filing).order_by(Attachment.id))
+        events = list(ReviewEvent.select(ReviewEvent, Account).join(Account, JOIN.LEFT_OUTER)
+                      .where(ReviewEvent.filing == filing).order_by(ReviewEvent.id.desc()))
+        reasons = {}
+        for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
+            reasons.setdefault(reason.event_id, []).append(reason.text)
+        head = Account.get_or_none(Account.role == "unit_head", Account.unit == filing.unit_id)
+        return {"filing": filing, "files": files, "names": [ALL_SLOTS[a.slot] for a in files],
+                "slots": ALL_SLOTS, "kinds": dict(FILING_KINDS), "states": dict(FILING_STATES),
+                "events": events, "reasons": reasons, "event_kinds": dict(EVENT_KINDS), "current_head": head,
+                "may_decide": may_decide(current_user, filing) and filing.status == "submitted",
+                "decision_form": FlaskForm(), "return_form": form or ReturnForm(), "mask_id": mask_id}
+
+    def _decidable(self, filing_id):
+        filing = self._readable(filing_id)
+        if not may_decide(current_user, filing):
+            abort(403)
+        return filing
+
+    @expose("/<int:filing_id>/approve", methods=("POST",))
+    def approve(self, filing_id):
+        filing = self._decidable(filing_id)
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        try:
+            workflow.approve(filing, current_user._get_current_object(), current_profile)
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for(".details", filing_id=filing.id))
+        flash(f"已确认 {filing.name} 的{dict(FILING_KINDS)[filing.kind]}，已短信通知申请人", "success")
+        return redirect(url_for(".index"))
+
+    @expose("/<int:filing_id>/return", methods=("POST",))
+    def return_(self, filing_id):
+        filing = self._decidable(filing_id)
+        form = ReturnForm()
+        if not form.validate_on_submit():
+            abort(400)
+        text = (form.note.data or "").strip()
+        try:
+            if len(text) > decisions.MAX_REASON_LENGTH:
+                raise RuleViolation(f"退回原因不能超过 {decisions.MAX_REASON_LENGTH} 字", "note")
+            reasons = [decisions.Reason(decisions.GENERAL, "", text)] if text else []
+            workflow.return_filing(filing, current_user._get_current_object(), current_profile,
+                                  reasons)
+        except RuleViolation as refusal:
+            form.note.errors = [str(refusal)]
+            return self.render("console/filing_details.html", **self._context(filing, form)), 422
+        flash("已退回，已短信通知申请人", "success")
+        return redirect(url_for(".index"))
