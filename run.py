@@ -1,4 +1,5 @@
 """python run.py → the dev server on 127.0.0.1:5000 (SQLite by default), demo data on first start."""
+
 import logging
 
 import click

@@ -2,6 +2,7 @@
 
 The web layer (views) is imported inside the factory, as in Flask's tutorial, so the domain packages
 below can be imported, tested and run from the command line without loading it."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -16,8 +17,12 @@ def create_app(overrides=None):
     from views import auth, error_pages, files, i18n, portal, public, security
     from views import console as console_views
 
-    app = Flask(__name__, instance_path=str(ROOT / "instance"),
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
     config.init_app(app, overrides)
     profiles.init_app(app)
     database.init_app(app)

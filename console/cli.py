@@ -1,5 +1,6 @@
 """Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules |
 import-legacy | bench."""
+
 import json
 from pathlib import Path
 
@@ -27,11 +28,16 @@ def init_app(app):
 def init_db():
     """Create the schema, or upgrade an existing database to the latest version; load the dictionaries."""
     applied = migrations.upgrade()
-    click.echo(f"数据库已就绪（版本 {migrations.latest_version()}）" + (f"，本次应用版本 {'、'.join(map(str, applied))}" if applied else ""))
+    click.echo(
+        f"数据库已就绪（版本 {migrations.latest_version()}）"
+        + (f"，本次应用版本 {'、'.join(map(str, applied))}" if applied else "")
+    )
     with db.connection_context():
         report = dictionaries.load_dictionaries()
         templates = dictionaries.load_reason_templates()
-    click.echo(f"字典：新增 {report['created']}，更新 {report['updated']}，保留控制台修改 {report['kept']}；退回原因模板新增 {templates}")
+    click.echo(
+        f"字典：新增 {report['created']}，更新 {report['updated']}，保留控制台修改 {report['kept']}；退回原因模板新增 {templates}"
+    )
 
 
 @click.command("load-authorities")
@@ -39,8 +45,11 @@ def load_authorities():
     """Build the authority tree of the active profile; never deletes, never overwrites console edits."""
     with db.connection_context():
         report = authorities.load_authorities(current_profile)
-    click.echo("会计管理机构：新增 {created}，更新 {updated}，未变 {unchanged}，保留控制台修改 {kept}".format(
-        **{k: report.get(k, 0) for k in ("created", "updated", "unchanged", "kept")}))
+    click.echo(
+        "会计管理机构：新增 {created}，更新 {updated}，未变 {unchanged}，保留控制台修改 {kept}".format(
+            **{k: report.get(k, 0) for k in ("created", "updated", "unchanged", "kept")}
+        )
+    )
 
 
 @click.command("create-user")
@@ -90,9 +99,11 @@ def apply_rules(year, dry_run):
     with db.connection_context():
         run = daily_rules.apply_rules(year, current_profile, dry_run=dry_run)
         counts = json.loads(run.report)
-        click.echo(f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：转为不在岗 "
-                   f"{counts.get('appraisal', 0)} 人，转入异动库 {counts.get('continuing_education', 0)} 人，"
-                   f"报告编号 {run.id}")
+        click.echo(
+            f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：转为不在岗 "
+            f"{counts.get('appraisal', 0)} 人，转入异动库 {counts.get('continuing_education', 0)} 人，"
+            f"报告编号 {run.id}"
+        )
         for change in run.changes.join(Accountant).order_by(RuleChange.id).limit(20):
             click.echo(f"  {change.accountant.name}（{mask_id(change.accountant.id_number)}）：{change.why}")
 
@@ -105,7 +116,7 @@ def import_legacy(path):
         try:
             counts = legacy.import_file(Path(path).name, stream, None)
         except tables.ImportRefused as refused:
-            for error in refused.errors[:tables.REPORTED_ERRORS]:
+            for error in refused.errors[: tables.REPORTED_ERRORS]:
                 click.echo(f"  第 {error.line} 行：{error.text}", err=True)
             raise click.ClickException(str(refused)) from refused
         except RuleViolation as refusal:
@@ -115,8 +126,9 @@ def import_legacy(path):
 
 @click.command("bench")
 @click.option("--accountants", "size", type=int, default=100_000, show_default=True)
-@click.option("--database", "url", default=None,
-              help="数据库地址；默认 instance/bench-N.db（SQLite），也可为 postgresql://…")
+@click.option(
+    "--database", "url", default=None, help="数据库地址；默认 instance/bench-N.db（SQLite），也可为 postgresql://…"
+)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--rebuild", is_flag=True, help="即使已有同样规模的数据也重新生成")
 @click.option("--storage-dir", default=None, help="基准测试用的扫描件目录；默认 instance/bench-storage")

@@ -1,4 +1,5 @@
 """Configuration from the environment, with defaults that run on a fresh machine."""
+
 import os
 import secrets
 from datetime import timedelta

@@ -1,4 +1,5 @@
 """Extension objects, created once and bound to an app by create_app()."""
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect

@@ -3,6 +3,7 @@ migration it lacks, in order, each in its own transaction, so no row is lost.
 
 A migration is a function of a `playhouse.migrate` migrator, added to MIGRATIONS under the
 next version number; version 1 is the schema of the foundation release."""
+
 from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
@@ -15,8 +16,10 @@ BASE_VERSION = 1
 def review_console(migrator):
     """2: submission snapshots for the diff, the province-wide queue index, decisions per reviewer."""
     db.create_tables([Submission])
-    migrate(migrator.add_index("collection", ("status", "submitted_at")),
-            migrator.add_index("review_event", ("actor_id", "at")))
+    migrate(
+        migrator.add_index("collection", ("status", "submitted_at")),
+        migrator.add_index("review_event", ("actor_id", "at")),
+    )
 
 
 def daily_management(migrator):
@@ -26,8 +29,10 @@ def daily_management(migrator):
 
 def entry_filing(migrator):
     """4: what an appointment filing's 证明函 states: the post and the start of accounting work."""
-    migrate(migrator.add_column("filing", "post", Filing.post),
-            migrator.add_column("filing", "work_started_on", Filing.work_started_on))
+    migrate(
+        migrator.add_column("filing", "post", Filing.post),
+        migrator.add_column("filing", "work_started_on", Filing.work_started_on),
+    )
 
 
 MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing}

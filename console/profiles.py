@@ -1,4 +1,5 @@
 """Province profiles: data files in authority_data/profiles that decide what differs by province."""
+
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,8 @@ class Profile:
     # the yearly continuing-education requirement: national (财会〔2018〕10号, in force from 1 July 2018,
     # so 2019 is its first whole year and the first the rules check); a profile may differ
     continuing_education: dict = field(
-        default_factory=lambda: {"credits": 90, "professional_share": "2/3", "since": 2019})
+        default_factory=lambda: {"credits": 90, "professional_share": "2/3", "since": 2019}
+    )
 
     @property
     def overlay_path(self):

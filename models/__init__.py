@@ -1,4 +1,5 @@
 """Peewee models, one module per aggregate; MODELS lists them all for schema creation."""
+
 from models.account import Account
 from models.accountant import Accountant
 from models.appraisal import Appraisal, AppraisalYear

@@ -1,4 +1,5 @@
 """The database handle every model binds to; `console.database` points it at SQLite or PostgreSQL."""
+
 from peewee import DatabaseProxy, Model
 
 db = DatabaseProxy()

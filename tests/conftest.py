@@ -1,5 +1,6 @@
 """Fixtures: one schema per test run (SQLite file, or PostgreSQL when DATABASE_URL says so),
 emptied before each test; an app per test on the profile it asks for."""
+
 import os
 import re
 import zlib
@@ -60,15 +61,17 @@ def app_overrides():
 @pytest.fixture
 def app(database_url, province, app_overrides, tmp_path, monkeypatch):
     monkeypatch.setattr(captcha, "new_text", lambda: CAPTCHA_TEXT)
-    application = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "PROVINCE": province,
-        "STORAGE_DIR": str(tmp_path / "storage"),
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        **app_overrides,
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "PROVINCE": province,
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **app_overrides,
+        }
+    )
     reset_database()
     with application.app_context(), db.connection_context():
         authorities.load_authorities(application.extensions["profile"])
@@ -111,25 +114,45 @@ def resident_id(region="150105", birth="19900307", serial=123):
 def make_accountant(name="张会计", id_number=None, phone="13900000001", authority=None):
     authority = authority or Authority.get(Authority.code == "150105")
     number = id_number or resident_id()
-    return Accountant.create(id_number=number, id_tail=number[-4:], name=name, phone=phone, authority=authority,
-                             gender=gender_of(number), birth_date=ric.get_birth_date(number), created_at=clock.now())
+    return Accountant.create(
+        id_number=number,
+        id_tail=number[-4:],
+        name=name,
+        phone=phone,
+        authority=authority,
+        gender=gender_of(number),
+        birth_date=ric.get_birth_date(number),
+        created_at=clock.now(),
+    )
 
 
 def make_account(app, role, username=None, password=PASSWORD, authority=None, must_change=False, **fields):
     with app.test_request_context(), db.connection_context():
         if role == "accountant" and "accountant" not in fields:
             serial = zlib.crc32((username or role).encode()) % 1000
-            fields["accountant"] = make_accountant(id_number=resident_id(serial=serial),
-                                                   phone=f"139{serial:08d}", authority=Authority.select().first())
+            fields["accountant"] = make_accountant(
+                id_number=resident_id(serial=serial), phone=f"139{serial:08d}", authority=Authority.select().first()
+            )
         if authority is None and role in ("reviewer", "province_admin"):
             code = app.extensions["profile"].province_code
-            authority = Authority.get(Authority.code == code) if role == "province_admin" else (
-                Authority.select().where(Authority.level == "county").order_by(Authority.code).first()
-                or Authority.select().where(Authority.level == "city").order_by(Authority.code).first())
+            authority = (
+                Authority.get(Authority.code == code)
+                if role == "province_admin"
+                else (
+                    Authority.select().where(Authority.level == "county").order_by(Authority.code).first()
+                    or Authority.select().where(Authority.level == "city").order_by(Authority.code).first()
+                )
+            )
         fields.setdefault("display_name", f"测试{role}")
-        return Account.create(username=username or role, password_hash=hash_password(password), role=role,
-                              authority=authority, must_change_password=must_change, created_at=clock.now(),
-                              **fields)
+        return Account.create(
+            username=username or role,
+            password_hash=hash_password(password),
+            role=role,
+            authority=authority,
+            must_change_password=must_change,
+            created_at=clock.now(),
+            **fields,
+        )
 
 
 def session_for(app, account):
@@ -146,9 +169,16 @@ def session_for(app, account):
 def login(client, username, password=PASSWORD, captcha_text=CAPTCHA_TEXT, next_url=None):
     token = csrf_token(client, "/console/login")
     client.get("/captcha.png")
-    return client.post("/console/login" + (f"?next={next_url}" if next_url else ""), data={
-        "csrf_token": token, "username": username, "password": password, "captcha": captcha_text,
-        "next": next_url or ""})
+    return client.post(
+        "/console/login" + (f"?next={next_url}" if next_url else ""),
+        data={
+            "csrf_token": token,
+            "username": username,
+            "password": password,
+            "captcha": captcha_text,
+            "next": next_url or "",
+        },
+    )
 
 
 def post_form(client, url, data, page_url=None):

@@ -1,4 +1,5 @@
 """Collections made the way the portal makes them, for the tests of the review side."""
+
 from datetime import date
 
 from stdnum.cn import uscc
@@ -32,11 +33,31 @@ def complete(app, collection, scans, unit_region="150203"):
         model.delete().where(model.collection == collection).execute()
     code = unit_code(unit_region)
     unit = Unit.get_or_none(Unit.uscc == code) or Unit.create(
-        uscc=code, name="示范单位", region_code=unit_region, authority=Authority.select().first(), created_at=clock.now())
-    PostSection.create(collection=collection, has_unit=True, unit_uscc=code, unit=unit, on_duty=True,
-                       post="出纳", tech_post="无职务", work_started_on=date(2012, 8, 1))
-    Education.create(collection=collection, mode="full_time", level="本科", degree="学士", major="会计学",
-                     school="内蒙古财经大学", graduated_on=date(2012, 7, 1))
+        uscc=code,
+        name="示范单位",
+        region_code=unit_region,
+        authority=Authority.select().first(),
+        created_at=clock.now(),
+    )
+    PostSection.create(
+        collection=collection,
+        has_unit=True,
+        unit_uscc=code,
+        unit=unit,
+        on_duty=True,
+        post="出纳",
+        tech_post="无职务",
+        work_started_on=date(2012, 8, 1),
+    )
+    Education.create(
+        collection=collection,
+        mode="full_time",
+        level="本科",
+        degree="学士",
+        major="会计学",
+        school="内蒙古财经大学",
+        graduated_on=date(2012, 7, 1),
+    )
     QualificationSection.create(collection=collection, level="无")
     personal = collection.personalsection_set.get()
     personal.ethnicity, personal.nationality, personal.political_status = "汉族", "中国", "群众"
@@ -50,10 +71,15 @@ def complete(app, collection, scans, unit_region="150203"):
 
 
 def applicant(name="王影", serial=124, phone="13912345678"):
-    person = make_accountant(name=name, id_number=resident_id("150105", "19900307", serial), phone=phone,
-                             authority=Authority.get(Authority.code == "150105"))
-    return Account.create(username=None, password_hash="x", role="accountant", accountant=person,
-                          created_at=clock.now())
+    person = make_accountant(
+        name=name,
+        id_number=resident_id("150105", "19900307", serial),
+        phone=phone,
+        authority=Authority.get(Authority.code == "150105"),
+    )
+    return Account.create(
+        username=None, password_hash="x", role="accountant", accountant=person, created_at=clock.now()
+    )
 
 
 def submitted(app, scans, name="王影", serial=124, phone="13912345678", unit_region="150203"):
@@ -65,16 +91,27 @@ def submitted(app, scans, name="王影", serial=124, phone="13912345678", unit_r
 
 
 def unit_at(authority, serial=1, name="示范单位"):
-    return Unit.create(uscc=unit_code(authority.region_code, serial), name=name, region_code=authority.region_code,
-                       authority=authority, address="示范路 1 号", created_at=clock.now())
+    return Unit.create(
+        uscc=unit_code(authority.region_code, serial),
+        name=name,
+        region_code=authority.region_code,
+        authority=authority,
+        address="示范路 1 号",
+        created_at=clock.now(),
+    )
 
 
 def on_duty_at(unit, name, serial, since=date(2015, 3, 1)):
     """Someone in the archive, on duty at `unit` since `since`, with the open work period that says so."""
-    person = make_accountant(name=name, id_number=resident_id("150105", "19900307", serial), phone=f"137{serial:08d}",
-                             authority=unit.authority)
+    person = make_accountant(
+        name=name,
+        id_number=resident_id("150105", "19900307", serial),
+        phone=f"137{serial:08d}",
+        authority=unit.authority,
+    )
     Accountant.update(unit=unit, on_duty=True, archive_state="archived", work_started_on=since).where(
-        Accountant.id == person.id).execute()
+        Accountant.id == person.id
+    ).execute()
     WorkPeriod.create(accountant=person, unit=unit, started_on=since, on_duty=True, source="declared")
     return Accountant.get_by_id(person.id)
 
@@ -85,6 +122,16 @@ def portal_account(person):
 
 def entry_filed(person):
     """Inner Mongolia lets a newcomer collect once an entry filing is confirmed: here, one already is."""
-    Filing.create(kind="qualification", status="approved", authority=person.authority_id, accountant=person,
-                  id_type=person.id_type, id_number=person.id_number, name=person.name, certificate_no="Z0000001",
-                  qualification_level="初级", submitted_at=clock.now(), decided_at=clock.now())
+    Filing.create(
+        kind="qualification",
+        status="approved",
+        authority=person.authority_id,
+        accountant=person,
+        id_type=person.id_type,
+        id_number=person.id_number,
+        name=person.name,
+        certificate_no="Z0000001",
+        qualification_level="初级",
+        submitted_at=clock.now(),
+        decided_at=clock.now(),
+    )

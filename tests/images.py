@@ -1,4 +1,5 @@
 """Image files made for the tests with Pillow: photos of a chosen size, a PNG bomb, broken files."""
+
 import io
 import struct
 import zlib
@@ -31,6 +32,7 @@ def png(width, height, color=(255, 255, 255)):
 
 def png_bomb(edge=20_000):
     """A valid 1-bit PNG of edge×edge zero pixels: tens of KB on disk, hundreds of megapixels unpacked."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

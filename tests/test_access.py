@@ -1,6 +1,7 @@
 """Every route of the app × every role (and anonymous) × the expected status.
 
 test_every_route_is_in_the_table fails when a route is added without a row here."""
+
 import pytest
 
 from console.collection import attachments
@@ -68,14 +69,34 @@ ROUTES = [
     ("GET", "/portal/collection/", "/portal/collection/", None, row(302, 302, 403, 403, 403, 403)),
     ("GET", "/portal/collection/<key>", "/portal/collection/personal", None, ACCOUNTANT_ONLY),
     ("POST", "/portal/collection/<key>", "/portal/collection/personal", {}, ACCOUNTANT_ONLY),
-    ("POST", "/portal/collection/attachments/<slot>", "/portal/collection/attachments/photo", {},
-     row(302, 302, 403, 403, 403, 403)),
-    ("POST", "/portal/collection/attachments/photo/fit", "/portal/collection/attachments/photo/fit", {},
-     row(302, 302, 403, 403, 403, 403)),
-    ("POST", "/portal/collection/attachments/photo/keep", "/portal/collection/attachments/photo/keep", {},
-     row(302, 302, 403, 403, 403, 403)),
-    ("POST", "/portal/collection/attachments/<slot>/delete", "/portal/collection/attachments/photo/delete", {},
-     row(302, 302, 403, 403, 403, 403)),
+    (
+        "POST",
+        "/portal/collection/attachments/<slot>",
+        "/portal/collection/attachments/photo",
+        {},
+        row(302, 302, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "/portal/collection/attachments/photo/fit",
+        "/portal/collection/attachments/photo/fit",
+        {},
+        row(302, 302, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "/portal/collection/attachments/photo/keep",
+        "/portal/collection/attachments/photo/keep",
+        {},
+        row(302, 302, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "/portal/collection/attachments/<slot>/delete",
+        "/portal/collection/attachments/photo/delete",
+        {},
+        row(302, 302, 403, 403, 403, 403),
+    ),
     ("POST", "/portal/collection/change", "/portal/collection/change", {}, row(302, 302, 403, 403, 403, 403)),
     ("POST", "/portal/collection/withdraw", "/portal/collection/withdraw", {}, row(302, 302, 403, 403, 403, 403)),
     ("GET", "/portal/collection/letter", "/portal/collection/letter", None, row(302, 302, 403, 403, 403, 403)),
@@ -97,21 +118,29 @@ ROUTES = [
     ("POST", "/console/authority/merge/", "/console/authority/merge/?id={county}", {}, TREE_WRITE),
     ("POST", "/console/authority/deactivate/", "/console/authority/deactivate/?id={county}", {}, TREE_WRITE_DONE),
     ("POST", "/console/authority/delete/", "/console/authority/delete/", {"id": "{county}"}, NEVER),
-    ("POST", "/console/authority/action/", "/console/authority/action/", {"action": "delete", "rowid": "{county}"},
-     NEVER),
+    (
+        "POST",
+        "/console/authority/action/",
+        "/console/authority/action/",
+        {"action": "delete", "rowid": "{county}"},
+        NEVER,
+    ),
     ("GET", "/console/authority/export/<export_type>/", "/console/authority/export/csv/", None, NEVER),
-    ("GET", "/console/authority/ajax/lookup/", "/console/authority/ajax/lookup/?name=parent&query=a", None,
-     NEVER),
-    ("POST", "/console/authority/ajax/update/", "/console/authority/ajax/update/", {"list_form_pk": "{county}"},
-     NEVER),
+    ("GET", "/console/authority/ajax/lookup/", "/console/authority/ajax/lookup/?name=parent&query=a", None, NEVER),
+    ("POST", "/console/authority/ajax/update/", "/console/authority/ajax/update/", {"list_form_pk": "{county}"}, NEVER),
     ("GET", "/console/account/", "/console/account/", None, ADMIN_ONLY),
     ("GET", "/console/account/details/", "/console/account/details/?id={staff}", None, ADMIN_ONLY),
     ("GET", "/console/account/new/", "/console/account/new/", None, ADMIN_ONLY),
     ("POST", "/console/account/new/", "/console/account/new/", {}, ADMIN_ONLY),
     ("GET", "/console/account/edit/", "/console/account/edit/?id={staff}", None, ADMIN_ONLY),
     ("POST", "/console/account/edit/", "/console/account/edit/?id={staff}", {}, ADMIN_ONLY),
-    ("POST", "/console/account/action/", "/console/account/action/", {"action": "unlock", "rowid": "{staff}"},
-     ADMIN_DONE),
+    (
+        "POST",
+        "/console/account/action/",
+        "/console/account/action/",
+        {"action": "unlock", "rowid": "{staff}"},
+        ADMIN_DONE,
+    ),
     ("POST", "/console/account/delete/", "/console/account/delete/", {"id": "{staff}"}, NEVER),
     ("GET", "/console/account/export/<export_type>/", "/console/account/export/csv/", None, NEVER),
     ("GET", "/console/account/ajax/lookup/", "/console/account/ajax/lookup/?name=unit&query=91", None, ADMIN_ONLY),
@@ -122,8 +151,7 @@ ROUTES = [
     ("POST", "/console/dictionary/new/", "/console/dictionary/new/", {}, ADMIN_ONLY),
     ("GET", "/console/dictionary/edit/", "/console/dictionary/edit/?id=1", None, ADMIN_ONLY),
     ("POST", "/console/dictionary/edit/", "/console/dictionary/edit/?id=1", {}, ADMIN_DONE),
-    ("POST", "/console/dictionary/action/", "/console/dictionary/action/", {"action": "delete", "rowid": "1"},
-     NEVER),
+    ("POST", "/console/dictionary/action/", "/console/dictionary/action/", {"action": "delete", "rowid": "1"}, NEVER),
     ("POST", "/console/dictionary/delete/", "/console/dictionary/delete/", {"id": "1"}, NEVER),
     ("GET", "/console/dictionary/export/<export_type>/", "/console/dictionary/export/csv/", None, NEVER),
     ("GET", "/console/dictionary/ajax/lookup/", "/console/dictionary/ajax/lookup/?name=x&query=a", None, NEVER),
@@ -134,12 +162,15 @@ ROUTES = [
     ("GET", "/console/review/<int:collection_id>", "/console/review/{collection}", None, REVIEW_READ),
     ("GET", "/console/review/<int:collection_id>/next", "/console/review/{collection}/next", None, REVIEW_READ_DONE),
     ("POST", "/console/review/<int:collection_id>/claim", "/console/review/{collection}/claim", {}, REVIEW_WRITE),
-    ("POST", "/console/review/<int:collection_id>/release", "/console/review/{collection}/release", {},
-     REVIEW_WRITE),
-    ("POST", "/console/review/<int:collection_id>/approve", "/console/review/{collection}/approve", {},
-     REVIEW_WRITE),
-    ("POST", "/console/review/<int:collection_id>/return", "/console/review/{collection}/return", {},
-     row(302, 403, 422, 403, 403, 403)),
+    ("POST", "/console/review/<int:collection_id>/release", "/console/review/{collection}/release", {}, REVIEW_WRITE),
+    ("POST", "/console/review/<int:collection_id>/approve", "/console/review/{collection}/approve", {}, REVIEW_WRITE),
+    (
+        "POST",
+        "/console/review/<int:collection_id>/return",
+        "/console/review/{collection}/return",
+        {},
+        row(302, 403, 422, 403, 403, 403),
+    ),
     ("GET", "/console/reason_template/", "/console/reason_template/", None, READ_TEMPLATES),
     ("GET", "/console/reason_template/details/", "/console/reason_template/details/?id=1", None, NEVER),
     ("GET", "/console/reason_template/new/", "/console/reason_template/new/", None, ADMIN_ONLY),
@@ -147,29 +178,59 @@ ROUTES = [
     ("GET", "/console/reason_template/edit/", "/console/reason_template/edit/?id=1", None, ADMIN_ONLY),
     ("POST", "/console/reason_template/edit/", "/console/reason_template/edit/?id=1", {}, ADMIN_DONE),
     ("POST", "/console/reason_template/delete/", "/console/reason_template/delete/", {"id": "1"}, NEVER),
-    ("POST", "/console/reason_template/action/", "/console/reason_template/action/",
-     {"action": "delete", "rowid": "1"}, NEVER),
+    (
+        "POST",
+        "/console/reason_template/action/",
+        "/console/reason_template/action/",
+        {"action": "delete", "rowid": "1"},
+        NEVER,
+    ),
     ("GET", "/console/reason_template/export/<export_type>/", "/console/reason_template/export/csv/", None, NEVER),
-    ("GET", "/console/reason_template/ajax/lookup/", "/console/reason_template/ajax/lookup/?name=x&query=a", None,
-     NEVER),
-    ("POST", "/console/reason_template/ajax/update/", "/console/reason_template/ajax/update/",
-     {"list_form_pk": "1"}, NEVER),
+    (
+        "GET",
+        "/console/reason_template/ajax/lookup/",
+        "/console/reason_template/ajax/lookup/?name=x&query=a",
+        None,
+        NEVER,
+    ),
+    (
+        "POST",
+        "/console/reason_template/ajax/update/",
+        "/console/reason_template/ajax/update/",
+        {"list_form_pk": "1"},
+        NEVER,
+    ),
     ("GET", "/portal/head", "/portal/head", None, ACCOUNTANT_ONLY),
     ("GET", "/portal/student", "/portal/student", None, ACCOUNTANT_ONLY),
     ("GET", "/portal/entry/", "/portal/entry/", None, ACCOUNTANT_ONLY),
     ("POST", "/portal/entry/qualification", "/portal/entry/qualification", {}, row(302, 422, 403, 403, 403, 403)),
     ("POST", "/portal/entry/appointment", "/portal/entry/appointment", {}, row(302, 422, 403, 403, 403, 403)),
-    ("GET", "/portal/entry/<int:filing_id>/letter", "/portal/entry/{filing}/letter", None,
-     row(302, 404, 403, 403, 403, 403)),
-    ("POST", "/portal/entry/<int:filing_id>/letter", "/portal/entry/{filing}/letter", {},
-     row(302, 404, 403, 403, 403, 403)),
+    (
+        "GET",
+        "/portal/entry/<int:filing_id>/letter",
+        "/portal/entry/{filing}/letter",
+        None,
+        row(302, 404, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "/portal/entry/<int:filing_id>/letter",
+        "/portal/entry/{filing}/letter",
+        {},
+        row(302, 404, 403, 403, 403, 403),
+    ),
     ("POST", "/portal/student", "/portal/student", {}, ACCOUNTANT_ONLY),
     ("POST", "/portal/head", "/portal/head", {}, ACCOUNTANT_ONLY),
     ("GET", "/console/filing/", "/console/filing/", None, REVIEW_READ),
     ("GET", "/console/filing/<int:filing_id>", "/console/filing/{filing}", None, REVIEW_READ),
     ("POST", "/console/filing/<int:filing_id>/approve", "/console/filing/{filing}/approve", {}, REVIEW_WRITE),
-    ("POST", "/console/filing/<int:filing_id>/return", "/console/filing/{filing}/return", {},
-     row(302, 403, 422, 403, 403, 403)),
+    (
+        "POST",
+        "/console/filing/<int:filing_id>/return",
+        "/console/filing/{filing}/return",
+        {},
+        row(302, 403, 422, 403, 403, 403),
+    ),
     ("GET", "/console/accountant/", "/console/accountant/", None, REVIEW_READ),
     ("GET", "/console/accountant/details/", "/console/accountant/details/?id={person}", None, REVIEW_READ),
     ("POST", "/console/accountant/restore/", "/console/accountant/restore/?id={person}", {}, REVIEW_WRITE),
@@ -178,12 +239,22 @@ ROUTES = [
     ("GET", "/console/accountant/edit/", "/console/accountant/edit/?id={person}", None, NEVER),
     ("POST", "/console/accountant/edit/", "/console/accountant/edit/?id={person}", {}, NEVER),
     ("POST", "/console/accountant/delete/", "/console/accountant/delete/", {"id": "{person}"}, NEVER),
-    ("POST", "/console/accountant/action/", "/console/accountant/action/", {"action": "delete", "rowid": "{person}"},
-     NEVER),
+    (
+        "POST",
+        "/console/accountant/action/",
+        "/console/accountant/action/",
+        {"action": "delete", "rowid": "{person}"},
+        NEVER,
+    ),
     ("GET", "/console/accountant/export/<export_type>/", "/console/accountant/export/csv/", None, NEVER),
     ("GET", "/console/accountant/ajax/lookup/", "/console/accountant/ajax/lookup/?name=unit&query=a", None, NEVER),
-    ("POST", "/console/accountant/ajax/update/", "/console/accountant/ajax/update/", {"list_form_pk": "{person}"},
-     NEVER),
+    (
+        "POST",
+        "/console/accountant/ajax/update/",
+        "/console/accountant/ajax/update/",
+        {"list_form_pk": "{person}"},
+        NEVER,
+    ),
     ("GET", "/console/unit/", "/console/unit/", None, REVIEW_READ),
     ("GET", "/console/unit/details/", "/console/unit/details/?id={unit}", None, REVIEW_READ),
     ("GET", "/console/unit/edit/", "/console/unit/edit/?id={unit}", None, UNIT_WRITE),
@@ -200,10 +271,20 @@ ROUTES = [
     ("GET", "/console/unit/ajax/lookup/", "/console/unit/ajax/lookup/?name=x&query=a", None, NEVER),
     ("POST", "/console/unit/ajax/update/", "/console/unit/ajax/update/", {"list_form_pk": "{unit}"}, NEVER),
     ("GET", "/console/unit_people/", "/console/unit_people/", None, HEAD_ONLY),
-    ("GET", "/console/unit_people/<int:accountant_id>/departure", "/console/unit_people/{person}/departure", None,
-     HEAD_ONLY),
-    ("POST", "/console/unit_people/<int:accountant_id>/departure", "/console/unit_people/{person}/departure", {},
-     HEAD_REFUSED_INPUT),
+    (
+        "GET",
+        "/console/unit_people/<int:accountant_id>/departure",
+        "/console/unit_people/{person}/departure",
+        None,
+        HEAD_ONLY,
+    ),
+    (
+        "POST",
+        "/console/unit_people/<int:accountant_id>/departure",
+        "/console/unit_people/{person}/departure",
+        {},
+        HEAD_REFUSED_INPUT,
+    ),
     ("GET", "/console/my_unit/", "/console/my_unit/", None, HEAD_ONLY),
     ("POST", "/console/my_unit/contact", "/console/my_unit/contact", {}, HEAD_REFUSED_INPUT),
     ("POST", "/console/my_unit/change", "/console/my_unit/change", {}, HEAD_REFUSED_INPUT),
@@ -212,8 +293,13 @@ ROUTES = [
     ("POST", "/console/appraisal/close", "/console/appraisal/close?year=2025", {}, REVIEW_WRITE),
     ("GET", "/console/credit_record/", "/console/credit_record/", None, HEAD_OR_REVIEWER),
     ("POST", "/console/credit_record/", "/console/credit_record/", {}, HEAD_REFUSED_INPUT),
-    ("POST", "/console/credit_record/<int:record_id>/decide", "/console/credit_record/{record}/decide",
-     {"decision": "confirm"}, REVIEW_WRITE),
+    (
+        "POST",
+        "/console/credit_record/<int:record_id>/decide",
+        "/console/credit_record/{record}/decide",
+        {"decision": "confirm"},
+        REVIEW_WRITE,
+    ),
     ("GET", "/console/education_credit/", "/console/education_credit/", None, ADMIN_ONLY),
     ("POST", "/console/education_credit/", "/console/education_credit/", {}, row(302, 403, 403, 403, 422, 403)),
     ("GET", "/console/legacy_import/", "/console/legacy_import/", None, ADMIN_ONLY),
@@ -239,10 +325,18 @@ def submitted_to(authority):
     """A collection waiting in authority's queue, of somebody outside the table."""
     person = make_accountant(id_number=resident_id(serial=778), phone="13700000778", authority=authority)
     now = clock.now()
-    collection = Collection.create(accountant=person, authority=authority, status="submitted", revision=1,
-                                   submitted_at=now, created_at=now, updated_at=now)
-    PersonalSection.create(collection=collection, name=person.name, id_type="resident", id_number=person.id_number,
-                           phone=person.phone)
+    collection = Collection.create(
+        accountant=person,
+        authority=authority,
+        status="submitted",
+        revision=1,
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    PersonalSection.create(
+        collection=collection, name=person.name, id_type="resident", id_number=person.id_number, phone=person.phone
+    )
     return collection.id
 
 
@@ -259,22 +353,55 @@ def unit_world(accounts):
     a pending head filing, credit record and name change, and a dry run of the rules."""
     authority = accounts["reviewer"].authority
     now = clock.now()
-    unit = Unit.create(uscc=unit_code("150105", 9), name="表内单位", region_code="150105", authority=authority,
-                       address="某路 1 号", created_at=now)
+    unit = Unit.create(
+        uscc=unit_code("150105", 9),
+        name="表内单位",
+        region_code="150105",
+        authority=authority,
+        address="某路 1 号",
+        created_at=now,
+    )
     Account.update(unit=unit).where(Account.id == accounts["unit_head"].id).execute()
     person = make_accountant(id_number=resident_id(serial=779), phone="13700000779", authority=authority)
     Accountant.update(unit=unit, on_duty=True, archive_state="archived").where(Accountant.id == person.id).execute()
-    other = Unit.create(uscc=unit_code("150105", 8), name="另一单位", region_code="150105", authority=authority,
-                        created_at=now)  # confirming a head there leaves the table's unit_head in office
-    filing = Filing.create(kind="unit_head", authority=authority, accountant=person, unit=other,
-                           id_number=person.id_number, name=person.name, submitted_at=now)
-    record = CreditRecord.create(accountant=person, kind="trust", source="unit", occurred_on=now.date(),
-                                 description="按时报送", entered_by=accounts["unit_head"], entered_at=now)
-    change = UnitChange.create(unit=unit, name="表内单位（更名）", uscc=unit.uscc, region_code="150105",
-                               requested_by=accounts["unit_head"], requested_at=now)
+    other = Unit.create(
+        uscc=unit_code("150105", 8), name="另一单位", region_code="150105", authority=authority, created_at=now
+    )  # confirming a head there leaves the table's unit_head in office
+    filing = Filing.create(
+        kind="unit_head",
+        authority=authority,
+        accountant=person,
+        unit=other,
+        id_number=person.id_number,
+        name=person.name,
+        submitted_at=now,
+    )
+    record = CreditRecord.create(
+        accountant=person,
+        kind="trust",
+        source="unit",
+        occurred_on=now.date(),
+        description="按时报送",
+        entered_by=accounts["unit_head"],
+        entered_at=now,
+    )
+    change = UnitChange.create(
+        unit=unit,
+        name="表内单位（更名）",
+        uscc=unit.uscc,
+        region_code="150105",
+        requested_by=accounts["unit_head"],
+        requested_at=now,
+    )
     run = RuleRun.create(year=2026, dry_run=True, started_at=now, report="{}")
-    return {"unit": unit.id, "person": person.id, "filing": filing.id, "record": record.id, "change": change.id,
-            "run": run.id}
+    return {
+        "unit": unit.id,
+        "person": person.id,
+        "filing": filing.id,
+        "record": record.id,
+        "change": change.id,
+        "run": run.id,
+    }
 
 
 @pytest.fixture
@@ -284,8 +411,7 @@ def app_overrides():
 
 def test_every_route_is_in_the_table(app):
     listed = {(method, rule) for method, rule, *_ in ROUTES}
-    served = {(method, rule.rule) for rule in app.url_map.iter_rules()
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    served = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served - listed == set(), "routes with no row in the access table"
     assert listed - served == set(), "rows for routes the app no longer has"
 

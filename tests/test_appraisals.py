@@ -1,5 +1,6 @@
 """The yearly appraisal grid: all at once or nothing, a clear message for a missing grade or a person
 who left, closed years frozen; the bureau's progress and close."""
+
 import pytest
 
 from console.archive import appraisals, work_history
@@ -27,11 +28,14 @@ def grades(**by_person):
 def test_the_grid_lists_the_units_on_duty_people_and_saves_them_all(unit, head):
     zhang, li = on_duty_at(unit, "张三", 401), on_duty_at(unit, "李四", 402)
     assert {r.accountant.name for r in appraisals.grid(unit, 2025)} == {"张三", "李四"}
-    saved = appraisals.save(unit, 2025, {zhang.id: {"grade": "excellent", "ability": "业务熟练"},
-                                         li.id: {"grade": "qualified"}}, head, 2026)
+    saved = appraisals.save(
+        unit, 2025, {zhang.id: {"grade": "excellent", "ability": "业务熟练"}, li.id: {"grade": "qualified"}}, head, 2026
+    )
     assert saved == 2
     assert {(a.accountant.name, a.grade, a.ability) for a in Appraisal.select()} == {
-        ("张三", "excellent", "业务熟练"), ("李四", "qualified", "")}
+        ("张三", "excellent", "业务熟练"),
+        ("李四", "qualified", ""),
+    }
     appraisals.save(unit, 2025, {zhang.id: {"grade": "qualified"}, li.id: {"grade": "qualified"}}, head, 2026)
     assert Appraisal.select().count() == 2 and Appraisal.get(Appraisal.accountant == zhang).grade == "qualified"
     assert AuditEntry.select().where(AuditEntry.action == "appraisal.save").count() == 2
@@ -56,8 +60,9 @@ def test_someone_who_left_since_the_grid_was_opened_is_refused_by_name(unit, hea
 
 def test_a_closed_year_is_frozen_and_a_future_year_refused(unit, head):
     zhang = on_duty_at(unit, "张三", 401)
-    reviewer = Account.create(username="r", password_hash="x", role="reviewer", authority=unit.authority,
-                              created_at=clock.now())
+    reviewer = Account.create(
+        username="r", password_hash="x", role="reviewer", authority=unit.authority, created_at=clock.now()
+    )
     assert appraisals.close_year(unit.authority, 2025, reviewer)
     assert not appraisals.close_year(unit.authority, 2025, reviewer)  # closing twice changes nothing
     with pytest.raises(RuleViolation, match="2025 年度考评已由会计管理机构关闭，不能再修改"):
@@ -74,15 +79,24 @@ def test_the_console_grid_keeps_what_was_typed_when_refused(app):
     head = make_account(app, "unit_head", "head", unit=unit)
     client = session_for(app, head)
     token = csrf_token(client, "/console/appraisal/?year=2025")
-    refused = client.post("/console/appraisal/save?year=2025", data={
-        "csrf_token": token, f"grade-{zhang.id}": "excellent", f"morality-{zhang.id}": "爱岗敬业",
-        f"grade-{li.id}": ""})
+    refused = client.post(
+        "/console/appraisal/save?year=2025",
+        data={
+            "csrf_token": token,
+            f"grade-{zhang.id}": "excellent",
+            f"morality-{zhang.id}": "爱岗敬业",
+            f"grade-{li.id}": "",
+        },
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "请为 李四 选择考评等次" in page
     assert 'value="爱岗敬业"' in page and '<option value="excellent" selected>' in page
     assert Appraisal.select().count() == 0
-    done = client.post("/console/appraisal/save?year=2025", data={
-        "csrf_token": token, f"grade-{zhang.id}": "excellent", f"grade-{li.id}": "qualified"}, follow_redirects=True)
+    done = client.post(
+        "/console/appraisal/save?year=2025",
+        data={"csrf_token": token, f"grade-{zhang.id}": "excellent", f"grade-{li.id}": "qualified"},
+        follow_redirects=True,
+    )
     assert "已保存 2025 年度考评 2 人" in done.get_data(as_text=True)
 
 
@@ -93,7 +107,7 @@ def test_the_bureau_sees_progress_and_closes_the_year(app):
         on_duty_at(unit, "张三", 401)
     client = session_for(app, reviewer)
     page = client.get("/console/appraisal/?year=2025").get_data(as_text=True)
-    assert "<td>示范单位</td><td class=\"text-right\">1</td><td class=\"text-right\">0</td>" in page
+    assert '<td>示范单位</td><td class="text-right">1</td><td class="text-right">0</td>' in page
     token = csrf_token(client, "/console/appraisal/?year=2025")
     closed = client.post("/console/appraisal/close?year=2025", data={"csrf_token": token}, follow_redirects=True)
     assert "已关闭 2025 年度考评" in closed.get_data(as_text=True)

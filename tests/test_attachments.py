@@ -1,4 +1,5 @@
 """Scans are stored under generated names outside static/, replaced per slot, and shown only to those entitled."""
+
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,7 @@ from tests.images import PDF, noisy_jpeg
 
 def new_collection(name="张会计", region="150105", phone="13900000001", serial=1):
     authority = Authority.get(Authority.code == region)
-    person = make_accountant(name=name, id_number=resident_id(region, serial=serial), phone=phone,
-                             authority=authority)
+    person = make_accountant(name=name, id_number=resident_id(region, serial=serial), phone=phone, authority=authority)
     now = clock.now()
     return Collection.create(accountant=person, authority=authority, created_at=now, updated_at=now)
 
@@ -65,8 +65,13 @@ def reader(app, role, username, **fields):
 
 
 def test_who_may_see_a_scan(app, id_scan):
-    owner = Account.create(username="owner", password_hash="x", role="accountant",
-                           accountant=Collection.get().accountant, created_at=clock.now())
+    owner = Account.create(
+        username="owner",
+        password_hash="x",
+        role="accountant",
+        accountant=Collection.get().accountant,
+        created_at=clock.now(),
+    )
     url = f"/files/{id_scan.id}"
     hohhot = Authority.get(Authority.code == "1501")
     baotou = Authority.get(Authority.code == "1502")
@@ -80,12 +85,16 @@ def test_who_may_see_a_scan(app, id_scan):
         ("unit_head", "head"): 404,
         ("auditor", "auditor"): 404,
     }
-    scopes = {"saihan-reviewer": {"authority": Authority.get(Authority.code == "150105")},
-              "hohhot-reviewer": {"authority": hohhot}, "baotou-reviewer": {"authority": baotou}}
+    scopes = {
+        "saihan-reviewer": {"authority": Authority.get(Authority.code == "150105")},
+        "hohhot-reviewer": {"authority": hohhot},
+        "baotou-reviewer": {"authority": baotou},
+    }
     got = {}
     for role, username in expected:
-        client = session_for(app, owner) if username == "owner" else reader(app, role, username,
-                                                                                    **scopes.get(username, {}))
+        client = (
+            session_for(app, owner) if username == "owner" else reader(app, role, username, **scopes.get(username, {}))
+        )
         got[(role, username)] = client.get(url).status_code
     assert got == expected
     assert app.test_client().get(url).status_code == 302

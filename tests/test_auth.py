@@ -1,5 +1,6 @@
 """Console sign-in: captcha, lock after five failures, idle timeout, first-sign-in password change,
 safe `next` redirects, CSRF."""
+
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,7 @@ def later(monkeypatch):
 
     def move(delta):
         monkeypatch.setattr(clock, "now", lambda: start + delta)
+
     return move
 
 
@@ -45,8 +47,9 @@ def test_captcha_is_good_for_one_try_only(app, client):
     make_account(app, "reviewer", "reviewer")
     login(client, "reviewer", password="wrong")
     token = csrf_token(client, "/console/login")
-    response = client.post("/console/login", data={"csrf_token": token, "username": "reviewer",
-                                                    "password": PASSWORD, "captcha": "TEST"})
+    response = client.post(
+        "/console/login", data={"csrf_token": token, "username": "reviewer", "password": PASSWORD, "captcha": "TEST"}
+    )
     assert "验证码错误" in response.get_data(as_text=True)
 
 
@@ -119,13 +122,16 @@ def test_new_staff_account_must_change_its_password_first(app, client):
     assert login(client, "reviewer", password="New#Pass12").status_code == 302
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/console/authority/", "/console/authority/"),
-    ("https://evil.example/", "/console/"),
-    ("//evil.example/", "/console/"),
-    ("/\\evil.example", "/console/"),
-    ("javascript:alert(1)", "/console/"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/console/authority/", "/console/authority/"),
+        ("https://evil.example/", "/console/"),
+        ("//evil.example/", "/console/"),
+        ("/\\evil.example", "/console/"),
+        ("javascript:alert(1)", "/console/"),
+    ],
+)
 def test_next_only_leads_to_our_own_paths(app, client, target, expected):
     make_account(app, "reviewer", "reviewer")
     assert login(client, "reviewer", next_url=target).headers["Location"] == expected
@@ -183,6 +189,7 @@ def test_parallel_requests_do_not_overwrite_the_captcha(app, client):
         other = app.test_client()
         other.set_cookie("session", stale_cookie)
         assert "Set-Cookie" not in other.get(url).headers, url
-    response = client.post("/console/login", data={"csrf_token": token, "username": "reviewer",
-                                                    "password": PASSWORD, "captcha": "TEST"})
+    response = client.post(
+        "/console/login", data={"csrf_token": token, "username": "reviewer", "password": PASSWORD, "captcha": "TEST"}
+    )
     assert response.status_code == 302

@@ -1,4 +1,5 @@
 """The authority tree of each profile, re-loading, moving, deactivating and merging."""
+
 from datetime import date
 
 import pytest
@@ -71,8 +72,9 @@ def test_reload_keeps_console_edits_and_deletes_nothing(ctx):
     saihan = named("赛罕区财政局")
     saihan.phones, saihan.edited_in_console = "0471-1234567", True
     saihan.save()
-    Authority.create(code="15-X", name="控制台新增机构", level="city", parent=named("内蒙古自治区财政厅"),
-                     edited_in_console=True)
+    Authority.create(
+        code="15-X", name="控制台新增机构", level="city", parent=named("内蒙古自治区财政厅"), edited_in_console=True
+    )
     before = Authority.select().count()
 
     report = authorities.load_authorities(profile)
@@ -103,22 +105,50 @@ def test_parent_cannot_be_the_authority_itself_or_below_it(ctx):
 def _attach_everything(authority):
     """One row of every kind that hangs on an authority, plus a decided collection that must stay."""
     now = clock.now()
-    unit = Unit.create(uscc="91150105MA0000001X", name="测试单位", region_code="150105", authority=authority,
-                       created_at=now)
-    person = Accountant.create(id_number="150105199001011234", id_tail="1234", name="张三", phone="13800000001",
-                               authority=authority, unit=unit, created_at=now)
-    other = Accountant.create(id_number="150105199001015678", id_tail="5678", name="李四", phone="13800000002",
-                              authority=authority, created_at=now)
-    open_one = Collection.create(accountant=person, authority=authority, status="submitted", submitted_at=now,
-                                 created_at=now, updated_at=now)
-    closed = Collection.create(accountant=other, authority=authority, status="approved", submitted_at=now,
-                               created_at=now, updated_at=now)
-    filing = Filing.create(kind="qualification", authority=authority, id_number="150105199001019999", name="王五",
-                           acquired_on=date(2020, 5, 1), submitted_at=now)
-    reviewer = Account.create(username="r1", password_hash="x", role="reviewer", authority=authority,
-                              created_at=now)
-    return {"unit": unit, "person": person, "other": other, "open": open_one, "closed": closed, "filing": filing,
-            "reviewer": reviewer}
+    unit = Unit.create(
+        uscc="91150105MA0000001X", name="测试单位", region_code="150105", authority=authority, created_at=now
+    )
+    person = Accountant.create(
+        id_number="150105199001011234",
+        id_tail="1234",
+        name="张三",
+        phone="13800000001",
+        authority=authority,
+        unit=unit,
+        created_at=now,
+    )
+    other = Accountant.create(
+        id_number="150105199001015678",
+        id_tail="5678",
+        name="李四",
+        phone="13800000002",
+        authority=authority,
+        created_at=now,
+    )
+    open_one = Collection.create(
+        accountant=person, authority=authority, status="submitted", submitted_at=now, created_at=now, updated_at=now
+    )
+    closed = Collection.create(
+        accountant=other, authority=authority, status="approved", submitted_at=now, created_at=now, updated_at=now
+    )
+    filing = Filing.create(
+        kind="qualification",
+        authority=authority,
+        id_number="150105199001019999",
+        name="王五",
+        acquired_on=date(2020, 5, 1),
+        submitted_at=now,
+    )
+    reviewer = Account.create(username="r1", password_hash="x", role="reviewer", authority=authority, created_at=now)
+    return {
+        "unit": unit,
+        "person": person,
+        "other": other,
+        "open": open_one,
+        "closed": closed,
+        "filing": filing,
+        "reviewer": reviewer,
+    }
 
 
 def _row_counts():
@@ -134,8 +164,14 @@ def test_merge_moves_every_attached_row_and_loses_none(ctx):
     moved = authorities.merge(source, target)
 
     assert _row_counts() == before
-    assert moved == {"下级机构": 1, "工作单位": 1, "会计人员": 2, "未办结的信息采集": 1, "未办结的备案": 1,
-                     "审核人员账号": 1}
+    assert moved == {
+        "下级机构": 1,
+        "工作单位": 1,
+        "会计人员": 2,
+        "未办结的信息采集": 1,
+        "未办结的备案": 1,
+        "审核人员账号": 1,
+    }
     assert Unit.get_by_id(rows["unit"].id).authority_id == target.id
     assert Accountant.get_by_id(rows["person"].id).authority_id == target.id
     assert Accountant.get_by_id(rows["other"].id).authority_id == target.id
@@ -164,11 +200,14 @@ def test_merge_is_all_or_nothing(ctx, monkeypatch):
     assert Authority.get_by_id(source.id).is_active
 
 
-@pytest.mark.parametrize("source_name, target_name, message", [
-    ("赛罕区财政局", "赛罕区财政局", "不能合并到本机构"),
-    ("呼和浩特市财政局", "赛罕区财政局", "是“呼和浩特市财政局”的下级机构"),
-    ("内蒙古自治区财政厅", "赛罕区财政局", "省级机构不能被合并"),
-])
+@pytest.mark.parametrize(
+    "source_name, target_name, message",
+    [
+        ("赛罕区财政局", "赛罕区财政局", "不能合并到本机构"),
+        ("呼和浩特市财政局", "赛罕区财政局", "是“呼和浩特市财政局”的下级机构"),
+        ("内蒙古自治区财政厅", "赛罕区财政局", "省级机构不能被合并"),
+    ],
+)
 def test_merge_refusals(ctx, source_name, target_name, message):
     with pytest.raises(RuleViolation, match=message):
         authorities.merge(named(source_name), named(target_name))

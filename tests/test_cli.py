@@ -1,4 +1,5 @@
 """flask --app console init-db | load-authorities | create-user | demo-data: each idempotent."""
+
 from models import Account, Accountant, Authority, Collection, Unit
 
 
@@ -22,8 +23,9 @@ def test_load_authorities_reports_and_changes_nothing_the_second_time(app, ctx):
 
 
 def test_create_user_prints_a_one_time_password_and_refuses_duplicates(app, ctx):
-    output = run(app, "create-user", "--username", "hohhot", "--role", "reviewer", "--authority", "1501",
-                 "--name", "呼市审核员")
+    output = run(
+        app, "create-user", "--username", "hohhot", "--role", "reviewer", "--authority", "1501", "--name", "呼市审核员"
+    )
     assert "已创建审核人员账号 hohhot，初始密码：" in output
     account = Account.get(Account.username == "hohhot")
     assert account.must_change_password and account.authority.name == "呼和浩特市财政局"
@@ -32,24 +34,33 @@ def test_create_user_prints_a_one_time_password_and_refuses_duplicates(app, ctx)
 
 
 def test_create_user_needs_the_scope_of_its_role(app, ctx):
-    result = app.test_cli_runner().invoke(args=["create-user", "--username", "x", "--role", "reviewer",
-                                                "--authority", "nope"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--username", "x", "--role", "reviewer", "--authority", "nope"]
+    )
     assert result.exit_code == 2 and "请用 --authority 指定存在的会计管理机构编号" in result.output
     assert not Account.select().where(Account.username == "x").exists()
 
 
 def test_demo_data_creates_one_account_per_role_once(app, ctx):
     first = run(app, "demo-data")
-    for label in ("省级管理员：账号 admin", "审核人员：账号 reviewer", "单位会计机构负责人：账号 unithead",
-                  "审计员：账号 auditor", "会计人员：姓名 "):
+    for label in (
+        "省级管理员：账号 admin",
+        "审核人员：账号 reviewer",
+        "单位会计机构负责人：账号 unithead",
+        "审计员：账号 auditor",
+        "会计人员：姓名 ",
+    ):
         assert label in first
     person = Accountant.select().order_by(Accountant.id).first()
     assert f"证件号 {person.id_number}" in first
-    counts = (Account.select().count(), Accountant.select().count(), Collection.select().count(),
-              Unit.select().count())
+    counts = (Account.select().count(), Accountant.select().count(), Collection.select().count(), Unit.select().count())
     assert counts == (5, 12, 12, 3)
     assert "演示账号已存在，未作改动" in run(app, "demo-data")
-    assert (Account.select().count(), Accountant.select().count(), Collection.select().count(),
-            Unit.select().count()) == counts
+    assert (
+        Account.select().count(),
+        Accountant.select().count(),
+        Collection.select().count(),
+        Unit.select().count(),
+    ) == counts
     assert {a.role for a in Account.select()} == {"province_admin", "reviewer", "unit_head", "auditor", "accountant"}
     assert all(a.must_change_password for a in Account.select().where(Account.role != "accountant"))

@@ -1,4 +1,5 @@
 """The wizard's rules, each from both sides."""
+
 from datetime import date
 
 import pytest
@@ -24,8 +25,15 @@ def code(region, serial="MA0000001"):
 
 
 SAIHAN_UNIT = code("150105")
-ON_DUTY = {"has_unit": True, "unit_uscc": SAIHAN_UNIT, "on_duty": True, "post": "出纳", "tech_post": "无职务",
-           "tech_post_appointed_on": None, "work_started_on": date(2012, 8, 1)}
+ON_DUTY = {
+    "has_unit": True,
+    "unit_uscc": SAIHAN_UNIT,
+    "on_duty": True,
+    "post": "出纳",
+    "tech_post": "无职务",
+    "tech_post_appointed_on": None,
+    "work_started_on": date(2012, 8, 1),
+}
 
 
 def post(**changes):
@@ -41,19 +49,30 @@ def test_a_complete_post_section_passes():
     assert post() == {}
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"has_unit": None}, "has_unit", "请选择是否有工作单位"),
-    ({"unit_uscc": SAIHAN_UNIT[:-1] + ("0" if SAIHAN_UNIT[-1] != "0" else "1")}, "unit_uscc", "统一社会信用代码不正确"),
-    ({"unit_uscc": code("110105")}, "unit_uscc", "单位所在地不在本省（区）范围内，请在单位所在地参加"),
-    ({"unit_phone": "12345"}, "unit_phone", "单位电话格式不正确"),
-    ({"on_duty": None}, "on_duty", "请选择是否在岗"),
-    ({"post": ""}, "post", "请选择现从事会计工作岗位"),
-    ({"tech_post": "无职务", "tech_post_appointed_on": date(2015, 1, 1)}, "tech_post_appointed_on", "不填写聘任时间"),
-    ({"tech_post": "会计师"}, "tech_post_appointed_on", "请填写会计专业技术职务聘任时间"),
-    ({"work_started_on": None}, "work_started_on", "请填写开始从事会计工作时间"),
-    ({"work_started_on": date(2012, 6, 30)}, "work_started_on", "不能早于全日制学历毕业时间（2012-07-01）"),
-    ({"work_started_on": date(2027, 1, 1)}, "work_started_on", "不能晚于今天"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"has_unit": None}, "has_unit", "请选择是否有工作单位"),
+        (
+            {"unit_uscc": SAIHAN_UNIT[:-1] + ("0" if SAIHAN_UNIT[-1] != "0" else "1")},
+            "unit_uscc",
+            "统一社会信用代码不正确",
+        ),
+        ({"unit_uscc": code("110105")}, "unit_uscc", "单位所在地不在本省（区）范围内，请在单位所在地参加"),
+        ({"unit_phone": "12345"}, "unit_phone", "单位电话格式不正确"),
+        ({"on_duty": None}, "on_duty", "请选择是否在岗"),
+        ({"post": ""}, "post", "请选择现从事会计工作岗位"),
+        (
+            {"tech_post": "无职务", "tech_post_appointed_on": date(2015, 1, 1)},
+            "tech_post_appointed_on",
+            "不填写聘任时间",
+        ),
+        ({"tech_post": "会计师"}, "tech_post_appointed_on", "请填写会计专业技术职务聘任时间"),
+        ({"work_started_on": None}, "work_started_on", "请填写开始从事会计工作时间"),
+        ({"work_started_on": date(2012, 6, 30)}, "work_started_on", "不能早于全日制学历毕业时间（2012-07-01）"),
+        ({"work_started_on": date(2027, 1, 1)}, "work_started_on", "不能晚于今天"),
+    ],
+)
 def test_post_rules(changes, field, message):
     errors = post(**changes)
     assert message in errors[field]
@@ -62,8 +81,10 @@ def test_post_rules(changes, field, message):
 def test_work_start_is_declared_once():
     errors = check_post(dict(ON_DUTY), declared_work_start=date(2010, 1, 1), today=TODAY)
     assert "只能申报一次，申报后不能修改（已申报 2010-01-01）" in errors["work_started_on"]
-    assert check_post({**ON_DUTY, "work_started_on": date(2010, 1, 1)}, declared_work_start=date(2010, 1, 1),
-                      today=TODAY) == {}
+    assert (
+        check_post({**ON_DUTY, "work_started_on": date(2010, 1, 1)}, declared_work_start=date(2010, 1, 1), today=TODAY)
+        == {}
+    )
 
 
 def test_without_a_unit_the_place_of_collection_is_needed():
@@ -71,8 +92,11 @@ def test_without_a_unit_the_place_of_collection_is_needed():
     assert check_post(base, today=TODAY) == {"residence_type": "请选择采集地（户籍所在地、居住地或学校所在地）"}
     assert check_post({**base, "residence_type": "household"}, today=TODAY) == {}
     assert check_post({**base, "residence_type": "residence_permit"}, today=TODAY) == {
-        "residence_region_code": "请选择所在地区"}
-    assert check_post({**base, "residence_type": "student", "residence_region_code": "150105"}, today=TODAY) == {"school_name": "请填写学校名称"}
+        "residence_region_code": "请选择所在地区"
+    }
+    assert check_post({**base, "residence_type": "student", "residence_region_code": "150105"}, today=TODAY) == {
+        "school_name": "请填写学校名称"
+    }
 
 
 def test_personal_rules():
@@ -83,14 +107,21 @@ def test_personal_rules():
 
 
 def test_education_rules():
-    full = {"level": "本科", "degree": "学士", "school": "内蒙古财经大学", "major": "会计学",
-            "graduated_on": date(2012, 7, 1)}
+    full = {
+        "level": "本科",
+        "degree": "学士",
+        "school": "内蒙古财经大学",
+        "major": "会计学",
+        "graduated_on": date(2012, 7, 1),
+    }
     assert check_education(full, today=TODAY) == {}
     assert check_education({}, today=TODAY) == {"full_time_level": "请选择最高学历"}
     assert check_education({"level": "初中及以下"}, today=TODAY) == {}
     assert check_education({**full, "school": ""}, today=TODAY) == {"full_time_school": "请填写毕业院校"}
-    assert "在校生请选择“在校”" in check_education({**full, "graduated_on": date(2027, 7, 1)},
-                                              today=TODAY)["full_time_graduated_on"]
+    assert (
+        "在校生请选择“在校”"
+        in check_education({**full, "graduated_on": date(2027, 7, 1)}, today=TODAY)["full_time_graduated_on"]
+    )
     assert check_education({**full, "graduated_on": date(2027, 7, 1), "in_school": True}, today=TODAY) == {}
     assert check_education(full, {"school": "中央广播电视大学"}, today=TODAY) == {"part_time_level": "请选择最高学历"}
 
@@ -98,17 +129,23 @@ def test_education_rules():
 def test_qualification_level_none_keeps_the_rest_empty():
     assert check_qualification({"level": "无"}) == {}
     assert check_qualification({"level": "无", "certificate_no": "Z1"}) == {
-        "certificate_no": "专业技术资格级别为“无”时，不填写证书编号或批文号"}
+        "certificate_no": "专业技术资格级别为“无”时，不填写证书编号或批文号"
+    }
     assert set(check_qualification({"level": "中级"})) == {"kind", "way", "acquired_on", "certificate_no"}
     assert check_qualification({}) == {"level": "请选择最高专业技术资格级别（没有的选“无”）"}
 
 
 def test_abacus_for_bingtuan():
     assert check_qualification({"level": "无", "abacus_level": "无"}, with_abacus=True) == {}
-    assert "不填写珠算证号" in check_qualification({"level": "无", "abacus_level": "无", "abacus_certificate_no": "1"},
-                                               with_abacus=True)["abacus_certificate_no"]
+    assert (
+        "不填写珠算证号"
+        in check_qualification({"level": "无", "abacus_level": "无", "abacus_certificate_no": "1"}, with_abacus=True)[
+            "abacus_certificate_no"
+        ]
+    )
     assert check_qualification({"level": "无", "abacus_level": "三级"}, with_abacus=True) == {
-        "abacus_certificate_no": "请填写珠算证号"}
+        "abacus_certificate_no": "请填写珠算证号"
+    }
 
 
 def test_records_are_all_or_none_and_the_author_rank_is_a_number():
@@ -116,8 +153,14 @@ def test_records_are_all_or_none_and_the_author_rank_is_a_number():
     partial = check_record("award", {"level": "省级"})
     assert set(partial) == {"awarded_on", "issuer", "content"}
     assert "填写其中一项的，其他项都需要填写" in partial["issuer"]
-    paper = {"title": "论内部控制", "published_on": date(2020, 1, 1), "issue": "3", "serial_no": "CN11-1234",
-             "author_rank": "第一", "publisher": "财会月刊"}
+    paper = {
+        "title": "论内部控制",
+        "published_on": date(2020, 1, 1),
+        "issue": "3",
+        "serial_no": "CN11-1234",
+        "author_rank": "第一",
+        "publisher": "财会月刊",
+    }
     assert check_record("publication", paper) == {"author_rank": "第几作者只能输入数字"}
     assert check_record("publication", {**paper, "author_rank": "1"}) == {}
 
@@ -125,15 +168,31 @@ def test_records_are_all_or_none_and_the_author_rank_is_a_number():
 def test_required_scans_follow_the_answers():
     full = {"level": "本科", "degree": "学士"}
     assert required_slots("resident", ON_DUTY, full, {}, {"level": "中级"}, "letter") == [
-        "photo", "id_front", "id_back", "diploma", "degree", "qualification", "letter"]
+        "photo",
+        "id_front",
+        "id_back",
+        "diploma",
+        "degree",
+        "qualification",
+        "letter",
+    ]
     no_unit = {"has_unit": False, "on_duty": False, "residence_type": "residence_permit"}
-    assert required_slots("resident", no_unit, {"level": "初中及以下", "degree": "无"}, {}, {"level": "无"},
-                          "letter") == ["photo", "id_front", "id_back", "residence"]
+    assert required_slots(
+        "resident", no_unit, {"level": "初中及以下", "degree": "无"}, {}, {"level": "无"}, "letter"
+    ) == ["photo", "id_front", "id_back", "residence"]
     assert required_slots("resident", ON_DUTY, full, {}, {"level": "无"}, "work_proof", ["publication"])[-2:] == [
-        "work_proof", "publication_proof"]
+        "work_proof",
+        "publication_proof",
+    ]
     student = {"has_unit": False, "residence_type": "student"}
-    assert "student" in required_slots("resident", student, {"level": "大专", "degree": "无"},
-                                       {"level": "本科", "degree": "学士"}, {"level": "无"}, "letter")
+    assert "student" in required_slots(
+        "resident",
+        student,
+        {"level": "大专", "degree": "无"},
+        {"level": "本科", "degree": "学士"},
+        {"level": "无"},
+        "letter",
+    )
 
 
 @pytest.mark.parametrize("province", ["bingtuan"])
@@ -146,8 +205,14 @@ def test_bingtuan_units_carry_xinjiang_codes(ctx):
 def test_routing(ctx):
     assert route(ON_DUTY, "220102", "内蒙古自治区").name == "赛罕区财政局"  # the unit decides
     assert route({"has_unit": False, "residence_type": "household"}, "150203", "内蒙古自治区").name == "昆都仑区财政局"
-    assert route({"has_unit": False, "residence_type": "residence_permit", "residence_region_code": "150102"},
-                 "110105", "内蒙古自治区").name == "新城区财政局"
+    assert (
+        route(
+            {"has_unit": False, "residence_type": "residence_permit", "residence_region_code": "150102"},
+            "110105",
+            "内蒙古自治区",
+        ).name
+        == "新城区财政局"
+    )
     with pytest.raises(RuleViolation, match="户籍不在内蒙古自治区范围内，请在户籍所在省份参加会计人员信息采集"):
         route({"has_unit": False, "residence_type": "household"}, "110105", "内蒙古自治区")
     with pytest.raises(RuleViolation, match="单位不在内蒙古自治区范围内"):

@@ -1,4 +1,5 @@
 """The accountant's side of the state machine: draft, what is missing, submit once, withdraw, submit again."""
+
 from datetime import date
 
 import pytest
@@ -20,10 +21,15 @@ from tests.factories import complete
 
 @pytest.fixture
 def person(ctx):
-    accountant = make_accountant(name="王影", id_number=resident_id("150105", "19900307", 124), phone="13912345678",
-                                 authority=Authority.get(Authority.code == "150105"))
-    account = Account.create(username=None, password_hash="x", role="accountant", accountant=accountant,
-                             created_at=clock.now())
+    accountant = make_accountant(
+        name="王影",
+        id_number=resident_id("150105", "19900307", 124),
+        phone="13912345678",
+        authority=Authority.get(Authority.code == "150105"),
+    )
+    account = Account.create(
+        username=None, password_hash="x", role="accountant", accountant=accountant, created_at=clock.now()
+    )
     return account
 
 
@@ -31,7 +37,11 @@ def test_a_new_draft_starts_from_the_registration(person):
     draft = lifecycle.open_draft(person.accountant)
     personal = draft.personalsection_set.get()
     assert (personal.name, personal.id_number, personal.phone, personal.gender) == (
-        "王影", person.accountant.id_number, "13912345678", "female")
+        "王影",
+        person.accountant.id_number,
+        "13912345678",
+        "female",
+    )
     assert lifecycle.open_draft(person.accountant).id == draft.id
 
 
@@ -40,14 +50,21 @@ def test_the_unit_must_be_found_or_added(app, person, scans):
     complete(app, draft, scans)
     PostSection.update(unit=None).execute()
     assert ("post", "unit_uscc", "请点击“获取单位信息”；系统中没有的单位，请按提示添加") in lifecycle.missing(
-        draft, app.extensions["profile"])
+        draft, app.extensions["profile"]
+    )
 
 
 def test_a_fresh_draft_says_what_is_missing(app, person):
     gaps = lifecycle.missing(lifecycle.open_draft(person.accountant), app.extensions["profile"])
     fields = {(section, field) for section, field, _ in gaps}
-    assert {("personal", "ethnicity"), ("post", "has_unit"), ("education", "full_time_level"),
-            ("qualification", "level"), ("attachments", "photo"), ("commitment", "commitment")} <= fields
+    assert {
+        ("personal", "ethnicity"),
+        ("post", "has_unit"),
+        ("education", "full_time_level"),
+        ("qualification", "level"),
+        ("attachments", "photo"),
+        ("commitment", "commitment"),
+    } <= fields
     assert ("attachments", "photo", "请上传1 寸免冠白底证件照") in gaps
 
 
@@ -77,8 +94,11 @@ def test_an_incomplete_collection_is_not_submitted(app, person):
 def test_a_unit_outside_the_province_cannot_be_submitted(app, person, scans):
     draft = lifecycle.open_draft(person.accountant)
     complete(app, draft, scans, unit_region="110105")
-    assert ("post", "unit_uscc", "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集") in lifecycle.missing(
-        draft, app.extensions["profile"])
+    assert (
+        "post",
+        "unit_uscc",
+        "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集",
+    ) in lifecycle.missing(draft, app.extensions["profile"])
 
 
 def test_withdraw_then_submit_again(app, person, scans):
@@ -102,4 +122,5 @@ def test_the_declared_work_start_cannot_change(app, person, scans):
     complete(app, draft, scans)
     gaps = lifecycle.missing(draft, app.extensions["profile"])
     assert [m for s, f, m in gaps if f == "work_started_on"] == [
-        "开始从事会计工作时间只能申报一次，申报后不能修改（已申报 2010-01-01）"]
+        "开始从事会计工作时间只能申报一次，申报后不能修改（已申报 2010-01-01）"
+    ]

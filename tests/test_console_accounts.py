@@ -1,4 +1,5 @@
 """Staff accounts in the console: created with a one-time password, scoped by role, reset, unlocked."""
+
 import re
 from datetime import timedelta
 
@@ -10,8 +11,15 @@ from tests.conftest import csrf_token, login, make_account, post_form
 
 
 def new_account(client, **fields):
-    data = {"username": "baotou", "display_name": "包头审核员", "role": "reviewer", "authority": "__None",
-            "unit": "", "is_enabled": "y", **fields}
+    data = {
+        "username": "baotou",
+        "display_name": "包头审核员",
+        "role": "reviewer",
+        "authority": "__None",
+        "unit": "",
+        "is_enabled": "y",
+        **fields,
+    }
     return post_form(client, "/console/account/new/", data)
 
 
@@ -31,14 +39,17 @@ def test_admin_creates_a_reviewer_who_must_change_the_shown_password(app, admin_
     assert reviewer.get("/console/authority/").headers["Location"] == "/console/password"
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"authority": "__None"}, "审核人员和省级管理员须选择会计管理机构"),
-    ({"authority": "abc"}, "不是有效的选择"),
-    ({"role": "unit_head"}, "单位会计机构负责人须选择单位"),
-    ({"role": "accountant"}, "不是有效的选择"),
-    ({"username": "admin"}, "账号“admin”已被使用"),
-    ({"username": ""}, "该字段是必填字段"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"authority": "__None"}, "审核人员和省级管理员须选择会计管理机构"),
+        ({"authority": "abc"}, "不是有效的选择"),
+        ({"role": "unit_head"}, "单位会计机构负责人须选择单位"),
+        ({"role": "accountant"}, "不是有效的选择"),
+        ({"username": "admin"}, "账号“admin”已被使用"),
+        ({"username": ""}, "该字段是必填字段"),
+    ],
+)
 def test_bad_accounts_are_refused_and_nothing_is_stored(admin_client, fields, message):
     before = Account.select().count()
     response = new_account(admin_client, display_name="保留的姓名", **fields)
@@ -50,8 +61,9 @@ def test_bad_accounts_are_refused_and_nothing_is_stored(admin_client, fields, me
 
 def test_unit_head_picks_the_unit_by_ajax_lookup(admin_client):
     saihan = Authority.get(Authority.name == "赛罕区财政局")
-    unit = Unit.create(uscc="91150105MA0000001X", name="赛罕示范单位", region_code="150105", authority=saihan,
-                       created_at=clock.now())
+    unit = Unit.create(
+        uscc="91150105MA0000001X", name="赛罕示范单位", region_code="150105", authority=saihan, created_at=clock.now()
+    )
     found = admin_client.get("/console/account/ajax/lookup/", query_string={"name": "unit", "query": "9115"})
     assert found.get_json() == [[unit.id, "赛罕示范单位"]]
     by_name = admin_client.get("/console/account/ajax/lookup/", query_string={"name": "unit", "query": "示范"})
@@ -71,25 +83,35 @@ def test_the_list_shows_staff_only(app, admin_client):
 
 def test_admin_cannot_lock_themselves_out(admin_client):
     me = Account.get(Account.username == "admin")
-    data = {"username": "admin", "display_name": "管理员", "role": "province_admin",
-            "authority": str(me.authority_id), "unit": ""}
+    data = {
+        "username": "admin",
+        "display_name": "管理员",
+        "role": "province_admin",
+        "authority": str(me.authority_id),
+        "unit": "",
+    }
     page = post_form(admin_client, f"/console/account/edit/?id={me.id}", data).get_data(as_text=True)
     assert "不能停用自己的账号或改变自己的角色" in page
     assert Account.get_by_id(me.id).is_enabled
 
 
 def test_reset_password_and_unlock(app, admin_client):
-    locked = make_account(app, "reviewer", "locked", failed_logins=0,
-                          locked_until=clock.now() + timedelta(minutes=10))
+    locked = make_account(app, "reviewer", "locked", failed_logins=0, locked_until=clock.now() + timedelta(minutes=10))
     token = csrf_token(admin_client, "/console/account/")
-    admin_client.post("/console/account/action/", data={"csrf_token": token, "action": "unlock",
-                                                         "rowid": [str(locked.id)]})
+    admin_client.post(
+        "/console/account/action/", data={"csrf_token": token, "action": "unlock", "rowid": [str(locked.id)]}
+    )
     assert Account.get_by_id(locked.id).locked_until is None
 
-    response = admin_client.post("/console/account/action/", data={
-        "csrf_token": token, "action": "reset_password", "rowid": [str(locked.id)]}, follow_redirects=True)
+    response = admin_client.post(
+        "/console/account/action/",
+        data={"csrf_token": token, "action": "reset_password", "rowid": [str(locked.id)]},
+        follow_redirects=True,
+    )
     password = re.search(r"账号 locked 的新密码：(\S+?)（", response.get_data(as_text=True)).group(1)
     assert Account.get_by_id(locked.id).must_change_password
     assert login(app.test_client(), "locked", password=password).status_code == 302
     assert [e.action for e in AuditEntry.select().where(AuditEntry.action.startswith("account."))] == [
-        "account.unlock", "account.reset_password"]
+        "account.unlock",
+        "account.reset_password",
+    ]

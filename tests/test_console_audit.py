@@ -1,4 +1,5 @@
 """The auditor reads and filters the audit log; nobody changes it."""
+
 from tests.conftest import login, make_account
 
 

@@ -1,4 +1,5 @@
 """The authority console: the provincial admin edits, moves, deactivates and merges; reviewers only read."""
+
 import json
 import logging
 
@@ -13,8 +14,14 @@ def authority(name):
 
 
 def edit_data(a, **changes):
-    data = {"name": a.name, "parent": str(a.parent_id or "__None"), "run_by": a.run_by or "", "phones": a.phones,
-            "address": a.address, "sort_order": str(a.sort_order)}
+    data = {
+        "name": a.name,
+        "parent": str(a.parent_id or "__None"),
+        "run_by": a.run_by or "",
+        "phones": a.phones,
+        "address": a.address,
+        "sort_order": str(a.sort_order),
+    }
     return {**data, **changes}
 
 
@@ -45,7 +52,8 @@ def test_bad_phone_is_refused_in_chinese_and_the_form_keeps_what_was_typed(admin
 def test_empty_name_is_refused(admin_client):
     saihan = authority("赛罕区财政局")
     page = post_form(admin_client, f"/console/authority/edit/?id={saihan.id}", edit_data(saihan, name="")).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "该字段是必填字段。" in page
     assert authority("赛罕区财政局").name == "赛罕区财政局"
 
@@ -66,9 +74,22 @@ def test_move_below_itself_is_refused(admin_client):
 
 def test_admin_adds_an_authority(admin_client):
     root = authority("内蒙古自治区财政厅")
-    response = post_form(admin_client, "/console/authority/new/", {
-        "code": "15-MS", "name": "呼和浩特市直属", "level": "city", "parent": str(root.id), "region_code": "",
-        "special": "y", "run_by": "", "phones": "0471-1111111", "address": "", "sort_order": "0"})
+    response = post_form(
+        admin_client,
+        "/console/authority/new/",
+        {
+            "code": "15-MS",
+            "name": "呼和浩特市直属",
+            "level": "city",
+            "parent": str(root.id),
+            "region_code": "",
+            "special": "y",
+            "run_by": "",
+            "phones": "0471-1111111",
+            "address": "",
+            "sort_order": "0",
+        },
+    )
     assert response.status_code == 302
     created = authority("呼和浩特市直属")
     assert created.special and created.edited_in_console and created.parent_id == root.id
@@ -77,8 +98,9 @@ def test_admin_adds_an_authority(admin_client):
 
 def test_merge_through_the_console(admin_client):
     saihan, xincheng = authority("赛罕区财政局"), authority("新城区财政局")
-    Unit.create(uscc="91150105MA0000001X", name="测试单位", region_code="150105", authority=saihan,
-                created_at=saihan.updated_at)
+    Unit.create(
+        uscc="91150105MA0000001X", name="测试单位", region_code="150105", authority=saihan, created_at=saihan.updated_at
+    )
     url = f"/console/authority/merge/?id={saihan.id}"
     page = admin_client.get(url).get_data(as_text=True)
     assert "工作单位" in page and "合并到" in page
@@ -110,16 +132,26 @@ def test_reviewer_reads_the_tree_but_every_change_is_403(reviewer_client):
     assert reviewer_client.get("/console/authority/").status_code == 200
     assert reviewer_client.get(f"/console/authority/details/?id={saihan.id}").status_code == 200
     token = csrf_token(reviewer_client, "/console/authority/")
-    for url in (f"/console/authority/edit/?id={saihan.id}", "/console/authority/new/",
-                f"/console/authority/merge/?id={saihan.id}"):
+    for url in (
+        f"/console/authority/edit/?id={saihan.id}",
+        "/console/authority/new/",
+        f"/console/authority/merge/?id={saihan.id}",
+    ):
         assert reviewer_client.get(url).status_code == 403, url
-    for url in (f"/console/authority/edit/?id={saihan.id}", "/console/authority/new/",
-                f"/console/authority/merge/?id={saihan.id}", f"/console/authority/deactivate/?id={saihan.id}",
-                "/console/authority/action/", "/console/authority/delete/"):
+    for url in (
+        f"/console/authority/edit/?id={saihan.id}",
+        "/console/authority/new/",
+        f"/console/authority/merge/?id={saihan.id}",
+        f"/console/authority/deactivate/?id={saihan.id}",
+        "/console/authority/action/",
+        "/console/authority/delete/",
+    ):
         response = reviewer_client.post(url, data={"csrf_token": token, "name": "改名", "target": "1", "id": "1"})
         assert response.status_code == 403, url
-    assert authority("赛罕区财政局").is_active and not AuditEntry.select().where(
-        AuditEntry.action.startswith("authority.")).exists()
+    assert (
+        authority("赛罕区财政局").is_active
+        and not AuditEntry.select().where(AuditEntry.action.startswith("authority.")).exists()
+    )
     listing = reviewer_client.get("/console/authority/").get_data(as_text=True)
     assert "/console/authority/edit/" not in listing and "/console/authority/new/" not in listing
 
@@ -136,8 +168,7 @@ def test_search_and_filters(admin_client):
     hohhot = authority("呼和浩特市财政局")
     found = admin_client.get("/console/authority/", query_string={"search": "赛罕"}).get_data(as_text=True)
     assert "赛罕区财政局" in found and "包头市财政局" not in found
-    children = admin_client.get("/console/authority/", query_string={"flt1_1": str(hohhot.id)}).get_data(
-        as_text=True)
+    children = admin_client.get("/console/authority/", query_string={"flt1_1": str(hohhot.id)}).get_data(as_text=True)
     assert "赛罕区财政局" in children and "昆都仑区财政局" not in children
     cities = admin_client.get("/console/authority/", query_string={"flt0_0": "city"}).get_data(as_text=True)
     assert "包头市财政局" in cities and "赛罕区财政局" not in cities

@@ -1,4 +1,5 @@
 """The review console as reviewers use it: the queue, the review page, decisions, export, bulk, the dashboard."""
+
 import re
 
 import pytest
@@ -89,8 +90,9 @@ def test_a_return_without_reasons_or_with_too_long_a_note_keeps_the_input_and_wr
     assert response.status_code == 422 and "请至少选择或填写一条退回原因" in response.get_data(as_text=True)
     with app.app_context():
         template = ReasonTemplate.create(section="education", target="full_time_school", text="毕业院校与证书不一致")
-    response = post_form(li, url + "/return", {"templates": str(template.id), "note": "长" * 501,
-                                               "note_section": "attachments"}, url)
+    response = post_form(
+        li, url + "/return", {"templates": str(template.id), "note": "长" * 501, "note_section": "attachments"}, url
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "补充说明不能超过 500 字" in page
     assert "长" * 501 in page and re.search(rf'value="{template.id}"[^>]*checked', page)
@@ -104,8 +106,12 @@ def test_a_return_shows_each_reason_at_its_field_in_the_portal(app, li, waiting)
     with app.app_context():
         template = ReasonTemplate.create(section="education", target="full_time_school", text="毕业院校与证书不一致")
         diploma = ReasonTemplate.create(section="attachments", target="diploma", text="学历证书不清晰")
-    response = post_form(li, url + "/return", {"templates": [str(template.id), str(diploma.id)],
-                                               "note": "请本人签字", "note_section": "general"}, url)
+    response = post_form(
+        li,
+        url + "/return",
+        {"templates": [str(template.id), str(diploma.id)], "note": "请本人签字", "note_section": "general"},
+        url,
+    )
     assert response.status_code == 302
     with app.app_context():
         applicant = Account.get(Account.accountant == waiting.accountant_id)
@@ -131,8 +137,9 @@ def test_the_export_streams_a_bom_csv_with_a_chinese_file_name(app, li, waiting)
 def test_bulk_approve_reports_the_skipped(app, li, waiting):
     with app.app_context():
         Collection.update(flags="photo_background").execute()
-    response = post_form(li, "/console/review/bulk-approve", {"ids": str(waiting.id), "back": "/console/review/"},
-                         "/console/review/")
+    response = post_form(
+        li, "/console/review/bulk-approve", {"ids": str(waiting.id), "back": "/console/review/"}, "/console/review/"
+    )
     assert response.status_code == 302
     page = li.get("/console/review/").get_data(as_text=True)
     assert "已审核通过 0 件，跳过 1 件" in page and "王影：有自动检查标记，请逐件审核" in page
@@ -151,15 +158,26 @@ def test_the_dashboard_shows_the_authoritys_figures_and_the_province_table(app, 
 
 def test_a_reason_template_with_an_unknown_field_is_refused_in_chinese(app):
     admin = session_for(app, make_account(app, "province_admin", "admin"))
-    response = post_form(admin, "/console/reason_template/new/", {
-        "section": "education", "target": "nonsense", "text": "学校名称有误", "sort_order": "1", "is_active": "y"})
+    response = post_form(
+        admin,
+        "/console/reason_template/new/",
+        {"section": "education", "target": "nonsense", "text": "学校名称有误", "sort_order": "1", "is_active": "y"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "“学历学位”中没有字段或附件 nonsense" in page and "学校名称有误" in page
     with app.app_context():
         assert ReasonTemplate.select().count() == 0
-    response = post_form(admin, "/console/reason_template/new/", {
-        "section": "education", "target": "full_time_school", "text": "学校名称有误", "sort_order": "1",
-        "is_active": "y"})
+    response = post_form(
+        admin,
+        "/console/reason_template/new/",
+        {
+            "section": "education",
+            "target": "full_time_school",
+            "text": "学校名称有误",
+            "sort_order": "1",
+            "is_active": "y",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         assert ReasonTemplate.get().target == "full_time_school"

@@ -1,4 +1,5 @@
 """The daily management rules at their edges, and the yearly job that applies them."""
+
 import json
 from datetime import date
 from decimal import Decimal
@@ -54,9 +55,11 @@ def test_years_before_the_credit_bank_are_not_checked():
 
 
 def test_work_years_count_on_duty_periods_only():
-    periods = [SimpleNamespace(started_on=date(2015, 1, 1), ended_on=date(2017, 1, 1), on_duty=True),
-               SimpleNamespace(started_on=date(2017, 1, 1), ended_on=date(2019, 1, 1), on_duty=False),
-               SimpleNamespace(started_on=date(2019, 1, 1), ended_on=None, on_duty=True)]
+    periods = [
+        SimpleNamespace(started_on=date(2015, 1, 1), ended_on=date(2017, 1, 1), on_duty=True),
+        SimpleNamespace(started_on=date(2017, 1, 1), ended_on=date(2019, 1, 1), on_duty=False),
+        SimpleNamespace(started_on=date(2019, 1, 1), ended_on=None, on_duty=True),
+    ]
     assert work_history.accounting_work_years(periods, date(2021, 1, 1)) == 4.0
 
 
@@ -67,16 +70,22 @@ def archived(name, serial, since=date(2015, 3, 1), qualified_on=None):
     person.save()
     WorkPeriod.create(accountant=person, started_on=since, on_duty=True)
     now = clock.now()
-    collection = Collection.create(accountant=person, authority=person.authority, status="approved", created_at=now,
-                                   updated_at=now)
+    collection = Collection.create(
+        accountant=person, authority=person.authority, status="approved", created_at=now, updated_at=now
+    )
     QualificationSection.create(collection=collection, level="初级", acquired_on=qualified_on)
     return person
 
 
 def credits(person, *years, professional="60"):
     for year in years:
-        EducationCredit.create(accountant=person, year=year, credits=Decimal("90"),
-                               professional_credits=Decimal(professional), imported_at=clock.now())
+        EducationCredit.create(
+            accountant=person,
+            year=year,
+            credits=Decimal("90"),
+            professional_credits=Decimal(professional),
+            imported_at=clock.now(),
+        )
 
 
 @pytest.fixture
@@ -86,14 +95,20 @@ def head(ctx):
 
 @pytest.fixture
 def unit(ctx):
-    return Unit.create(uscc="x", name="单位", region_code="150105", authority=Authority.get(Authority.code == "150105"),
-                       created_at=clock.now())
+    return Unit.create(
+        uscc="x",
+        name="单位",
+        region_code="150105",
+        authority=Authority.get(Authority.code == "150105"),
+        created_at=clock.now(),
+    )
 
 
 def appraise(person, unit, head, *years):
     for year in years:
-        Appraisal.create(accountant=person, unit=unit, year=year, grade="qualified", entered_by=head,
-                         entered_at=clock.now())
+        Appraisal.create(
+            accountant=person, unit=unit, year=year, grade="qualified", entered_by=head, entered_at=clock.now()
+        )
 
 
 def unappraised_in(year):
@@ -123,27 +138,38 @@ def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head, unit):
     credits(unappraised, *range(2016, 2025))
     appraised = archived("李已评", 502)
     credits(appraised, *range(2016, 2025))
-    Appraisal.create(accountant=appraised, unit=unit, year=2024, grade="qualified", entered_by=head,
-                     entered_at=clock.now())
+    Appraisal.create(
+        accountant=appraised, unit=unit, year=2024, grade="qualified", entered_by=head, entered_at=clock.now()
+    )
     untrained = archived("王未学", 503, since=date(2019, 5, 1), qualified_on=date(2018, 6, 15))
-    Appraisal.create(accountant=untrained, unit=unit, year=2024, grade="qualified", entered_by=head,
-                     entered_at=clock.now())
+    Appraisal.create(
+        accountant=untrained, unit=unit, year=2024, grade="qualified", entered_by=head, entered_at=clock.now()
+    )
     credits(untrained, 2019, 2020, 2024)  # 2021-2023 missed: three in a row
     credits(untrained, 2020, professional="10")  # a second provider's credits add up
 
     profile = app.extensions["profile"]
     trial = daily_rules.apply_rules(2025, profile, dry_run=True)
     assert {(c.accountant_id, c.rule) for c in trial.changes} == {
-        (unappraised.id, "appraisal"), (untrained.id, "continuing_education")}
-    assert Accountant.get_by_id(unappraised.id).on_duty and Accountant.get_by_id(untrained.id).archive_state == "archived"
+        (unappraised.id, "appraisal"),
+        (untrained.id, "continuing_education"),
+    }
+    assert (
+        Accountant.get_by_id(unappraised.id).on_duty and Accountant.get_by_id(untrained.id).archive_state == "archived"
+    )
 
     run = daily_rules.apply_rules(2025, profile)
-    assert run.changes.where(RuleChange.accountant == untrained).get().why == "继续教育未完成年度：2021、2022、2023，转入异动库"
+    assert (
+        run.changes.where(RuleChange.accountant == untrained).get().why
+        == "继续教育未完成年度：2021、2022、2023，转入异动库"
+    )
     assert json.loads(run.report) == {"appraisal": 1, "continuing_education": 1}
     moved = Accountant.get_by_id(unappraised.id)
     assert not moved.on_duty
     assert [(p.started_on, p.ended_on, p.on_duty) for p in moved.work_periods.order_by(WorkPeriod.id)] == [
-        (date(2015, 3, 1), date(2025, 1, 1), True), (date(2025, 1, 1), None, False)]
+        (date(2015, 3, 1), date(2025, 1, 1), True),
+        (date(2025, 1, 1), None, False),
+    ]
     assert Accountant.get_by_id(untrained.id).archive_state == "abnormal"
     assert Accountant.get_by_id(appraised.id).on_duty
     assert AuditEntry.select().where(AuditEntry.action == "rules.apply").count() == 2

@@ -1,4 +1,5 @@
 """Dictionaries load from authority_data/dictionaries, idempotently, keeping console edits."""
+
 from console.infra.dictionaries import load_dictionaries
 from models import DictionaryEntry
 from models.dictionary import DICTIONARY_KINDS
@@ -6,8 +7,10 @@ from tests.conftest import post_form
 
 
 def names(kind):
-    return [e.name for e in DictionaryEntry.select().where(DictionaryEntry.kind == kind)
-            .order_by(DictionaryEntry.sort_order)]
+    return [
+        e.name
+        for e in DictionaryEntry.select().where(DictionaryEntry.kind == kind).order_by(DictionaryEntry.sort_order)
+    ]
 
 
 def test_every_kind_loads_and_a_second_load_changes_nothing(ctx):
@@ -36,14 +39,18 @@ def test_admin_renames_and_adds_entries_in_the_console(app, admin_client):
     with app.app_context():
         load_dictionaries()
     entry = DictionaryEntry.get(DictionaryEntry.kind == "degree", DictionaryEntry.code == "none")
-    response = post_form(admin_client, f"/console/dictionary/edit/?id={entry.id}",
-                         {"name": "无学位", "sort_order": "4", "is_active": "y"})
+    response = post_form(
+        admin_client,
+        f"/console/dictionary/edit/?id={entry.id}",
+        {"name": "无学位", "sort_order": "4", "is_active": "y"},
+    )
     assert response.status_code == 302
     saved = DictionaryEntry.get_by_id(entry.id)
     assert saved.name == "无学位" and saved.edited_in_console
 
-    duplicate = post_form(admin_client, "/console/dictionary/new/",
-                          {"kind": "degree", "code": "none", "name": "重复", "sort_order": "9"})
+    duplicate = post_form(
+        admin_client, "/console/dictionary/new/", {"kind": "degree", "code": "none", "name": "重复", "sort_order": "9"}
+    )
     assert "“学位”中已有代码 none" in duplicate.get_data(as_text=True)
     assert DictionaryEntry.select().where(DictionaryEntry.name == "重复").count() == 0
 

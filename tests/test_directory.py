@@ -1,4 +1,5 @@
 """The public 咨询电话 page: every active authority of the profile with its phones, grouped, searchable."""
+
 import re
 from pathlib import Path
 
@@ -7,8 +8,9 @@ import pytest
 from models import Authority
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_d2491e094dd677cc.txt"
-ENTRY = re.compile(r'<li class="directory-entry" data-name="([^"]+)">.*?<span class="phones">(.*?)</span>\s*</li>',
-                   re.S)
+ENTRY = re.compile(
+    r'<li class="directory-entry" data-name="([^"]+)">.*?<span class="phones">(.*?)</span>\s*</li>', re.S
+)
 
 
 def seed_table():

@@ -1,5 +1,6 @@
 """入库备案: newcomers in Inner Mongolia file before they collect; an appointment's letter is read for its
 QR code and returned at once with the exact difference; the bureau confirms; then collection opens."""
+
 import io
 from datetime import date
 
@@ -23,8 +24,12 @@ def world(app):
     with app.test_request_context():
         load_dictionaries()
         unit = unit_at(reviewer.authority)
-        person = make_accountant(name="新人", id_number=resident_id("150105", "19990101", 501), phone="13600000501",
-                                 authority=reviewer.authority)
+        person = make_accountant(
+            name="新人",
+            id_number=resident_id("150105", "19990101", 501),
+            phone="13600000501",
+            authority=reviewer.authority,
+        )
         account = portal_account(person)
     return {"reviewer": reviewer, "unit": unit, "account": account}
 
@@ -54,12 +59,15 @@ def test_someone_in_the_old_database_or_the_archive_need_not_file(app, ctx, worl
     entry.check_may_collect(person, jilin)  # a province without entry filing lets everyone collect
 
 
-@pytest.mark.parametrize("level, number, day, message", [
-    ("无", "1", TODAY, "请选择取得的专业技术资格级别"),
-    ("初级", " ", TODAY, "请填写证书编号"),
-    ("初级", "1", None, "请填写取得时间，且不能晚于今天"),
-    ("初级", "1", date(2026, 11, 23), "请填写取得时间，且不能晚于今天"),
-])
+@pytest.mark.parametrize(
+    "level, number, day, message",
+    [
+        ("无", "1", TODAY, "请选择取得的专业技术资格级别"),
+        ("初级", " ", TODAY, "请填写证书编号"),
+        ("初级", "1", None, "请填写取得时间，且不能晚于今天"),
+        ("初级", "1", date(2026, 11, 23), "请填写取得时间，且不能晚于今天"),
+    ],
+)
 def test_a_qualification_filing_says_what_is_missing(app, ctx, world, scans, level, number, day, message):
     with pytest.raises(RuleViolation, match=message):
         entry.file_qualification(world["account"], level, number, day, scans["scan"], app.extensions["profile"], TODAY)
@@ -76,12 +84,17 @@ def test_a_mismatched_letter_is_returned_with_the_difference_and_the_right_one_g
     assert difference == "证明函证件号码与填写的证件号码不一致"
     returned = Filing.get_by_id(filing.id)
     assert returned.status == "returned" and ReturnReason.get().text == difference
-    assert entry.upload_letter(returned, account, letter_scan(letters._payload("AAAA-BBBB-CCCC", facts)),
-                               profile) == "证明函验证码与本次备案不符，请重新打印证明函"
-    assert entry.upload_letter(returned, account, letter_scan("no letter at all"),
-                               profile).startswith("未能识别证明函上的二维码")
-    assert entry.upload_letter(Filing.get_by_id(filing.id), account, letter_scan(letters._payload(code, facts)),
-                               profile) is None
+    assert (
+        entry.upload_letter(returned, account, letter_scan(letters._payload("AAAA-BBBB-CCCC", facts)), profile)
+        == "证明函验证码与本次备案不符，请重新打印证明函"
+    )
+    assert entry.upload_letter(returned, account, letter_scan("no letter at all"), profile).startswith(
+        "未能识别证明函上的二维码"
+    )
+    assert (
+        entry.upload_letter(Filing.get_by_id(filing.id), account, letter_scan(letters._payload(code, facts)), profile)
+        is None
+    )
     sent = Filing.get_by_id(filing.id)
     assert sent.status == "submitted" and Attachment.select().where(Attachment.filing == sent).count() == 4
     with pytest.raises(RuleViolation, match="该备案当前不能上传证明函"):
@@ -105,20 +118,27 @@ def test_the_portal_walks_an_appointment_from_letter_to_bureau(app, world):
     client = session_for(app, world["account"])
     assert "请先办理入库备案" in client.get("/portal/collection/", follow_redirects=True).get_data(as_text=True)
     token = csrf_token(client, "/portal/entry/")
-    refused = client.post("/portal/entry/appointment", data={"csrf_token": token, "unit_uscc": world["unit"].uscc,
-                                                             "post": "出纳", "work_started_on": "明天"})
+    refused = client.post(
+        "/portal/entry/appointment",
+        data={"csrf_token": token, "unit_uscc": world["unit"].uscc, "post": "出纳", "work_started_on": "明天"},
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "请填写开始从事会计工作时间" in page and world["unit"].uscc in page
-    client.post("/portal/entry/appointment", data={"csrf_token": token, "unit_uscc": world["unit"].uscc,
-                                                   "post": "出纳", "work_started_on": "2025-03-01"})
+    client.post(
+        "/portal/entry/appointment",
+        data={"csrf_token": token, "unit_uscc": world["unit"].uscc, "post": "出纳", "work_started_on": "2025-03-01"},
+    )
     filing = Filing.get()
     printed = client.get(f"/portal/entry/{filing.id}/letter").get_data(as_text=True)
     with app.app_context():
         facts, code = letters.for_filing(filing)
     assert code in printed and "<svg" in printed and "新人" in printed
-    sent = client.post(f"/portal/entry/{filing.id}/letter", content_type="multipart/form-data",
-                       follow_redirects=True, data={"csrf_token": token, "scan": (
-                           io.BytesIO(letter_scan(letters._payload(code, facts))), "证明函.jpg")})
+    sent = client.post(
+        f"/portal/entry/{filing.id}/letter",
+        content_type="multipart/form-data",
+        follow_redirects=True,
+        data={"csrf_token": token, "scan": (io.BytesIO(letter_scan(letters._payload(code, facts))), "证明函.jpg")},
+    )
     assert "证明函已上传，请等待会计管理部门确认" in sent.get_data(as_text=True)
     reviewer = session_for(app, world["reviewer"])
     details = reviewer.get(f"/console/filing/{filing.id}").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Unit head filings: who may apply, the letter checked like any scan, confirmed or returned by the
 unit's bureau; one head per unit, the replaced one goes back to being an accountant."""
+
 import io
 
 import pytest
@@ -65,8 +66,9 @@ def test_a_return_needs_a_reason_and_another_bureau_cannot_decide(app, ctx, worl
         workflow.approve(filing, stranger, app.extensions["profile"])
     with pytest.raises(RuleViolation, match="请填写退回原因"):
         workflow.return_filing(filing, world["reviewer"], app.extensions["profile"], [])
-    workflow.return_filing(filing, world["reviewer"], app.extensions["profile"],
-                          [decisions.Reason("general", "", "备案函未加盖公章")])
+    workflow.return_filing(
+        filing, world["reviewer"], app.extensions["profile"], [decisions.Reason("general", "", "备案函未加盖公章")]
+    )
     assert Filing.get_by_id(filing.id).status == "returned"
     with pytest.raises(RuleViolation, match="该备案已由.*处理：已退回"):
         workflow.approve(filing, world["reviewer"], app.extensions["profile"])
@@ -77,8 +79,12 @@ def test_the_portal_applies_and_shows_the_reason_of_a_return(app, world, scans):
     token = csrf_token(client, "/portal/head")
     empty = client.post("/portal/head", data={"csrf_token": token})
     assert "请上传备案函扫描件" in empty.get_data(as_text=True) and Filing.select().count() == 0
-    sent = client.post("/portal/head", data={"csrf_token": token, "letter": (io.BytesIO(scans["scan"]), "备案函.jpg")},
-                       content_type="multipart/form-data", follow_redirects=True)
+    sent = client.post(
+        "/portal/head",
+        data={"csrf_token": token, "letter": (io.BytesIO(scans["scan"]), "备案函.jpg")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "已提交，请等待会计管理部门确认" in sent.get_data(as_text=True)
     reviewer = session_for(app, world["reviewer"])
     filing = Filing.get()
@@ -100,7 +106,11 @@ def test_a_student_registers_once_before_the_graduation_year(app, ctx, world, sc
         students.apply_as_student(zhang, "会计学", 2025, scans["scan"], profile, 2026)
     first = students.apply_as_student(zhang, "会计学", 2028, scans["scan"], profile, 2026)
     assert (first.kind, first.major, first.graduation_year, first.authority_id) == (
-        "student", "会计学", 2028, zhang.accountant.authority_id)
+        "student",
+        "会计学",
+        2028,
+        zhang.accountant.authority_id,
+    )
     assert Attachment.get(Attachment.filing == first).slot == "student"
     with pytest.raises(RuleViolation, match="您已申报（2028 年毕业），毕业年份之前不能再次申报"):
         students.apply_as_student(zhang, "审计学", 2029, scans["scan"], profile, 2027)
@@ -121,8 +131,9 @@ def test_someone_not_yet_in_the_archive_cannot_register_as_a_student(app, ctx, w
     zhang.accountant.archive_state = "pending"
     zhang.accountant.save()
     with pytest.raises(RuleViolation, match="信息采集审核通过、进入会计人员数据库后才能申报"):
-        students.apply_as_student(Account.get_by_id(zhang.id), "会计学", 2028, scans["scan"], app.extensions["profile"],
-                                 2026)
+        students.apply_as_student(
+            Account.get_by_id(zhang.id), "会计学", 2028, scans["scan"], app.extensions["profile"], 2026
+        )
 
 
 def test_the_portal_form_keeps_what_was_typed_when_refused(app, world, scans):
@@ -132,9 +143,19 @@ def test_the_portal_form_keeps_what_was_typed_when_refused(app, world, scans):
     page = refused.get_data(as_text=True)
     assert "请填写 4 位数字的预计毕业年份" in page and '<option selected value="审计学">' in page
     missing = client.post("/portal/student", data={"csrf_token": token, "major": "审计学", "graduation_year": "2028"})
-    assert "请上传学籍在线验证报告" in missing.get_data(as_text=True) and 'value="2028"' in missing.get_data(as_text=True)
-    sent = client.post("/portal/student", content_type="multipart/form-data", follow_redirects=True, data={
-        "csrf_token": token, "major": "审计学", "graduation_year": "2028",
-        "report": (io.BytesIO(scans["scan"]), "学籍.jpg")})
+    assert "请上传学籍在线验证报告" in missing.get_data(as_text=True) and 'value="2028"' in missing.get_data(
+        as_text=True
+    )
+    sent = client.post(
+        "/portal/student",
+        content_type="multipart/form-data",
+        follow_redirects=True,
+        data={
+            "csrf_token": token,
+            "major": "审计学",
+            "graduation_year": "2028",
+            "report": (io.BytesIO(scans["scan"]), "学籍.jpg"),
+        },
+    )
     assert "已提交，请等待会计管理部门确认" in sent.get_data(as_text=True)
     assert Filing.get(Filing.kind == "student").graduation_year == 2028

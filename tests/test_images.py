@@ -1,4 +1,5 @@
 """Uploads are judged by their content against the profile's rules, and stored re-encoded."""
+
 import io
 
 import pytest
@@ -16,9 +17,9 @@ JILIN_SCAN = ImageRule.for_slot(load_profile("jilin"), "diploma")
 
 
 def test_rules_come_from_the_profile():
-    assert NMG_PHOTO == ImageRule(("JPEG",), 100, 60, 295, 413)
-    assert NMG_SCAN == ImageRule(("JPEG",), 150, 60)
-    assert JILIN_SCAN == ImageRule(("JPEG", "PNG"), 200)
+    assert ImageRule(("JPEG",), 100, 60, 295, 413) == NMG_PHOTO
+    assert ImageRule(("JPEG",), 150, 60) == NMG_SCAN
+    assert ImageRule(("JPEG", "PNG"), 200) == JILIN_SCAN
     assert NMG_PHOTO.describe() == "JPEG（.jpg），60-100 KB，295×413 像素"
 
 
@@ -34,15 +35,18 @@ def test_a_good_photo_is_kept_re_encoded_without_exif():
     assert Image.open(io.BytesIO(thumbnail(checked.content))).size[1] == 320
 
 
-@pytest.mark.parametrize("make, rule, message", [
-    (lambda: PDF, NMG_SCAN, "文件内容不是 JPEG 格式的图片（按文件内容识别，与文件名无关）"),
-    (lambda: png(600, 400), NMG_SCAN, "文件内容不是 JPEG 格式的图片"),
-    (lambda: noisy_jpeg(900, 700, 70, 140)[:40_000], JILIN_SCAN, "图片文件不完整或已损坏"),
-    (png_bomb, JILIN_SCAN, "图片像素尺寸过大"),
-    (lambda: noisy_jpeg(1600, 1200, 160, 1000), NMG_SCAN, "超过 150 KB 的上限"),
-    (lambda: noisy_jpeg(300, 200, 0, 40), NMG_SCAN, "不足 60 KB，请提高扫描清晰度"),
-    (lambda: noisy_jpeg(300, 420, 60, 100), NMG_PHOTO, "照片应为 295×413 像素（宽×高），上传的是 300×420 像素"),
-])
+@pytest.mark.parametrize(
+    "make, rule, message",
+    [
+        (lambda: PDF, NMG_SCAN, "文件内容不是 JPEG 格式的图片（按文件内容识别，与文件名无关）"),
+        (lambda: png(600, 400), NMG_SCAN, "文件内容不是 JPEG 格式的图片"),
+        (lambda: noisy_jpeg(900, 700, 70, 140)[:40_000], JILIN_SCAN, "图片文件不完整或已损坏"),
+        (png_bomb, JILIN_SCAN, "图片像素尺寸过大"),
+        (lambda: noisy_jpeg(1600, 1200, 160, 1000), NMG_SCAN, "超过 150 KB 的上限"),
+        (lambda: noisy_jpeg(300, 200, 0, 40), NMG_SCAN, "不足 60 KB，请提高扫描清晰度"),
+        (lambda: noisy_jpeg(300, 420, 60, 100), NMG_PHOTO, "照片应为 295×413 像素（宽×高），上传的是 300×420 像素"),
+    ],
+)
 def test_bad_uploads_are_refused_with_the_reason(make, rule, message):
     with pytest.raises(RuleViolation, match=message):
         check_image(make(), rule)

@@ -1,6 +1,7 @@
 """The old certificate database: every column checked, all or nothing, idempotent; its people sign in
 with the profile's initial password, change it, and find the wizard prefilled; the review shows
 what they changed against it."""
+
 import io
 from datetime import date, datetime
 
@@ -23,16 +24,38 @@ QIAN = resident_id("150203", "19951120", 142)  # 女
 
 
 def sun(**changes):
-    row = {"姓名": "孙旧", "证件类型": "居民身份证", "证件号码": SUN, "性别": "男", "出生日期": "1990-05-12",
-           "手机号码": "13800000135", "单位统一社会信用代码": unit_code("150105"), "单位名称": "示范单位",
-           "学历": "本科", "专业技术资格": "初级", "原证书编号": "150100123456", "开始从事会计工作时间": "2003/7/1"}
+    row = {
+        "姓名": "孙旧",
+        "证件类型": "居民身份证",
+        "证件号码": SUN,
+        "性别": "男",
+        "出生日期": "1990-05-12",
+        "手机号码": "13800000135",
+        "单位统一社会信用代码": unit_code("150105"),
+        "单位名称": "示范单位",
+        "学历": "本科",
+        "专业技术资格": "初级",
+        "原证书编号": "150100123456",
+        "开始从事会计工作时间": "2003/7/1",
+    }
     return ",".join({**row, **changes}[column] for column in legacy.HEADER)
 
 
 def qian(**changes):
-    row = {"姓名": "钱旧", "证件类型": "", "证件号码": QIAN, "性别": "", "出生日期": "", "手机号码": "13800000142",
-           "单位统一社会信用代码": "", "单位名称": "", "学历": "大专", "专业技术资格": "", "原证书编号": "",
-           "开始从事会计工作时间": ""}
+    row = {
+        "姓名": "钱旧",
+        "证件类型": "",
+        "证件号码": QIAN,
+        "性别": "",
+        "出生日期": "",
+        "手机号码": "13800000142",
+        "单位统一社会信用代码": "",
+        "单位名称": "",
+        "学历": "大专",
+        "专业技术资格": "",
+        "原证书编号": "",
+        "开始从事会计工作时间": "",
+    }
     return ",".join({**row, **changes}[column] for column in legacy.HEADER)
 
 
@@ -55,7 +78,10 @@ def test_a_file_imports_once_and_again_changes_nothing(dictionaries):
     assert legacy.import_file("原数据.csv", csv_file(sun(), qian()), None) == {"新增": 0, "更新": 0, "未变": 2}
     assert {r.id_number: r.imported_at for r in LegacyRecord.select()} == first
     assert legacy.import_file("更正.csv", csv_file(sun(学历="硕士研究生"), qian()), None) == {
-        "新增": 0, "更新": 1, "未变": 1}
+        "新增": 0,
+        "更新": 1,
+        "未变": 1,
+    }
     assert LegacyRecord.get(LegacyRecord.id_number == SUN).education_level == "硕士研究生"
     assert AuditEntry.select().where(AuditEntry.action == "legacy.import").count() == 3
 
@@ -63,17 +89,22 @@ def test_a_file_imports_once_and_again_changes_nothing(dictionaries):
 def test_every_column_is_checked_and_one_bad_row_refuses_the_file(dictionaries):
     make_accountant(name="占号", id_number=resident_id(serial=901), phone="13800000901")
     with pytest.raises(tables.ImportRefused) as refused:
-        legacy.import_file("原数据.csv", csv_file(
-            sun(),
-            qian(姓名="", 证件类型="军人证"),
-            qian(证件号码=QIAN[:-1] + ("0" if QIAN[-1] != "0" else "1")),
-            qian(性别="男", 出生日期="1995-11-21"),
-            qian(手机号码="12345", 单位统一社会信用代码="91150105MA0000000X", 学历="博士后"),
-            qian(开始从事会计工作时间="2099-01-01", 原证书编号="x" * 51),
-            qian(出生日期="昨天"),
-            sun(姓名="孙重复"),
-            qian(手机号码="13800000135"),
-            qian(手机号码="13800000901")), None)
+        legacy.import_file(
+            "原数据.csv",
+            csv_file(
+                sun(),
+                qian(姓名="", 证件类型="军人证"),
+                qian(证件号码=QIAN[:-1] + ("0" if QIAN[-1] != "0" else "1")),
+                qian(性别="男", 出生日期="1995-11-21"),
+                qian(手机号码="12345", 单位统一社会信用代码="91150105MA0000000X", 学历="博士后"),
+                qian(开始从事会计工作时间="2099-01-01", 原证书编号="x" * 51),
+                qian(出生日期="昨天"),
+                sun(姓名="孙重复"),
+                qian(手机号码="13800000135"),
+                qian(手机号码="13800000901"),
+            ),
+            None,
+        )
     assert [(e.line, e.text) for e in refused.value.errors] == [
         (3, "姓名：不能为空，且不超过 50 字"),
         (3, "证件类型：应为 居民身份证、港澳台居民证件、护照、军官证 之一"),
@@ -117,19 +148,23 @@ def test_an_imported_person_signs_in_changes_the_password_and_finds_the_wizard_p
         legacy.import_file("原数据.csv", csv_file(sun()), None)
     token = csrf_token(client, "/portal/login")
     client.get("/captcha.png")
-    wrong = client.post("/portal/login", data={"csrf_token": token, "id_number": SUN, "password": "nmg*124#",
-                                               "captcha": CAPTCHA_TEXT})
+    wrong = client.post(
+        "/portal/login", data={"csrf_token": token, "id_number": SUN, "password": "nmg*124#", "captcha": CAPTCHA_TEXT}
+    )
     assert "账号或密码错误" in wrong.get_data(as_text=True) and Account.select().count() == 0
     token = csrf_token(client, "/portal/login")
     client.get("/captcha.png")
-    signed = client.post("/portal/login", data={"csrf_token": token, "id_number": SUN, "password": "nmg*123#",
-                                                "captcha": CAPTCHA_TEXT})
+    signed = client.post(
+        "/portal/login", data={"csrf_token": token, "id_number": SUN, "password": "nmg*123#", "captcha": CAPTCHA_TEXT}
+    )
     assert signed.status_code == 302
     forced = client.get("/portal/", follow_redirects=True).get_data(as_text=True)
     assert "首次登录或密码已重置，请先设置新密码" in forced
     token = csrf_token(client, "/console/password")
-    changed = client.post("/console/password", data={"csrf_token": token, "current": "nmg*123#",
-                                                     "new": "Grassland#2026", "confirm": "Grassland#2026"})
+    changed = client.post(
+        "/console/password",
+        data={"csrf_token": token, "current": "nmg*123#", "new": "Grassland#2026", "confirm": "Grassland#2026"},
+    )
     assert changed.headers["Location"].endswith("/portal/")
     account = Account.get()
     assert (account.accountant.name, account.must_change_password) == ("孙旧", False)
@@ -168,8 +203,11 @@ def test_the_console_page_and_the_command_report_errors_by_line(app, tmp_path):
         load_dictionaries()
     client = session_for(app, admin)
     token = csrf_token(client, "/console/legacy_import/")
-    refused = client.post("/console/legacy_import/", content_type="multipart/form-data", data={
-        "csrf_token": token, "file": (io.BytesIO(csv_file(sun(), qian(姓名="")).getvalue()), "原数据.csv")})
+    refused = client.post(
+        "/console/legacy_import/",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(csv_file(sun(), qian(姓名="")).getvalue()), "原数据.csv")},
+    )
     assert refused.status_code == 422 and "姓名：不能为空" in refused.get_data(as_text=True)
     path = tmp_path / "原数据.csv"
     path.write_bytes(csv_file(sun(), qian()).getvalue())

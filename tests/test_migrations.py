@@ -1,4 +1,5 @@
 """Schema upgrades keep every row: a fresh database gets the schema, an old one its missing migrations."""
+
 from peewee import CharField, SqliteDatabase
 from playhouse.migrate import migrate
 
@@ -16,14 +17,18 @@ def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path,
             Authority.create(code="15", name="内蒙古自治区财政厅", level="province", updated_at=clock.now())
 
         new = migrations.latest_version() + 1
-        monkeypatch.setitem(migrations.MIGRATIONS, new,
-                            lambda m: migrate(m.add_column("authority", "fax", CharField(default=""))))
+        monkeypatch.setitem(
+            migrations.MIGRATIONS, new, lambda m: migrate(m.add_column("authority", "fax", CharField(default="")))
+        )
         assert migrations.upgrade() == [new]
         assert migrations.upgrade() == []
         with db.connection_context():
             assert "fax" in [c.name for c in db.get_columns("authority")]
             assert [a.name for a in Authority.select()] == ["内蒙古自治区财政厅"]
-            assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [migrations.latest_version() - 1, migrations.latest_version()]
+            assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [
+                migrations.latest_version() - 1,
+                migrations.latest_version(),
+            ]
     finally:
         db.initialize(previous)
 

@@ -1,4 +1,5 @@
 """The schema carries the indexes the queue and the look-ups need."""
+
 from models import Accountant, Collection, PersonalSection, Unit, db
 
 
@@ -17,6 +18,7 @@ def test_queue_and_lookup_indexes(ctx):
 
 def test_every_model_names_its_chinese_term():
     from models import MODELS
+
     for model in MODELS:
         doc = model.__doc__ or ""
         assert any("\u4e00" <= ch <= "\u9fff" for ch in doc), model.__name__

@@ -1,4 +1,5 @@
 """The notifier records every message in the outbox and the log, whatever the backend."""
+
 import logging
 
 import pytest

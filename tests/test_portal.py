@@ -1,4 +1,5 @@
 """The accountant portal: registration with an SMS code, sign-in in each profile's modes, password reset."""
+
 import re
 from datetime import timedelta
 
@@ -17,20 +18,29 @@ ID_NUMBER = resident_id("150105", "19900307", 124)
 
 def get_code(client, url, phone, data=None):
     """Press 获取验证码 on the form at url; return the code the outbox shows."""
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "phone": phone, "send_code": "1",
-                                      **(data or {})})
+    response = client.post(
+        url, data={"csrf_token": csrf_token(client, url), "phone": phone, "send_code": "1", **(data or {})}
+    )
     assert "验证码已发送，5 分钟内有效" in response.get_data(as_text=True)
     body = OutboxMessage.select().where(OutboxMessage.recipient == phone).order_by(OutboxMessage.id.desc()).get().body
     return re.search(r"验证码是 (\d{6})", body).group(1)
 
 
 def register(client, code=None, **fields):
-    data = {"name": "王影", "id_type": "resident", "id_number": ID_NUMBER, "phone": "13912345678",
-            "password": PASSWORD, "confirm": PASSWORD, **fields}
+    data = {
+        "name": "王影",
+        "id_type": "resident",
+        "id_number": ID_NUMBER,
+        "phone": "13912345678",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        **fields,
+    }
     if code is None:
         code = get_code(client, "/portal/register", data["phone"])
-    return client.post("/portal/register", data={"csrf_token": csrf_token(client, "/portal/register"),
-                                                 "sms_code": code, **data})
+    return client.post(
+        "/portal/register", data={"csrf_token": csrf_token(client, "/portal/register"), "sms_code": code, **data}
+    )
 
 
 def portal_login(client, mode=None, **fields):
@@ -56,15 +66,18 @@ def test_inner_mongolia_registration_then_sign_in_by_id(client):
     assert "尚未开始信息采集" in home and "开始信息采集" in home
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"id_number": ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")}, "身份证号码校验位不正确"),
-    ({"id_number": "15010519900307"}, "身份证号码应为 18 位"),
-    ({"name": "王"}, "请输入与证件一致的姓名"),
-    ({"password": "Ab#1", "confirm": "Ab#1"}, "密码至少 8 位"),
-    ({"password": "abcdefgh1", "confirm": "abcdefgh1"}, "至少 3 类"),
-    ({"confirm": "Other#2026x"}, "两次输入的密码不一致"),
-    ({"id_type": "unknown"}, "不是有效的选择"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"id_number": ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")}, "身份证号码校验位不正确"),
+        ({"id_number": "15010519900307"}, "身份证号码应为 18 位"),
+        ({"name": "王"}, "请输入与证件一致的姓名"),
+        ({"password": "Ab#1", "confirm": "Ab#1"}, "密码至少 8 位"),
+        ({"password": "abcdefgh1", "confirm": "abcdefgh1"}, "至少 3 类"),
+        ({"confirm": "Other#2026x"}, "两次输入的密码不一致"),
+        ({"id_type": "unknown"}, "不是有效的选择"),
+    ],
+)
 def test_registration_refusals_keep_what_was_typed_and_store_nothing(client, fields, message):
     response = register(client, **fields)
     page = response.get_data(as_text=True)
@@ -91,8 +104,9 @@ def test_a_taken_id_names_the_bureau_to_call(client):
 def test_one_phone_one_id(client):
     make_accountant(id_number=resident_id(serial=321), phone="13912345678")
     url = "/portal/register"
-    page = client.post(url, data={"csrf_token": csrf_token(client, url), "phone": "13912345678",
-                                  "send_code": "1"}).get_data(as_text=True)
+    page = client.post(
+        url, data={"csrf_token": csrf_token(client, url), "phone": "13912345678", "send_code": "1"}
+    ).get_data(as_text=True)
     assert "该手机号已与其他证件号绑定" in page
     assert OutboxMessage.select().count() == 0
 
@@ -121,12 +135,21 @@ def test_password_reset_by_sms(client, monkeypatch):
     register(client)
     a_minute_later(monkeypatch)
     url = "/portal/reset"
-    unknown = client.post(url, data={"csrf_token": csrf_token(client, url), "phone": "13700000000",
-                                     "send_code": "1"}).get_data(as_text=True)
+    unknown = client.post(
+        url, data={"csrf_token": csrf_token(client, url), "phone": "13700000000", "send_code": "1"}
+    ).get_data(as_text=True)
     assert "该手机号未注册" in unknown
     code = get_code(client, url, "13912345678")
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "phone": "13912345678",
-                                      "sms_code": code, "password": "New#Grass2026", "confirm": "New#Grass2026"})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "phone": "13912345678",
+            "sms_code": code,
+            "password": "New#Grass2026",
+            "confirm": "New#Grass2026",
+        },
+    )
     assert response.status_code == 302
     assert portal_login(client, id_number=ID_NUMBER, password="New#Grass2026").status_code == 302
 
@@ -137,8 +160,9 @@ def test_jilin_registers_a_user_name_and_signs_in_with_it(client):
     page = register(client, code=code, username="").get_data(as_text=True)
     assert "用户名为 4-20 位字母、数字或下划线" in page
     assert register(client, code=code, username="wangying").status_code == 302
-    taken = register(client, username="wangying", id_number=resident_id("220102", "19850101", 13),
-                     phone="13912340000").get_data(as_text=True)
+    taken = register(
+        client, username="wangying", id_number=resident_id("220102", "19850101", 13), phone="13912340000"
+    ).get_data(as_text=True)
     assert "用户名已存在，请修改用户名重新注册" in taken
     assert Accountant.get(Accountant.phone == "13912345678").authority.name == "吉林省财政厅（吉林省会计人员服务中心）"
     assert portal_login(client, username="wangying", password=PASSWORD).status_code == 302
@@ -183,18 +207,28 @@ def test_anonymous_visitors_are_sent_to_the_portal_sign_in(client):
 def test_inner_mongolia_resets_the_password_by_a_verified_email(client, monkeypatch):
     register(client)
     url = "/portal/reset?by=email"
-    unknown = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn",
-                                     "send_code": "1"}).get_data(as_text=True)
+    unknown = client.post(
+        url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn", "send_code": "1"}
+    ).get_data(as_text=True)
     assert "该电子邮箱未在信息采集中验证，请用手机号找回密码" in unknown
     Accountant.update(email="wang@example.cn").execute()  # verified in the wizard's personal step
-    sent = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn",
-                                  "send_code": "1"}).get_data(as_text=True)
+    sent = client.post(
+        url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn", "send_code": "1"}
+    ).get_data(as_text=True)
     assert "验证码已发送" in sent
     message = OutboxMessage.get(OutboxMessage.recipient == "wang@example.cn")
     code = re.search(r"验证码是 (\d{6})", message.body).group(1)
     assert message.channel == "email"
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn",
-                                      "sms_code": code, "password": "Mail#Reset2026", "confirm": "Mail#Reset2026"})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "email": "wang@example.cn",
+            "sms_code": code,
+            "password": "Mail#Reset2026",
+            "confirm": "Mail#Reset2026",
+        },
+    )
     assert response.status_code == 302
     assert portal_login(client, id_number=ID_NUMBER, password="Mail#Reset2026").status_code == 302
 

@@ -1,4 +1,5 @@
 """The queue's scope, search, filters and keyset paging; the export and the dashboard figures."""
+
 import csv
 import io
 import zipfile
@@ -18,20 +19,37 @@ MONDAY = date(2026, 11, 23)
 
 def staff(role, code=None, name=None):
     authority = Authority.get(Authority.code == code) if code else None
-    return Account.create(username=name or f"{role}-{code}", password_hash="x", role=role, authority=authority,
-                          display_name=name or role, created_at=clock.now())
+    return Account.create(
+        username=name or f"{role}-{code}",
+        password_hash="x",
+        role=role,
+        authority=authority,
+        display_name=name or role,
+        created_at=clock.now(),
+    )
 
 
 def waiting(name, serial, code="150203", at=datetime(2026, 11, 20, 2), unit=None, level="本科", flags=""):
     authority = Authority.get(Authority.code == code)
-    person = make_accountant(name=name, id_number=resident_id("150105", "19900307", serial),
-                             phone=f"139{serial:08d}", authority=authority)
-    collection = Collection.create(accountant=person, authority=authority, status="submitted", revision=1,
-                                   submitted_at=at, flags=flags, created_at=at, updated_at=at)
-    PersonalSection.create(collection=collection, name=name, id_type="resident", id_number=person.id_number,
-                           phone=person.phone)
-    PostSection.create(collection=collection, has_unit=bool(unit), unit=unit, unit_uscc=unit.uscc if unit else "",
-                       on_duty=True)
+    person = make_accountant(
+        name=name, id_number=resident_id("150105", "19900307", serial), phone=f"139{serial:08d}", authority=authority
+    )
+    collection = Collection.create(
+        accountant=person,
+        authority=authority,
+        status="submitted",
+        revision=1,
+        submitted_at=at,
+        flags=flags,
+        created_at=at,
+        updated_at=at,
+    )
+    PersonalSection.create(
+        collection=collection, name=name, id_type="resident", id_number=person.id_number, phone=person.phone
+    )
+    PostSection.create(
+        collection=collection, has_unit=bool(unit), unit=unit, unit_uscc=unit.uscc if unit else "", on_duty=True
+    )
     Education.create(collection=collection, mode="full_time", level=level)
     return collection
 
@@ -42,8 +60,13 @@ def names(account, **kwargs):
 
 @pytest.fixture
 def steel(ctx):
-    return Unit.create(uscc=unit_code("150203"), name="包头钢铁集团", region_code="150203",
-                       authority=Authority.get(Authority.code == "150203"), created_at=clock.now())
+    return Unit.create(
+        uscc=unit_code("150203"),
+        name="包头钢铁集团",
+        region_code="150203",
+        authority=Authority.get(Authority.code == "150203"),
+        created_at=clock.now(),
+    )
 
 
 def test_a_reviewer_sees_the_own_queue_oldest_first_and_nothing_else(ctx):
@@ -112,10 +135,16 @@ def test_pages_follow_the_cursor_both_ways(ctx):
 
 
 def test_the_query_string_never_breaks_the_list():
-    filters = worklist.Filters.from_args({"state": "nonsense", "authority": "x", "from": "2026-13-45", "on_duty": "2",
-                                       "q": " 张 "})
+    filters = worklist.Filters.from_args(
+        {"state": "nonsense", "authority": "x", "from": "2026-13-45", "on_duty": "2", "q": " 张 "}
+    )
     assert (filters.state, filters.authority, filters.submitted_from, filters.on_duty, filters.search) == (
-        "submitted", None, None, None, "张")
+        "submitted",
+        None,
+        None,
+        None,
+        "张",
+    )
 
 
 def test_csv_export_has_a_bom_masked_numbers_and_only_the_scope(ctx, steel):
@@ -140,7 +169,8 @@ def test_xlsx_export_is_a_workbook_with_the_rows(ctx):
 
 def test_the_file_name_is_chinese_with_an_ascii_fallback():
     assert export.disposition("审核列表202611230900.csv") == (
-        "attachment; filename=\"export.csv\"; filename*=UTF-8''%E5%AE%A1%E6%A0%B8%E5%88%97%E8%A1%A8202611230900.csv")
+        "attachment; filename=\"export.csv\"; filename*=UTF-8''%E5%AE%A1%E6%A0%B8%E5%88%97%E8%A1%A8202611230900.csv"
+    )
 
 
 def test_the_dashboard_counts_states_waiting_bands_and_weekly_decisions(ctx):

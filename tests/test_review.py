@@ -1,5 +1,6 @@
 """The review state machine: claims, one decision out of two, approve into the archive, return with
 reasons, the diff of a resubmission, flags, auto-pass and bulk approval."""
+
 import re
 import threading
 from dataclasses import replace
@@ -35,8 +36,14 @@ from tests.images import noisy_jpeg
 
 
 def reviewer(name, code="150203"):
-    return Account.create(username=name, password_hash="x", role="reviewer", display_name=name,
-                          authority=Authority.get(Authority.code == code), created_at=clock.now())
+    return Account.create(
+        username=name,
+        password_hash="x",
+        role="reviewer",
+        display_name=name,
+        authority=Authority.get(Authority.code == code),
+        created_at=clock.now(),
+    )
 
 
 @pytest.fixture
@@ -120,15 +127,20 @@ def test_return_needs_a_reason_and_keeps_each_at_its_field(waiting, profile):
     decisions.return_collection(claims.claim(waiting, li), li, profile, reasons)
     assert Collection.get_by_id(waiting.id).status == "returned"
     assert {(r.section, r.target, r.text) for r in ReturnReason.select()} == {
-        ("education", "full_time_school", "毕业院校与证书不一致"), ("attachments", "", "学位证书请上传原件扫描件")}
+        ("education", "full_time_school", "毕业院校与证书不一致"),
+        ("attachments", "", "学位证书请上传原件扫描件"),
+    }
     assert "已退回" in OutboxMessage.get().body
 
 
 def test_a_resubmission_shows_what_changed_since_the_return(app, waiting, profile, scans):
     li = reviewer("李审核")
-    decisions.return_collection(claims.claim(waiting, li), li, profile,
-                             [decisions.Reason("education", "full_time_school", "毕业院校有误")])
-    Education.update(school="内蒙古大学").where(Education.collection == waiting, Education.mode == "full_time").execute()
+    decisions.return_collection(
+        claims.claim(waiting, li), li, profile, [decisions.Reason("education", "full_time_school", "毕业院校有误")]
+    )
+    Education.update(school="内蒙古大学").where(
+        Education.collection == waiting, Education.mode == "full_time"
+    ).execute()
     Education.create(collection=waiting, mode="part_time")  # the wizard saves an untouched part-time row too
     attachments.attach(waiting, "diploma", noisy_jpeg(900, 650, 65, 145), profile, None)
     again = lifecycle.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
@@ -158,13 +170,21 @@ def test_checks_flag_what_needs_a_person(app, ctx, scans, profile):
     given["post"]["unit_uscc"] = "91110105MA00000010"
     given["post"]["work_started_on"] = date(2011, 1, 1)
     given["personal"]["id_number"] = given["personal"]["id_number"][:-1] + "0"
-    assert {"uscc_invalid", "work_before_graduation", "id_invalid"} <= set(screening.flags_of(screening.run(flagged, given, profile)))
+    assert {"uscc_invalid", "work_before_graduation", "id_invalid"} <= set(
+        screening.flags_of(screening.run(flagged, given, profile))
+    )
 
 
 def test_an_unchanged_legacy_record_passes_without_review(app, ctx, scans, profile):
     account = applicant("孙旧", 126, "13900000003")
-    LegacyRecord.create(id_number=account.accountant.id_number, name="孙旧", unit_uscc="", education_level="本科",
-                        qualification_level="无", imported_at=clock.now())
+    LegacyRecord.create(
+        id_number=account.accountant.id_number,
+        name="孙旧",
+        unit_uscc="",
+        education_level="本科",
+        qualification_level="无",
+        imported_at=clock.now(),
+    )
     draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)
     passed = lifecycle.submit(draft, account, profile)
@@ -176,8 +196,9 @@ def test_an_unchanged_legacy_record_passes_without_review(app, ctx, scans, profi
 
 def test_a_changed_legacy_record_goes_to_the_queue(app, ctx, scans, profile):
     account = applicant("孙改", 127, "13900000004")
-    LegacyRecord.create(id_number=account.accountant.id_number, name="孙改", qualification_level="初级",
-                        imported_at=clock.now())
+    LegacyRecord.create(
+        id_number=account.accountant.id_number, name="孙改", qualification_level="初级", imported_at=clock.now()
+    )
     draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)
     assert lifecycle.submit(draft, account, profile).status == "submitted"
@@ -201,7 +222,10 @@ def test_bulk_approval_skips_the_flagged_and_other_authorities(app, ctx, scans, 
     assert [c.id for c in approved] == [clean.id]
     assert [(c.id, why) for c, why in skipped] == [(flagged.id, "有自动检查标记，请逐件审核")]
     assert {c.id: c.status for c in Collection.select()} == {
-        clean.id: "approved", flagged.id: "submitted", elsewhere.id: "submitted"}
+        clean.id: "approved",
+        flagged.id: "submitted",
+        elsewhere.id: "submitted",
+    }
 
 
 def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, profile):
@@ -219,9 +243,17 @@ def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, pro
             except RuleViolation as refusal:
                 outcomes.append(str(refusal))
 
-    threads = [threading.Thread(target=decide, args=(lambda: decisions.approve(claimed, li, profile),)),
-               threading.Thread(target=decide, args=(lambda: decisions.return_collection(
-                   claimed, li, profile, [decisions.Reason("personal", "", "民族有误")]),))]
+    threads = [
+        threading.Thread(target=decide, args=(lambda: decisions.approve(claimed, li, profile),)),
+        threading.Thread(
+            target=decide,
+            args=(
+                lambda: decisions.return_collection(
+                    claimed, li, profile, [decisions.Reason("personal", "", "民族有误")]
+                ),
+            ),
+        ),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -241,12 +273,18 @@ def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, p
     copied = {a.slot: a for a in change.attachments}
     originals = {a.slot: a for a in waiting.attachments}
     assert copied.keys() == originals.keys()
-    assert all(copied[s].storage_name != originals[s].storage_name and copied[s].sha256 == originals[s].sha256
-               for s in copied)
+    assert all(
+        copied[s].storage_name != originals[s].storage_name and copied[s].sha256 == originals[s].sha256 for s in copied
+    )
     assert answers.flat(change) == answers.flat(waiting)
 
-    other = Unit.create(uscc=unit_code("150203", 7), name="新单位", region_code="150203",
-                        authority=Authority.get(Authority.code == "150203"), created_at=clock.now())
+    other = Unit.create(
+        uscc=unit_code("150203", 7),
+        name="新单位",
+        region_code="150203",
+        authority=Authority.get(Authority.code == "150203"),
+        created_at=clock.now(),
+    )
     PostSection.update(unit=other, unit_uscc=other.uscc).where(PostSection.collection == change).execute()
     Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
     sent = lifecycle.submit(Collection.get_by_id(change.id), account, profile)

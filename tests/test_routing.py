@@ -1,4 +1,5 @@
 """Which authority manages a region: the county's own bureau, else the city's, else the province's."""
+
 import pytest
 
 from console.org import authorities

@@ -1,5 +1,6 @@
 """The head's console: its own unit's people only; departures close the work period; credit records
 count once the bureau confirms; address and phone edited directly, name and USCC by request."""
+
 from datetime import date
 
 import pytest
@@ -32,15 +33,20 @@ def test_a_departure_ends_the_duty_and_closes_the_period(app, world, ctx):
     person = Accountant.get_by_id(zhang.id)
     assert not person.on_duty
     assert [(p.started_on, p.ended_on, p.on_duty, p.source) for p in person.work_periods.order_by(WorkPeriod.id)] == [
-        (date(2015, 3, 1), date(2026, 6, 30), True, "declared"), (date(2026, 6, 30), None, False, "departure")]
+        (date(2015, 3, 1), date(2026, 6, 30), True, "declared"),
+        (date(2026, 6, 30), None, False, "departure"),
+    ]
     assert work_history.accounting_work_years(list(person.work_periods), TODAY) == 11.3
 
 
-@pytest.mark.parametrize("day, message", [
-    (None, "请填写离岗日期，且不能晚于今天"),
-    (date(2026, 11, 23), "请填写离岗日期，且不能晚于今天"),
-    (date(2015, 2, 28), "离岗日期不能早于本段工作的开始日期 2015-03-01"),
-])
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (None, "请填写离岗日期，且不能晚于今天"),
+        (date(2026, 11, 23), "请填写离岗日期，且不能晚于今天"),
+        (date(2015, 2, 28), "离岗日期不能早于本段工作的开始日期 2015-03-01"),
+    ],
+)
 def test_a_departure_date_must_fall_in_the_current_period(world, ctx, day, message):
     with pytest.raises(RuleViolation, match=message):
         work_history.report_departure(world["people"][0], day, world["head"], TODAY)
@@ -61,11 +67,15 @@ def test_the_console_refuses_another_units_person_and_keeps_a_bad_date_out(app, 
     people = client.get("/console/unit_people/").get_data(as_text=True)
     assert "张三" in people and "李四" in people and "王五" not in people
     token = csrf_token(client, f"/console/unit_people/{world['people'][0].id}/departure")
-    bad = client.post(f"/console/unit_people/{world['people'][0].id}/departure",
-                      data={"csrf_token": token, "day": "2026-13-01"})
+    bad = client.post(
+        f"/console/unit_people/{world['people'][0].id}/departure", data={"csrf_token": token, "day": "2026-13-01"}
+    )
     assert bad.status_code == 422 and "请填写离岗日期，且不能晚于今天" in bad.get_data(as_text=True)
-    done = client.post(f"/console/unit_people/{world['people'][0].id}/departure",
-                       data={"csrf_token": token, "day": "2026-06-30"}, follow_redirects=True)
+    done = client.post(
+        f"/console/unit_people/{world['people'][0].id}/departure",
+        data={"csrf_token": token, "day": "2026-06-30"},
+        follow_redirects=True,
+    )
     assert "已报告 张三 于 2026-06-30 离岗" in done.get_data(as_text=True)
 
 
@@ -85,9 +95,16 @@ def test_credit_records_count_once_the_bureau_confirms(app, world, ctx):
 def test_the_credit_form_keeps_what_was_typed_when_refused(app, world):
     client = session_for(app, world["head"])
     token = csrf_token(client, "/console/credit_record/")
-    refused = client.post("/console/credit_record/", data={
-        "csrf_token": token, "accountant": str(world["people"][0].id), "kind": "trust", "occurred_on": "",
-        "description": "连续五年无差错"})
+    refused = client.post(
+        "/console/credit_record/",
+        data={
+            "csrf_token": token,
+            "accountant": str(world["people"][0].id),
+            "kind": "trust",
+            "occurred_on": "",
+            "description": "连续五年无差错",
+        },
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "请填写发生日期，且不能晚于今天" in page and "连续五年无差错" in page
     assert CreditRecord.select().count() == 0
@@ -110,13 +127,16 @@ def test_the_head_edits_contact_directly_and_asks_for_a_new_name(app, world, ctx
     assert UnitChange.get_by_id(change.id).status == "approved"
 
 
-@pytest.mark.parametrize("name, code, region, message", [
-    ("", None, "150105", "请填写单位全称"),
-    ("示范单位", "91150105MA0000001X", "150105", "统一社会信用代码不正确"),
-    ("示范单位", None, "110105", "所在地区代码应为本省"),
-    ("示范单位", "other", "150105", "该统一社会信用代码已属于“别的单位”"),
-    ("示范单位", None, None, "均未改变"),
-])
+@pytest.mark.parametrize(
+    "name, code, region, message",
+    [
+        ("", None, "150105", "请填写单位全称"),
+        ("示范单位", "91150105MA0000001X", "150105", "统一社会信用代码不正确"),
+        ("示范单位", None, "110105", "所在地区代码应为本省"),
+        ("示范单位", "other", "150105", "该统一社会信用代码已属于“别的单位”"),
+        ("示范单位", None, None, "均未改变"),
+    ],
+)
 def test_a_change_request_says_what_is_wrong(world, ctx, name, code, region, message):
     unit = world["unit"]
     code = world["other"].uscc if code == "other" else code or unit.uscc
@@ -135,5 +155,5 @@ def test_a_change_moves_the_unit_to_the_bureau_of_its_new_region(app, world, ctx
 def test_the_heads_home_page_counts_the_unit(app, world):
     page = session_for(app, world["head"]).get("/console/").get_data(as_text=True)
     last_year = clock.today().year - 1
-    assert "示范单位" in page and "<th>在岗会计人员</th><td class=\"text-right\">2</td>" in page
+    assert "示范单位" in page and '<th>在岗会计人员</th><td class="text-right">2</td>' in page
     assert f"{last_year} 年度已考评" in page

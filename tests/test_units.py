@@ -1,4 +1,5 @@
 """Units are found by USCC and added once, in-province only, with the licence scan."""
+
 import pytest
 from stdnum.cn import uscc
 
@@ -19,8 +20,9 @@ def licence():
 
 
 def add(app, licence, uscc_code=None, name="内蒙古示范有限公司", address="赛罕区敕勒川大街 1 号"):
-    return units.add_unit(uscc_code or code("150105"), name, address, "私营企业", "0471-6945678", licence,
-                          app.extensions["profile"], None)
+    return units.add_unit(
+        uscc_code or code("150105"), name, address, "私营企业", "0471-6945678", licence, app.extensions["profile"], None
+    )
 
 
 def test_an_unknown_unit_is_added_once_with_its_licence(app, ctx, licence):
@@ -39,10 +41,17 @@ def test_adding_it_again_finds_the_first_record(app, ctx, licence):
     assert Unit.get().name == "内蒙古示范有限公司"
 
 
-@pytest.mark.parametrize("uscc_code, field, message", [
-    ("91150105MA000000", "unit_uscc", "统一社会信用代码不正确"),
-    (code("110105"), "unit_uscc", "只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集"),
-])
+@pytest.mark.parametrize(
+    "uscc_code, field, message",
+    [
+        ("91150105MA000000", "unit_uscc", "统一社会信用代码不正确"),
+        (
+            code("110105"),
+            "unit_uscc",
+            "只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集",
+        ),
+    ],
+)
 def test_bad_codes_are_refused(app, ctx, licence, uscc_code, field, message):
     with pytest.raises(RuleViolation, match=message) as refused:
         add(app, licence, uscc_code=uscc_code)

@@ -1,5 +1,6 @@
 """The units console: a bureau's own units, the licence beside the record, merge without loss, close
 only when nobody is on duty there; and the registry's 异动 restore."""
+
 import pytest
 
 from console.archive import registry
@@ -38,10 +39,17 @@ def test_a_merge_moves_every_row_and_loses_nothing(app, ctx, world):
     kept, duplicate, reviewer = world["kept"], world["duplicate"], world["reviewer"]
     person = on_duty_at(duplicate, "张三", 401)
     head = Account.create(username="h", password_hash="x", role="unit_head", unit=duplicate, created_at=clock.now())
-    Appraisal.create(accountant=person, unit=duplicate, year=2025, grade="qualified", entered_by=head,
-                     entered_at=clock.now())
-    Filing.create(kind="unit_head", authority=duplicate.authority, unit=duplicate, id_number=person.id_number,
-                  name=person.name, submitted_at=clock.now())
+    Appraisal.create(
+        accountant=person, unit=duplicate, year=2025, grade="qualified", entered_by=head, entered_at=clock.now()
+    )
+    Filing.create(
+        kind="unit_head",
+        authority=duplicate.authority,
+        unit=duplicate,
+        id_number=person.id_number,
+        name=person.name,
+        submitted_at=clock.now(),
+    )
     before = {m.__name__: m.select().count() for m in (Accountant, Appraisal, Attachment, Filing, WorkPeriod)}
     moved = units.merge(duplicate, kept, reviewer)
     assert moved == {"accountant": 1, "account": 1, "appraisal": 1, "filing": 1, "attachment": 1, "work_period": 1}
@@ -75,10 +83,14 @@ def test_the_console_shows_the_licence_and_merges_by_uscc(app, world):
     assert client.get(f"/files/{licence.id}").status_code == 200
     token = csrf_token(client, f"/console/unit/merge/?id={duplicate.id}")
     wrong = client.post(f"/console/unit/merge/?id={duplicate.id}", data={"csrf_token": token, "target": "123"})
-    assert "本机构管理的单位中没有该统一社会信用代码" in wrong.get_data(as_text=True) and 'value="123"' in wrong.get_data(as_text=True)
-    done = client.post(f"/console/unit/merge/?id={duplicate.id}", data={"csrf_token": token,
-                                                                        "target": world["kept"].uscc.lower()},
-                       follow_redirects=True)
+    assert "本机构管理的单位中没有该统一社会信用代码" in wrong.get_data(
+        as_text=True
+    ) and 'value="123"' in wrong.get_data(as_text=True)
+    done = client.post(
+        f"/console/unit/merge/?id={duplicate.id}",
+        data={"csrf_token": token, "target": world["kept"].uscc.lower()},
+        follow_redirects=True,
+    )
     assert "已将“示范公司（重复）”合并到“示范公司”" in done.get_data(as_text=True)
 
 

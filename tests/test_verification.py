@@ -1,4 +1,5 @@
 """SMS codes: 6 digits through the notifier, 5 minutes, one per 60 s, 5 wrong tries void the code."""
+
 import re
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ def at(monkeypatch):
 
     def move(seconds):
         monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=seconds))
+
     move(0)
     return move
 

@@ -1,4 +1,5 @@
 """The collection wizard through the portal: every step, bad input kept and explained, one submission."""
+
 import io
 import re
 from datetime import date
@@ -28,10 +29,23 @@ STEPS = {
     "preparation": {},
     "commitment": {"agree": "1"},
     "personal": {"ethnicity": "汉族", "nationality": "中国", "political_status": "群众", "email": "wang@example.cn"},
-    "post": {"has_unit": "1", "unit_uscc": UNIT, "on_duty": "1", "post": "出纳", "admin_post": "无",
-             "tech_post": "无职务", "work_started_on": "2012-08-01", "unit_phone": "0472-5123456"},
-    "education": {"full_time_level": "本科", "full_time_degree": "学士", "full_time_major": "会计学",
-                  "full_time_school": "内蒙古财经大学", "full_time_graduated_on": "2012-07-01"},
+    "post": {
+        "has_unit": "1",
+        "unit_uscc": UNIT,
+        "on_duty": "1",
+        "post": "出纳",
+        "admin_post": "无",
+        "tech_post": "无职务",
+        "work_started_on": "2012-08-01",
+        "unit_phone": "0472-5123456",
+    },
+    "education": {
+        "full_time_level": "本科",
+        "full_time_degree": "学士",
+        "full_time_major": "会计学",
+        "full_time_school": "内蒙古财经大学",
+        "full_time_graduated_on": "2012-07-01",
+    },
     "qualification": {"level": "无"},
 }
 
@@ -45,8 +59,12 @@ def accountant_client(app, region, born, authority_code, name="王影"):
     """A test client signed in as a registered accountant born in `region`."""
     with app.app_context():
         load_dictionaries()
-        person = make_accountant(name=name, id_number=resident_id(region, born, 124), phone="13912345678",
-                                 authority=Authority.get(Authority.code == authority_code))
+        person = make_accountant(
+            name=name,
+            id_number=resident_id(region, born, 124),
+            phone="13912345678",
+            authority=Authority.get(Authority.code == authority_code),
+        )
         entry_filed(person)
         account = Account.create(password_hash="x", role="accountant", accountant=person, created_at=date.today())
     return session_for(app, account)
@@ -72,21 +90,26 @@ def step(client, key, data, action="next"):
     if key == "personal" and action == "next" and data.get("email") and "email_code" not in data:
         client.post(url, data={"csrf_token": csrf_token(client, url), "action": "send_email_code", **data})
         data = {**data, "email_code": email_code(data["email"])}
-    return client.post(url, data={"csrf_token": csrf_token(client, url), "action": action, **data},
-                       content_type="multipart/form-data")
+    return client.post(
+        url, data={"csrf_token": csrf_token(client, url), "action": action, **data}, content_type="multipart/form-data"
+    )
 
 
 def known_unit(code, region):
     """The unit as a colleague added it before."""
     return Unit.get_or_none(Unit.uscc == code) or Unit.create(
-        uscc=code, name="示范单位", region_code=region, authority=Authority.select().first(), created_at=clock.now())
+        uscc=code, name="示范单位", region_code=region, authority=Authority.select().first(), created_at=clock.now()
+    )
 
 
 def upload(client, slot, content, filename="扫描件.jpg"):
     url = "/portal/collection/attachments"
-    return client.post(f"{url}/{slot}", data={"csrf_token": csrf_token(client, url),
-                                              "file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        f"{url}/{slot}",
+        data={"csrf_token": csrf_token(client, url), "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applicant, scans):
@@ -98,7 +121,14 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
         assert response.status_code == 302, (key, response.get_data(as_text=True))
         assert response.headers["Location"] == f"/portal/collection/{following}"
     page = applicant.get("/portal/collection/attachments").get_data(as_text=True)
-    for label in ("1 寸免冠白底证件照", "身份证头像面", "身份证国徽面", "全日制学历证书", "全日制学位证书", "从事会计工作证明函"):
+    for label in (
+        "1 寸免冠白底证件照",
+        "身份证头像面",
+        "身份证国徽面",
+        "全日制学历证书",
+        "全日制学位证书",
+        "从事会计工作证明函",
+    ):
         assert label in page
     for slot in ("photo", "id_front", "id_back", "diploma", "degree", "letter"):
         assert "已上传" in upload(applicant, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
@@ -117,15 +147,18 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
     assert again.status_code == 302  # the second click, or an old tab: back home, nothing submitted again
     assert ReviewEvent.select().where(ReviewEvent.kind == "submit").count() == 1
 
-    late = applicant.post("/portal/collection/attachments/photo", follow_redirects=True,  # a tab left open
-                          data={"csrf_token": csrf_token(applicant, "/portal/"),
-                                "file": (io.BytesIO(scans["photo"]), "照片.jpg")},
-                          content_type="multipart/form-data").get_data(as_text=True)
+    late = applicant.post(
+        "/portal/collection/attachments/photo",
+        follow_redirects=True,  # a tab left open
+        data={"csrf_token": csrf_token(applicant, "/portal/"), "file": (io.BytesIO(scans["photo"]), "照片.jpg")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "信息采集已提交，正在等待审核；如需修改，请先撤回" in late
     assert applicant.get("/portal/collection/letter").headers["Location"] == "/portal/"
 
-    withdrawn = applicant.post("/portal/collection/withdraw",
-                               data={"csrf_token": csrf_token(applicant, "/portal/")}, follow_redirects=True)
+    withdrawn = applicant.post(
+        "/portal/collection/withdraw", data={"csrf_token": csrf_token(applicant, "/portal/")}, follow_redirects=True
+    )
     assert "已撤回，可以修改后重新提交" in withdrawn.get_data(as_text=True)
     assert Collection.get().status == "withdrawn"
 
@@ -173,14 +206,24 @@ def unit_in(region):
 def answers_for(region, born, graduated, started):
     """Valid answers of every section any profile has, for a person and a unit of `region`."""
     return {
-        "notice": {}, "preparation": {}, "commitment": {"agree": "1"}, "talent": {},
+        "notice": {},
+        "preparation": {},
+        "commitment": {"agree": "1"},
+        "talent": {},
         "personal": STEPS["personal"],
         "post": {**STEPS["post"], "unit_uscc": unit_in(region), "work_started_on": started},
         "education": {**STEPS["education"], "full_time_graduated_on": graduated},
         "qualification": {"level": "无", "abacus_level": "无"},
-        "awards": {}, "violations": {},
-        "publications": {"title": "论内部控制", "published_on": "2023-05-01", "issue": "5", "serial_no": "CN11-1234/F",
-                         "author_rank": "1", "publisher": "财会月刊"},
+        "awards": {},
+        "violations": {},
+        "publications": {
+            "title": "论内部控制",
+            "published_on": "2023-05-01",
+            "issue": "5",
+            "serial_no": "CN11-1234/F",
+            "author_rank": "1",
+            "publisher": "财会月刊",
+        },
     }
 
 
@@ -225,7 +268,7 @@ def test_after_a_return_the_reasons_stand_at_their_fields(app, applicant):
     ReturnReason.create(event=event, section="attachments", target="diploma", text="学历证书扫描件不清晰")
     page = applicant.get("/portal/collection/post").get_data(as_text=True)
     assert "本次信息采集已被退回" in page
-    field = page[page.index('id="unit_uscc"'):]
+    field = page[page.index('id="unit_uscc"') :]
     assert field.index("退回原因：统一社会信用代码与营业执照不一致") < field.index("</div>")
     home = applicant.get("/portal/").get_data(as_text=True)
     assert "已退回" in home and "退回原因：学历证书扫描件不清晰" in home
@@ -235,17 +278,30 @@ def test_an_unknown_unit_is_added_on_the_unit_step(applicant, scans):
     code = unit_in("150102")
     data = {**STEPS["post"], "unit_uscc": code}
     url = "/portal/collection/post"
-    looked_up = applicant.post(url, data={"csrf_token": csrf_token(applicant, url), "action": "lookup", **data},
-                               follow_redirects=True).get_data(as_text=True)
+    looked_up = applicant.post(
+        url, data={"csrf_token": csrf_token(applicant, url), "action": "lookup", **data}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "系统中还没有该单位" in looked_up and "单位全称" in looked_up and "添加单位" in looked_up
 
-    no_licence = step(applicant, "post", {**data, "unit_name": "新城示范公司", "unit_address": "新城区 1 号"},
-                      action="add_unit").get_data(as_text=True)
+    no_licence = step(
+        applicant, "post", {**data, "unit_name": "新城示范公司", "unit_address": "新城区 1 号"}, action="add_unit"
+    ).get_data(as_text=True)
     assert "请上传统一社会信用代码证书扫描件" in no_licence and 'value="新城示范公司"' in no_licence
-    added = step(applicant, "post", {**data, "unit_name": "新城示范公司", "unit_address": "新城区 1 号",
-                                     "licence": (io.BytesIO(scans["scan"]), "营业执照.jpg")}, action="add_unit")
+    added = step(
+        applicant,
+        "post",
+        {
+            **data,
+            "unit_name": "新城示范公司",
+            "unit_address": "新城区 1 号",
+            "licence": (io.BytesIO(scans["scan"]), "营业执照.jpg"),
+        },
+        action="add_unit",
+    )
     assert "已获取单位信息：新城示范公司" in added.get_data(as_text=True)
-    assert PostSection.get().unit.name == "新城示范公司" and Unit.get(Unit.uscc == code).authority.name == "新城区财政局"
+    assert (
+        PostSection.get().unit.name == "新城示范公司" and Unit.get(Unit.uscc == code).authority.name == "新城区财政局"
+    )
     assert step(applicant, "post", data).headers["Location"] == "/portal/collection/education"
 
 
@@ -272,23 +328,38 @@ def test_only_profiles_with_the_letter_print_it(app, province):
     assert client.get("/portal/collection/letter").status_code == 404
 
 
-@pytest.mark.parametrize("key, data, message, kept", [
-    ("personal", {**STEPS["personal"], "ethnicity": ""}, "请选择民族", 'selected value="群众"'),
-    ("personal", {**STEPS["personal"], "email": "a@b"}, "电子邮箱格式不正确", 'value="a@b"'),
-    ("personal", {**STEPS["personal"], "email": ""}, "请填写电子邮箱", 'selected value="群众"'),
-    ("personal", {**STEPS["personal"], "email_code": "000000"}, "验证码", 'value="wang@example.cn"'),
-    ("education", {**STEPS["education"], "full_time_school": ""}, "请填写毕业院校", 'value="会计学"'),
-    ("education", {**STEPS["education"], "full_time_graduated_on": "2099-07-01"}, "在校生请选择“在校”",
-     'value="内蒙古财经大学"'),
-    ("education", {**STEPS["education"], "part_time_school": "中央广播电视大学"}, "请选择最高学历",
-     'value="中央广播电视大学"'),
-    ("qualification", {"level": "无", "certificate_no": "Z123"}, "不填写证书编号或批文号", 'value="Z123"'),
-    ("qualification", {"level": "中级", "certificate_no": "Z123"}, "请填写取得方式", 'value="Z123"'),
-    ("post", {**STEPS["post"], "tech_post": "会计师"}, "请填写会计专业技术职务聘任时间", 'value="0472-5123456"'),
-    ("post", {**STEPS["post"], "tech_post_appointed_on": "2015-01-01"}, "不填写聘任时间", 'value="0472-5123456"'),
-    ("post", {"has_unit": "0", "on_duty": "0", "tech_post": "无职务", "school_name": "内蒙古大学"},
-     "请选择采集地", 'value="内蒙古大学"'),
-])
+@pytest.mark.parametrize(
+    "key, data, message, kept",
+    [
+        ("personal", {**STEPS["personal"], "ethnicity": ""}, "请选择民族", 'selected value="群众"'),
+        ("personal", {**STEPS["personal"], "email": "a@b"}, "电子邮箱格式不正确", 'value="a@b"'),
+        ("personal", {**STEPS["personal"], "email": ""}, "请填写电子邮箱", 'selected value="群众"'),
+        ("personal", {**STEPS["personal"], "email_code": "000000"}, "验证码", 'value="wang@example.cn"'),
+        ("education", {**STEPS["education"], "full_time_school": ""}, "请填写毕业院校", 'value="会计学"'),
+        (
+            "education",
+            {**STEPS["education"], "full_time_graduated_on": "2099-07-01"},
+            "在校生请选择“在校”",
+            'value="内蒙古财经大学"',
+        ),
+        (
+            "education",
+            {**STEPS["education"], "part_time_school": "中央广播电视大学"},
+            "请选择最高学历",
+            'value="中央广播电视大学"',
+        ),
+        ("qualification", {"level": "无", "certificate_no": "Z123"}, "不填写证书编号或批文号", 'value="Z123"'),
+        ("qualification", {"level": "中级", "certificate_no": "Z123"}, "请填写取得方式", 'value="Z123"'),
+        ("post", {**STEPS["post"], "tech_post": "会计师"}, "请填写会计专业技术职务聘任时间", 'value="0472-5123456"'),
+        ("post", {**STEPS["post"], "tech_post_appointed_on": "2015-01-01"}, "不填写聘任时间", 'value="0472-5123456"'),
+        (
+            "post",
+            {"has_unit": "0", "on_duty": "0", "tech_post": "无职务", "school_name": "内蒙古大学"},
+            "请选择采集地",
+            'value="内蒙古大学"',
+        ),
+    ],
+)
 def test_each_step_explains_bad_input_and_keeps_the_rest(applicant, key, data, message, kept):
     response = step(applicant, key, data)
     page = response.get_data(as_text=True)
@@ -310,8 +381,9 @@ def test_the_email_is_verified_by_a_code_in_inner_mongolia(applicant):
     url = "/portal/collection/personal"
     unverified = step(applicant, "personal", {**STEPS["personal"], "email_code": ""}).get_data(as_text=True)
     assert "请获取并填写邮箱验证码，完成电子邮箱验证" in unverified
-    sent = applicant.post(url, data={"csrf_token": csrf_token(applicant, url), "action": "send_email_code",
-                                     **STEPS["personal"]}).get_data(as_text=True)
+    sent = applicant.post(
+        url, data={"csrf_token": csrf_token(applicant, url), "action": "send_email_code", **STEPS["personal"]}
+    ).get_data(as_text=True)
     assert "验证码已发送到您的电子邮箱" in sent
     assert OutboxMessage.get(OutboxMessage.recipient == "wang@example.cn").channel == "email"
     done = step(applicant, "personal", {**STEPS["personal"], "email_code": email_code("wang@example.cn")})
@@ -322,9 +394,11 @@ def test_the_email_is_verified_by_a_code_in_inner_mongolia(applicant):
 def test_a_photo_is_fitted_shown_and_kept_only_when_accepted(applicant):
     url = "/portal/collection/attachments"
     token = csrf_token(applicant, url)
-    shown = applicant.post(f"{url}/photo/fit", data={"csrf_token": token,
-                                                      "file": (io.BytesIO(noisy_jpeg(1200, 1600)), "自拍.jpg")},
-                           content_type="multipart/form-data")
+    shown = applicant.post(
+        f"{url}/photo/fit",
+        data={"csrf_token": token, "file": (io.BytesIO(noisy_jpeg(1200, 1600)), "自拍.jpg")},
+        content_type="multipart/form-data",
+    )
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and 'src="data:image/jpeg;base64,' in page and "使用此照片" in page
     assert Attachment.select().count() == 0  # nothing kept yet, and the original never
@@ -333,9 +407,14 @@ def test_a_photo_is_fitted_shown_and_kept_only_when_accepted(applicant):
     assert "1 寸免冠白底证件照已上传" in kept.get_data(as_text=True)
     photo = Attachment.get(Attachment.slot == "photo")
     assert (photo.width, photo.height) == (295, 413)
-    tampered = applicant.post(f"{url}/photo/keep", data={"csrf_token": token, "fitted": "not base64!"},
-                              follow_redirects=True)
+    tampered = applicant.post(
+        f"{url}/photo/keep", data={"csrf_token": token, "fitted": "not base64!"}, follow_redirects=True
+    )
     assert "请重新选择照片" in tampered.get_data(as_text=True)
-    plain = applicant.post(f"{url}/photo/fit", data={"csrf_token": token, "file": (io.BytesIO(png(600, 800)), "a.png")},
-                           content_type="multipart/form-data", follow_redirects=True)
+    plain = applicant.post(
+        f"{url}/photo/fit",
+        data={"csrf_token": token, "file": (io.BytesIO(png(600, 800)), "a.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "照片细节过少" in plain.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Waiting time in working days, with holidays and make-up days."""
+
 from datetime import date, datetime
 
 from console.infra import clock, workdays

@@ -5,6 +5,7 @@ queue is deep enough for page 500; 80% approved into the archive with their deci
 open (submitted, returned, draft), six attachment rows per open collection. The files on disk exist
 for the collections the benchmark opens. Every case is served by the Flask test client as a
 signed-in reviewer, with its SQL queries counted."""
+
 import csv
 import io
 import itertools
@@ -67,13 +68,13 @@ def run(size, url, json_path, rebuild, storage_dir):
 
 
 def _built_size():
-    if (not RuleChange.table_exists()
-            or not Account.select().where(Account.username == "bench-reviewer").exists()):
+    if not RuleChange.table_exists() or not Account.select().where(Account.username == "bench-reviewer").exists():
         return None
     return db.execute_sql("SELECT COUNT(*) FROM accountant").fetchone()[0]
 
 
 # ---------------------------------------------------------------- building the dataset
+
 
 def build(size, profile):
     if isinstance(db.obj, PostgresqlDatabase):
@@ -111,8 +112,16 @@ def _units(counties, size, now):
         for n in range(max(size // 50 // len(counties), 5)):
             serial += 1
             body = f"91{county.region_code}MA{serial:07d}"
-            rows.append((serial, body + uscc.calc_check_digit(body), f"{county.name[:-3]}{n}号商贸有限公司",
-                         county.region_code, county.id, now))
+            rows.append(
+                (
+                    serial,
+                    body + uscc.calc_check_digit(body),
+                    f"{county.name[:-3]}{n}号商贸有限公司",
+                    county.region_code,
+                    county.id,
+                    now,
+                )
+            )
     _insert("unit", ("id", "uscc", "name", "region_code", "authority_id", "created_at"), rows)
     by_county = {}
     for row in rows:
@@ -122,30 +131,140 @@ def _units(counties, size, now):
 
 def _reviewers(counties, now):
     password = hash_password("Bench#2026")
-    rows = [(n + 1, f"bench-reviewer{'' if n == 0 else n}", password, "reviewer", f"审核员{n:03d}", c.id, now)
-            for n, c in enumerate(counties)]
+    rows = [
+        (n + 1, f"bench-reviewer{'' if n == 0 else n}", password, "reviewer", f"审核员{n:03d}", c.id, now)
+        for n, c in enumerate(counties)
+    ]
     _insert("account", ("id", "username", "password_hash", "role", "display_name", "authority_id", "created_at"), rows)
     return {c.id: n + 1 for n, c in enumerate(counties)}
 
 
 TABLES = (
-    ("accountant", ("id", "id_type", "id_number", "id_tail", "name", "gender", "birth_date", "phone", "email",
-                    "authority_id", "unit_id", "on_duty", "archive_state", "archived_at", "work_started_on",
-                    "created_at")),
-    ("collection", ("id", "accountant_id", "authority_id", "kind", "status", "step", "revision", "flags",
-                    "submitted_at", "decided_at", "decided_by_id", "created_at", "updated_at")),
-    ("personal_section", ("id", "collection_id", "name", "id_type", "id_number", "gender", "birth_date",
-                          "ethnicity", "nationality", "political_status", "phone", "email", "email_verified")),
-    ("post_section", ("id", "collection_id", "has_unit", "unit_id", "unit_uscc", "on_duty", "post", "admin_post",
-                      "tech_post", "unit_phone", "work_started_on", "residence_type", "residence_region_code",
-                      "school_name", "letter_code")),
-    ("education", ("id", "collection_id", "mode", "level", "degree", "major", "school", "graduated_on",
-                   "certificate_no", "in_school", "online_code")),
-    ("qualification_section", ("id", "collection_id", "kind", "level", "way", "certificate_no", "cpa",
-                               "tax_adviser", "asset_appraiser", "high_end_talent", "abacus_level",
-                               "abacus_certificate_no")),
-    ("attachment", ("id", "slot", "collection_id", "storage_name", "content_type", "size", "width", "height",
-                    "sha256", "uploaded_at")),
+    (
+        "accountant",
+        (
+            "id",
+            "id_type",
+            "id_number",
+            "id_tail",
+            "name",
+            "gender",
+            "birth_date",
+            "phone",
+            "email",
+            "authority_id",
+            "unit_id",
+            "on_duty",
+            "archive_state",
+            "archived_at",
+            "work_started_on",
+            "created_at",
+        ),
+    ),
+    (
+        "collection",
+        (
+            "id",
+            "accountant_id",
+            "authority_id",
+            "kind",
+            "status",
+            "step",
+            "revision",
+            "flags",
+            "submitted_at",
+            "decided_at",
+            "decided_by_id",
+            "created_at",
+            "updated_at",
+        ),
+    ),
+    (
+        "personal_section",
+        (
+            "id",
+            "collection_id",
+            "name",
+            "id_type",
+            "id_number",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "nationality",
+            "political_status",
+            "phone",
+            "email",
+            "email_verified",
+        ),
+    ),
+    (
+        "post_section",
+        (
+            "id",
+            "collection_id",
+            "has_unit",
+            "unit_id",
+            "unit_uscc",
+            "on_duty",
+            "post",
+            "admin_post",
+            "tech_post",
+            "unit_phone",
+            "work_started_on",
+            "residence_type",
+            "residence_region_code",
+            "school_name",
+            "letter_code",
+        ),
+    ),
+    (
+        "education",
+        (
+            "id",
+            "collection_id",
+            "mode",
+            "level",
+            "degree",
+            "major",
+            "school",
+            "graduated_on",
+            "certificate_no",
+            "in_school",
+            "online_code",
+        ),
+    ),
+    (
+        "qualification_section",
+        (
+            "id",
+            "collection_id",
+            "kind",
+            "level",
+            "way",
+            "certificate_no",
+            "cpa",
+            "tax_adviser",
+            "asset_appraiser",
+            "high_end_talent",
+            "abacus_level",
+            "abacus_certificate_no",
+        ),
+    ),
+    (
+        "attachment",
+        (
+            "id",
+            "slot",
+            "collection_id",
+            "storage_name",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "sha256",
+            "uploaded_at",
+        ),
+    ),
     ("review_event", ("id", "collection_id", "kind", "actor_id", "revision", "note", "at")),
     ("work_period", ("accountant_id", "unit_id", "started_on", "ended_on", "on_duty", "source")),
     ("appraisal", ("accountant_id", "unit_id", "year", "grade", "entered_by_id", "entered_at")),
@@ -167,7 +286,8 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
         body = f"{county.region_code}{birth:%Y%m%d}{(i // 10950) % 1000:03d}"
         number = body + ric.calc_check_digit(body + "0")
         name = SURNAMES[rng.randrange(len(SURNAMES))] + "".join(
-            GIVEN[rng.randrange(len(GIVEN))] for _ in range(rng.choice((1, 2, 2))))
+            GIVEN[rng.randrange(len(GIVEN))] for _ in range(rng.choice((1, 2, 2)))
+        )
         gender = "male" if int(number[16]) % 2 else "female"
         unit = rng.choice(units[county.id])
         started = birth.replace(day=1) + timedelta(days=365 * 23)
@@ -179,30 +299,89 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
         decided = min(decided, now) if decided else None
         key = i + 1
         phone = f"1{3 + i % 7}{i:09d}"
-        rows["accountant"].append((key, "resident", number, number[-4:], name, gender, birth, phone, "", county.id,
-                                   unit, True, "archived" if status == "approved" else "pending",
-                                   decided if status == "approved" else None, started, now))
+        rows["accountant"].append(
+            (
+                key,
+                "resident",
+                number,
+                number[-4:],
+                name,
+                gender,
+                birth,
+                phone,
+                "",
+                county.id,
+                unit,
+                True,
+                "archived" if status == "approved" else "pending",
+                decided if status == "approved" else None,
+                started,
+                now,
+            )
+        )
         flags = "photo_background" if status == "submitted" and rng.random() < 0.1 else ""
-        rows["collection"].append((key, key, county.id, "collection", status, "preview", 1, flags,
-                                   None if status == "draft" else submitted, decided,
-                                   reviewers[county.id] if decided else None, submitted, submitted))
-        rows["personal_section"].append((key, key, name, "resident", number, gender, birth, "汉族", "中国", "群众",
-                                         phone, "", False))
-        rows["post_section"].append((key, key, True, unit, uscc_of[unit], rng.random() < 0.9, "会计", "", "无职务",
-                                     "", started, "", "", "", ""))
-        rows["education"].append((key, key, "full_time", rng.choice(LEVELS), "学士", "会计学", "内蒙古财经大学",
-                                  started - timedelta(days=40), "", False, ""))
-        rows["qualification_section"].append((key, key, "会计类", rng.choice(QUALIFICATIONS), "考试", "", False, False,
-                                              False, False, "", ""))
+        rows["collection"].append(
+            (
+                key,
+                key,
+                county.id,
+                "collection",
+                status,
+                "preview",
+                1,
+                flags,
+                None if status == "draft" else submitted,
+                decided,
+                reviewers[county.id] if decided else None,
+                submitted,
+                submitted,
+            )
+        )
+        rows["personal_section"].append(
+            (key, key, name, "resident", number, gender, birth, "汉族", "中国", "群众", phone, "", False)
+        )
+        rows["post_section"].append(
+            (key, key, True, unit, uscc_of[unit], rng.random() < 0.9, "会计", "", "无职务", "", started, "", "", "", "")
+        )
+        rows["education"].append(
+            (
+                key,
+                key,
+                "full_time",
+                rng.choice(LEVELS),
+                "学士",
+                "会计学",
+                "内蒙古财经大学",
+                started - timedelta(days=40),
+                "",
+                False,
+                "",
+            )
+        )
+        rows["qualification_section"].append(
+            (key, key, "会计类", rng.choice(QUALIFICATIONS), "考试", "", False, False, False, False, "", "")
+        )
         if status != "approved":
             for n, slot in enumerate(SLOTS):
                 file_id = i * len(SLOTS) + n + 1
-                rows["attachment"].append((file_id, slot, key, f"{file_id:032x}.jpg", "image/jpeg", 80_000,
-                                           295 if slot == "photo" else 900, 413 if slot == "photo" else 650,
-                                           f"{file_id:064x}", submitted))
+                rows["attachment"].append(
+                    (
+                        file_id,
+                        slot,
+                        key,
+                        f"{file_id:032x}.jpg",
+                        "image/jpeg",
+                        80_000,
+                        295 if slot == "photo" else 900,
+                        413 if slot == "photo" else 650,
+                        f"{file_id:064x}",
+                        submitted,
+                    )
+                )
         if decided:
-            rows["review_event"].append((key, key, "approve" if status == "approved" else "return",
-                                         reviewers[county.id], 1, "", decided))
+            rows["review_event"].append(
+                (key, key, "approve" if status == "approved" else "return", reviewers[county.id], 1, "", decided)
+            )
         if status == "approved":
             _history(rows, key, unit, started, reviewers[county.id], decided, rng)
     return rows
@@ -210,10 +389,12 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
 
 def _history(rows, key, unit, started, reviewer, at, rng):
     rows["work_period"].append((key, unit, started, None, True, "declared"))
-    rows["appraisal"].extend((key, unit, year, "qualified", reviewer, at)
-                             for year, share in APPRAISED.items() if rng.random() < share)
-    rows["education_credit"].extend((key, year, 90, 60, "会计继续教育基地", at)
-                                    for year in range(2019, RULE_YEAR) if rng.random() < TRAINED)
+    rows["appraisal"].extend(
+        (key, unit, year, "qualified", reviewer, at) for year, share in APPRAISED.items() if rng.random() < share
+    )
+    rows["education_credit"].extend(
+        (key, year, 90, 60, "会计继续教育基地", at) for year in range(2019, RULE_YEAR) if rng.random() < TRAINED
+    )
 
 
 def _insert(table, columns, rows, batch=5000):
@@ -231,8 +412,7 @@ def _insert(table, columns, rows, batch=5000):
             buffer = io.StringIO()
             csv.writer(buffer).writerows([r"\N" if v is None else v for v in row] for row in chunk)
             buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-                               buffer)
+            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
         return
     sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
     for chunk in chunks(rows, batch):
@@ -241,6 +421,7 @@ def _insert(table, columns, rows, batch=5000):
 
 def _real_files(collection_ids):
     """Write real scans for the collections the benchmark opens (their photo is read by the checks)."""
+
     def jpeg(width, height):
         out = io.BytesIO()
         image = Image.new("RGB", (width, height), (255, 255, 255))
@@ -250,11 +431,13 @@ def _real_files(collection_ids):
 
     photo, scan = jpeg(295, 413), jpeg(900, 650)
     for slot, name in db.execute_sql(
-            f"SELECT slot, storage_name FROM attachment WHERE collection_id IN ({','.join(map(str, collection_ids))})"):
+        f"SELECT slot, storage_name FROM attachment WHERE collection_id IN ({','.join(map(str, collection_ids))})"
+    ):
         storage.write(name, photo if slot == "photo" else scan)
 
 
 # ---------------------------------------------------------------- measuring
+
 
 class QueryCounter:
     def __init__(self, database):
@@ -266,6 +449,7 @@ class QueryCounter:
         def counted(*args, **kwargs):
             self.count += 1
             return self.original(*args, **kwargs)
+
         self.database.execute_sql = counted
         return self
 
@@ -275,6 +459,7 @@ class QueryCounter:
 
 class StockCollectionView(ModelView):
     """Flask-Admin's peewee list as shipped, on the collection table, oldest submission first."""
+
     column_default_sort = "submitted_at"
     page_size = 20
     can_create = can_edit = can_delete = False
@@ -282,6 +467,7 @@ class StockCollectionView(ModelView):
 
 class ScopedStockCollectionView(StockCollectionView):
     """The same stock list narrowed to the reviewer's queue by get_query, so it runs on our queue index."""
+
     column_list = ("accountant", "submitted_at", "flags", "claimed_by")
 
     def __init__(self, authority_id, **kwargs):
@@ -300,7 +486,7 @@ def _sample():
     with db.connection_context():
         reviewer = Account.get(Account.username == "bench-reviewer")
         deep = worklist.page(reviewer, worklist.Filters(), size=20 * 499)
-        decided = [r["id"] for r in deep.rows[30:30 + 8 * REPEAT]]
+        decided = [r["id"] for r in deep.rows[30 : 30 + 8 * REPEAT]]
         _real_files([r["id"] for r in deep.rows[:10]])
         return reviewer, deep, decided, ReasonTemplate.select().first().id
 
@@ -310,8 +496,9 @@ def measure(app, size, url, reviewer, deep, decided, template):
     opened = [r["id"] for r in deep.rows[:10]]
     stock = Admin(app, name="bench", url="/bench-admin", endpoint="bench_admin")
     stock.add_view(StockCollectionView(Collection, endpoint="bench_stock", url="/bench-stock"))
-    stock.add_view(ScopedStockCollectionView(reviewer.authority_id, endpoint="bench_stock_scoped",
-                                             url="/bench-stock-scoped"))
+    stock.add_view(
+        ScopedStockCollectionView(reviewer.authority_id, endpoint="bench_stock_scoped", url="/bench-stock-scoped")
+    )
     client = _signed_in(app, reviewer)
     cases = {
         "queue_first": ["/console/review/"],
@@ -328,15 +515,18 @@ def measure(app, size, url, reviewer, deep, decided, template):
     returning = {"templates": str(template), "note": "请补充材料", "note_section": "general"}
     quarter = len(decided) // 4
     results["approve"] = _timed_decisions(client, reviewer, decided[:quarter], "approve", {})
-    results["return"] = _timed_decisions(client, reviewer, decided[quarter:2 * quarter], "return", returning)
-    results["decisions_per_s"] = _throughput(app, reviewer, decided[2 * quarter:], returning)
+    results["return"] = _timed_decisions(client, reviewer, decided[quarter : 2 * quarter], "return", returning)
+    results["decisions_per_s"] = _throughput(app, reviewer, decided[2 * quarter :], returning)
     results["export_100k"] = _export(reviewer)
     results["apply_rules"] = _rolled_back(lambda: daily_rules.apply_rules(RULE_YEAR, app.extensions["profile"]))
     credits_file = _credits_file(100_000)
     results["ce_import_100k"] = _rolled_back(
-        lambda: education_credits.import_file("学分.csv", io.BytesIO(credits_file), reviewer))
+        lambda: education_credits.import_file("学分.csv", io.BytesIO(credits_file), reviewer)
+    )
     legacy_file = _legacy_file(100_000)
-    results["legacy_import_100k"] = _rolled_back(lambda: legacy.import_file("原数据.csv", io.BytesIO(legacy_file), None))
+    results["legacy_import_100k"] = _rolled_back(
+        lambda: legacy.import_file("原数据.csv", io.BytesIO(legacy_file), None)
+    )
     results["accountants"] = size
     results["database"] = "postgresql" if url.startswith("postgres") else "sqlite"
     return results
@@ -405,9 +595,11 @@ def _timed_decisions(client, reviewer, ids, action, data):
 
 
 def _summary(times, queries):
-    return {"median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(statistics.quantiles(times, n=20)[-1], 2) if len(times) > 1 else round(times[0], 2),
-            "queries": max(queries)}
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(statistics.quantiles(times, n=20)[-1], 2) if len(times) > 1 else round(times[0], 2),
+        "queries": max(queries),
+    }
 
 
 def _export(reviewer):
@@ -418,15 +610,18 @@ def _export(reviewer):
         with db.connection_context():
             rows = itertools.islice(worklist.each_row(reviewer, filters), 100_000)
             return sum(len(chunk) for chunk in export.xlsx_chunks(rows))
+
     return _time_and_peak(run)
 
 
 def _rolled_back(work):
     """A job that writes, run in a transaction that is rolled back, so the dataset stays as built."""
+
     def run():
         with db.connection_context(), db.atomic() as transaction:
             work()
             transaction.rollback()
+
     return _time_and_peak(run)
 
 
@@ -445,9 +640,13 @@ def _time_and_peak(run):
 def _legacy_file(rows):
     """The old certificate database's export: people not yet in the archive, every column filled."""
     with db.connection_context():
-        regions = [r for (r,) in db.execute_sql(
-            "SELECT region_code FROM authority WHERE level = 'county' AND NOT special ORDER BY code").fetchall()
-            if _known_region(r)]
+        regions = [
+            r
+            for (r,) in db.execute_sql(
+                "SELECT region_code FROM authority WHERE level = 'county' AND NOT special ORDER BY code"
+            ).fetchall()
+            if _known_region(r)
+        ]
         unit = db.execute_sql("SELECT uscc FROM unit ORDER BY id LIMIT 1").fetchone()[0]
     out = io.StringIO()
     writer = csv.writer(out)
@@ -456,9 +655,22 @@ def _legacy_file(rows):
         born = date(2005, 1, 1) + timedelta(days=n % 1000)
         body = f"{regions[n % len(regions)]}{born:%Y%m%d}{n // 1000 % 1000:03d}"
         number = body + ric.calc_check_digit(body + "0")
-        writer.writerow((SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)], "居民身份证", number,
-                         "男" if int(number[16]) % 2 else "女", born.isoformat(), f"1{3 + n % 7}{800_000_000 + n}",
-                         unit, "原单位", "本科", "初级", f"Z{n:010d}", "2024-07-01"))
+        writer.writerow(
+            (
+                SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)],
+                "居民身份证",
+                number,
+                "男" if int(number[16]) % 2 else "女",
+                born.isoformat(),
+                f"1{3 + n % 7}{800_000_000 + n}",
+                unit,
+                "原单位",
+                "本科",
+                "初级",
+                f"Z{n:010d}",
+                "2024-07-01",
+            )
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -475,8 +687,9 @@ def _known_region(region):
 def _credits_file(rows):
     """A credit bank file for the first `rows` people of the archive, as the province would receive it."""
     with db.connection_context():
-        numbers = db.execute_sql("SELECT id_number FROM accountant WHERE archive_state = 'archived' ORDER BY id "
-                                 f"LIMIT {rows}").fetchall()
+        numbers = db.execute_sql(
+            f"SELECT id_number FROM accountant WHERE archive_state = 'archived' ORDER BY id LIMIT {rows}"
+        ).fetchall()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(education_credits.HEADER)

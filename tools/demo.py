@@ -1,4 +1,5 @@
 """Demo data for the dev server: one account per role and a few units, people and collections."""
+
 import random
 from datetime import date, timedelta
 
@@ -56,9 +57,14 @@ def load_demo(profile):
 def _demo_authority(root):
     """The first county-level bureau (or the first city) of the tree: where the demo reviewer works."""
     for level in ("county", "city"):
-        found = (Authority.select().where(Authority.level == level, Authority.is_active, ~Authority.special,
-                                          Authority.region_code.is_null(False))
-                 .order_by(Authority.code).first())
+        found = (
+            Authority.select()
+            .where(
+                Authority.level == level, Authority.is_active, ~Authority.special, Authority.region_code.is_null(False)
+            )
+            .order_by(Authority.code)
+            .first()
+        )
         if found:
             return found
     return root
@@ -69,9 +75,16 @@ def _unit(authority, serial):
     code = unit_code(region, serial)
     unit = Unit.get_or_none(Unit.uscc == code)
     return unit or Unit.create(
-        uscc=code, name=f"{authority.name.removesuffix('财政局')}{UNIT_NAMES[serial % len(UNIT_NAMES)]}",
-        region_code=region, authority=authority, address=f"{authority.name.removesuffix('财政局')}示范路 {serial} 号",
-        phone=f"0471-69{serial:05d}", economic_type="国有", industry="公共管理", created_at=clock.now())
+        uscc=code,
+        name=f"{authority.name.removesuffix('财政局')}{UNIT_NAMES[serial % len(UNIT_NAMES)]}",
+        region_code=region,
+        authority=authority,
+        address=f"{authority.name.removesuffix('财政局')}示范路 {serial} 号",
+        phone=f"0471-69{serial:05d}",
+        economic_type="国有",
+        industry="公共管理",
+        created_at=clock.now(),
+    )
 
 
 def _accounts(root, desk, unit):
@@ -102,24 +115,70 @@ def _accountant_with_collection(reviewer, unit, serial):
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
     phone = f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
     person = Accountant.create(
-        id_number=id_number, id_tail=id_number[-4:], name=name, gender=gender_of(id_number),
-        birth_date=birth, phone=phone, authority=authority, unit=unit, on_duty=True, created_at=now)
+        id_number=id_number,
+        id_tail=id_number[-4:],
+        name=name,
+        gender=gender_of(id_number),
+        birth_date=birth,
+        phone=phone,
+        authority=authority,
+        unit=unit,
+        on_duty=True,
+        created_at=now,
+    )
     state = STATES[serial % len(STATES)]
     submitted = now - timedelta(days=rng.randrange(0, 12), hours=rng.randrange(0, 24))
     collection = Collection.create(
-        accountant=person, authority=authority, status=state, step="preview", revision=0 if state == "draft" else 1,
-        commitment_at=submitted, submitted_at=None if state == "draft" else submitted, created_at=submitted,
-        updated_at=submitted)
-    PersonalSection.create(collection=collection, name=name, id_type="resident", id_number=id_number,
-                           gender=person.gender, birth_date=birth, ethnicity="汉族", nationality="中国",
-                           political_status="群众", phone=phone)
-    PostSection.create(collection=collection, has_unit=True, unit=unit, unit_uscc=unit.uscc, on_duty=True,
-                       post="会计", tech_post="助理会计师", joined_on=birth.replace(year=birth.year + 23),
-                       work_started_on=birth.replace(year=birth.year + 23))
-    Education.create(collection=collection, mode="full_time", level="本科", degree="学士", major="会计学",
-                     school="内蒙古财经大学", graduated_on=birth.replace(year=birth.year + 22, month=7, day=1))
-    QualificationSection.create(collection=collection, kind="会计类", level="初级", way="考试",
-                                acquired_on=birth.replace(year=birth.year + 25), certificate_no=f"Z{serial:08d}")
+        accountant=person,
+        authority=authority,
+        status=state,
+        step="preview",
+        revision=0 if state == "draft" else 1,
+        commitment_at=submitted,
+        submitted_at=None if state == "draft" else submitted,
+        created_at=submitted,
+        updated_at=submitted,
+    )
+    PersonalSection.create(
+        collection=collection,
+        name=name,
+        id_type="resident",
+        id_number=id_number,
+        gender=person.gender,
+        birth_date=birth,
+        ethnicity="汉族",
+        nationality="中国",
+        political_status="群众",
+        phone=phone,
+    )
+    PostSection.create(
+        collection=collection,
+        has_unit=True,
+        unit=unit,
+        unit_uscc=unit.uscc,
+        on_duty=True,
+        post="会计",
+        tech_post="助理会计师",
+        joined_on=birth.replace(year=birth.year + 23),
+        work_started_on=birth.replace(year=birth.year + 23),
+    )
+    Education.create(
+        collection=collection,
+        mode="full_time",
+        level="本科",
+        degree="学士",
+        major="会计学",
+        school="内蒙古财经大学",
+        graduated_on=birth.replace(year=birth.year + 22, month=7, day=1),
+    )
+    QualificationSection.create(
+        collection=collection,
+        kind="会计类",
+        level="初级",
+        way="考试",
+        acquired_on=birth.replace(year=birth.year + 25),
+        certificate_no=f"Z{serial:08d}",
+    )
     if state != "draft":
         ReviewEvent.create(collection=collection, kind="submit", revision=1, at=submitted)
     if state in ("returned", "approved"):
@@ -133,20 +192,30 @@ def _accountant_account(person, profile):
         return []
     password = generate_password()
     uses_username = "username_password_captcha" in profile.login_modes
-    account = Account.create(username="accountant" if uses_username else None, password_hash=hash_password(password),
-                             role="accountant", display_name=person.name, accountant=person, created_at=clock.now())
-    how = "用户名 accountant" if uses_username else f"姓名 {person.name}，证件号 {person.id_number}，手机 {person.phone}"
+    account = Account.create(
+        username="accountant" if uses_username else None,
+        password_hash=hash_password(password),
+        role="accountant",
+        display_name=person.name,
+        accountant=person,
+        created_at=clock.now(),
+    )
+    how = (
+        "用户名 accountant" if uses_username else f"姓名 {person.name}，证件号 {person.id_number}，手机 {person.phone}"
+    )
     return [(account.role_label, how, password)]
 
 
 def _decide(collection, person, reviewer, state, at):
-    event = ReviewEvent.create(collection=collection, kind="return" if state == "returned" else "approve",
-                               actor=reviewer, revision=1, at=at)
+    event = ReviewEvent.create(
+        collection=collection, kind="return" if state == "returned" else "approve", actor=reviewer, revision=1, at=at
+    )
     collection.decided_at, collection.decided_by = at, reviewer
     collection.save()
     if state == "returned":
-        ReturnReason.create(event=event, section="education", target="diploma",
-                            text="学历证书扫描件不清晰，请重新扫描上传")
+        ReturnReason.create(
+            event=event, section="education", target="diploma", text="学历证书扫描件不清晰，请重新扫描上传"
+        )
     else:
         started = collection.postsection_set.get().work_started_on
         person.archive_state, person.archived_at, person.work_started_on = "archived", at, started

@@ -1,6 +1,7 @@
 """Sessions, shared by the console and the portal: loading the signed-in account, the idle timeout, the
 forced password change, opening and ending a session, safe `next` redirects, and the answer to a request
 its user may not make. The rules of who may sign in are console.people.sign_in."""
+
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -31,8 +32,12 @@ def init_app(app):
 @login_manager.user_loader
 def _load_account(account_id):
     """A disabled account's open sessions end with it."""
-    return (Account.select(Account, Authority).join(Authority, JOIN.LEFT_OUTER)  # every console page names it
-            .where(Account.id == int(account_id), Account.is_enabled).first())
+    return (
+        Account.select(Account, Authority)
+        .join(Authority, JOIN.LEFT_OUTER)  # every console page names it
+        .where(Account.id == int(account_id), Account.is_enabled)
+        .first()
+    )
 
 
 def _enforce_session_rules():
@@ -102,9 +107,11 @@ def accountants_only():
 
 def accountant_required(view):
     """The same guard for one route of a blueprint that also serves others."""
+
     @wraps(view)
     def guarded(*args, **kwargs):
         return accountants_only() or view(*args, **kwargs)
+
     return guarded
 
 

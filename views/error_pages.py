@@ -1,4 +1,5 @@
 """Chinese error pages; a missing or forged CSRF token is a 400 with a plain explanation."""
+
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 

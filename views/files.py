@@ -1,4 +1,5 @@
 """Stored scans, served only to those entitled to them; anyone else is told there is no such file."""
+
 from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 

@@ -1,5 +1,6 @@
 """Chinese UI: Flask-Babel fixed to zh_Hans_CN, and Flask-Admin's catalogue compiled from its
 shipped .po (its shipped .mo lacks strings) into the instance folder."""
+
 from pathlib import Path
 
 import flask_admin
@@ -16,7 +17,8 @@ def init_app(app):
     babel.init_app(app, locale_selector=lambda: LOCALE, timezone_selector=lambda: "Asia/Shanghai")
     app.extensions["admin_translations"] = str(compile_admin_catalogue(Path(app.instance_path) / "translations"))
     app.jinja_env.filters["beijing"] = lambda moment, fmt="%Y-%m-%d %H:%M": (
-        clock.to_beijing(moment).strftime(fmt) if moment else "")
+        clock.to_beijing(moment).strftime(fmt) if moment else ""
+    )
 
 
 def compile_admin_catalogue(target):

@@ -1,4 +1,5 @@
 """Pages anyone may open: the home page, the bureau phone directory (咨询电话) and the captcha image."""
+
 from flask import Blueprint, make_response, render_template, request
 
 from console.infra import captcha
@@ -22,8 +23,9 @@ def home():
 def directory():
     search = request.args.get("q", "").strip()
     groups = authorities.directory(current_profile, search)
-    return render_template("public/directory.html", groups=groups, search=search,
-                           count=sum(len(members) for _, members in groups))
+    return render_template(
+        "public/directory.html", groups=groups, search=search, count=sum(len(members) for _, members in groups)
+    )
 
 
 @bp.route("/captcha.png")

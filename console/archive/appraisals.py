@@ -1,5 +1,6 @@
 """年度考评: a unit's head grades every on-duty accountant of the unit for a year, on one grid saved
 all at once; the unit's bureau closes the year, after which nothing in it changes (002 §十二(三))."""
+
 from dataclasses import dataclass
 
 from peewee import fn
@@ -37,9 +38,14 @@ def is_closed(unit, year):
 def grid(unit, year):
     """Everyone on duty at the unit, and anyone already appraised there for the year, by name."""
     held = {a.accountant_id: a for a in Appraisal.select().where(Appraisal.unit == unit, Appraisal.year == year)}
-    people = (Accountant.select().where(((Accountant.unit == unit) & Accountant.on_duty
-                                         & (Accountant.archive_state == "archived")) | Accountant.id.in_(list(held)))
-              .order_by(Accountant.name, Accountant.id))
+    people = (
+        Accountant.select()
+        .where(
+            ((Accountant.unit == unit) & Accountant.on_duty & (Accountant.archive_state == "archived"))
+            | Accountant.id.in_(list(held))
+        )
+        .order_by(Accountant.name, Accountant.id)
+    )
     return [GridRow(person, held.get(person.id)) for person in people]
 
 
@@ -66,8 +72,13 @@ def save(unit, year, entries, account, this_year):
     now = clock.now()
     with db.atomic():
         for person_id, entry in entries.items():
-            values = {"grade": entry["grade"], **{note: entry.get(note, "").strip() for note in NOTES},
-                      "unit": unit, "entered_by": account, "entered_at": now}
+            values = {
+                "grade": entry["grade"],
+                **{note: entry.get(note, "").strip() for note in NOTES},
+                "unit": unit,
+                "entered_by": account,
+                "entered_at": now,
+            }
             held = Appraisal.update(**values).where(Appraisal.accountant == person_id, Appraisal.year == year)
             if not held.execute():
                 Appraisal.create(accountant=person_id, year=year, **values)
@@ -78,8 +89,9 @@ def save(unit, year, entries, account, this_year):
 def close_year(authority, year, account):
     """The bureau closes a year for all units under it; closing twice is a no-op."""
     with db.atomic():
-        _, created = AppraisalYear.get_or_create(authority=authority, year=year,
-                                                 defaults={"closed_at": clock.now(), "closed_by": account})
+        _, created = AppraisalYear.get_or_create(
+            authority=authority, year=year, defaults={"closed_at": clock.now(), "closed_by": account}
+        )
         if created:
             audit.record("appraisal_year.close", authority, {"年度": year}, actor=account)
     return created
@@ -87,11 +99,19 @@ def close_year(authority, year, account):
 
 def progress(authority, year):
     """Per unit of the authority: (unit, on-duty people, appraised for the year)."""
-    on_duty = dict(Accountant.select(Accountant.unit, fn.COUNT(Accountant.id))
-                   .join(Unit, on=Accountant.unit == Unit.id)
-                   .where(Unit.authority == authority, Accountant.on_duty, Accountant.archive_state == "archived")
-                   .group_by(Accountant.unit).tuples())
-    appraised = dict(Appraisal.select(Appraisal.unit, fn.COUNT(Appraisal.id)).join(Unit)
-                     .where(Unit.authority == authority, Appraisal.year == year).group_by(Appraisal.unit).tuples())
+    on_duty = dict(
+        Accountant.select(Accountant.unit, fn.COUNT(Accountant.id))
+        .join(Unit, on=Accountant.unit == Unit.id)
+        .where(Unit.authority == authority, Accountant.on_duty, Accountant.archive_state == "archived")
+        .group_by(Accountant.unit)
+        .tuples()
+    )
+    appraised = dict(
+        Appraisal.select(Appraisal.unit, fn.COUNT(Appraisal.id))
+        .join(Unit)
+        .where(Unit.authority == authority, Appraisal.year == year)
+        .group_by(Appraisal.unit)
+        .tuples()
+    )
     units = Unit.select().where(Unit.id.in_(list(on_duty.keys() | appraised.keys()))).order_by(Unit.name)
     return [(unit, on_duty.get(unit.id, 0), appraised.get(unit.id, 0)) for unit in units]

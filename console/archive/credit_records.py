@@ -1,5 +1,6 @@
 """会计信用信息: 守信 and 失信 records a unit's head reports for its people; they count once the
 people's bureau confirms them (002 §十二(五))."""
+
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.access import heads, may_decide
@@ -20,10 +21,18 @@ def report(accountant, kind, occurred_on, description, account, today):
     if not description or len(description) > MAX_DESCRIPTION:
         raise RuleViolation(f"请填写事由，不超过 {MAX_DESCRIPTION} 字", "description")
     with db.atomic():
-        record = CreditRecord.create(accountant=accountant, kind=kind, source="unit", occurred_on=occurred_on,
-                                     description=description, entered_by=account, entered_at=clock.now())
-        audit.record("credit_record.report", record, {"姓名": accountant.name, "类别": dict(CREDIT_KINDS)[kind]},
-                     actor=account)
+        record = CreditRecord.create(
+            accountant=accountant,
+            kind=kind,
+            source="unit",
+            occurred_on=occurred_on,
+            description=description,
+            entered_by=account,
+            entered_at=clock.now(),
+        )
+        audit.record(
+            "credit_record.report", record, {"姓名": accountant.name, "类别": dict(CREDIT_KINDS)[kind]}, actor=account
+        )
     return record
 
 
@@ -32,9 +41,13 @@ def decide(record, account, confirmed):
     if not may_decide(account, record.accountant):
         raise RuleViolation("该信用信息不属于本机构确认")
     with db.atomic():
-        done = (CreditRecord.update(status="confirmed" if confirmed else "rejected", confirmed_by=account,
-                                    confirmed_at=clock.now())
-                .where(CreditRecord.id == record.id, CreditRecord.status == "pending").execute())
+        done = (
+            CreditRecord.update(
+                status="confirmed" if confirmed else "rejected", confirmed_by=account, confirmed_at=clock.now()
+            )
+            .where(CreditRecord.id == record.id, CreditRecord.status == "pending")
+            .execute()
+        )
         if not done:
             raise RuleViolation("该信用信息已处理")
         audit.record("credit_record.confirm" if confirmed else "credit_record.reject", record, actor=account)

@@ -8,6 +8,7 @@ the yearly job applies them to everyone.
   (whichever came first) needs the profile's credits, a share of them professional (财会〔2018〕10号:
   90, at least 2/3); 3 consecutive or 4 cumulative years not completed move the person to 异动.
   Years before the profile's `since` are not checked: the credit bank holds nothing older."""
+
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -52,8 +53,9 @@ class CreditRequirement:
         """The same test as an SQL condition on two sums, in whole tenths of a credit (credits are imported
         with one decimal at most), so neither database compares floats or text; the share stays exact."""
         share, required = self.professional_share, int(self.credits * 10)
-        return ((fn.ROUND(credits * 10) >= required)
-                & (fn.ROUND(professional * 10) * share.denominator >= share.numerator * required))
+        return (fn.ROUND(credits * 10) >= required) & (
+            fn.ROUND(professional * 10) * share.denominator >= share.numerator * required
+        )
 
 
 def first_required_year(qualified_on, work_started_on):
@@ -92,28 +94,47 @@ def apply_rules(year, profile, dry_run=False, actor=None):
         if not dry_run:
             work_history.end_duty(_moved(run, "appraisal"), date(year, 1, 1), "rule")
             Accountant.update(archive_state="abnormal").where(
-                Accountant.id.in_(_moved(run, "continuing_education"))).execute()
-        counts = dict(RuleChange.select(RuleChange.rule, fn.COUNT(RuleChange.id))
-                      .where(RuleChange.run == run).group_by(RuleChange.rule).tuples())
+                Accountant.id.in_(_moved(run, "continuing_education"))
+            ).execute()
+        counts = dict(
+            RuleChange.select(RuleChange.rule, fn.COUNT(RuleChange.id))
+            .where(RuleChange.run == run)
+            .group_by(RuleChange.rule)
+            .tuples()
+        )
         run.report = json.dumps(counts)
         run.finished_at = clock.now()
         run.save()
-        audit.record("rules.apply", run, {"年度": year, "试运行": dry_run, "转为不在岗": counts.get("appraisal", 0),
-                                          "转入异动库": counts.get("continuing_education", 0)},
-                     actor=actor, system=actor is None)
+        audit.record(
+            "rules.apply",
+            run,
+            {
+                "年度": year,
+                "试运行": dry_run,
+                "转为不在岗": counts.get("appraisal", 0),
+                "转入异动库": counts.get("continuing_education", 0),
+            },
+            actor=actor,
+            system=actor is None,
+        )
     return run
 
 
 def unappraised(year):
     """On duty since the end of year-2 at the latest, in the archive, and appraised for neither year-2
     nor year-1: two consecutive years without an appraisal end the duty in the third."""
-    on_duty_through = (WorkPeriod.select(SQL("1"))
-                       .where(WorkPeriod.accountant == Accountant.id, WorkPeriod.ended_on.is_null(),
-                              WorkPeriod.on_duty, WorkPeriod.started_on <= date(year - 2, 12, 31)))
-    appraised = Appraisal.select(SQL("1")).where(Appraisal.accountant == Accountant.id,
-                                                 Appraisal.year.in_((year - 2, year - 1)))
-    return Accountant.select(Accountant.id).where(Accountant.on_duty, Accountant.archive_state == "archived",
-                                                  fn.EXISTS(on_duty_through), ~fn.EXISTS(appraised))
+    on_duty_through = WorkPeriod.select(SQL("1")).where(
+        WorkPeriod.accountant == Accountant.id,
+        WorkPeriod.ended_on.is_null(),
+        WorkPeriod.on_duty,
+        WorkPeriod.started_on <= date(year - 2, 12, 31),
+    )
+    appraised = Appraisal.select(SQL("1")).where(
+        Appraisal.accountant == Accountant.id, Appraisal.year.in_((year - 2, year - 1))
+    )
+    return Accountant.select(Accountant.id).where(
+        Accountant.on_duty, Accountant.archive_state == "archived", fn.EXISTS(on_duty_through), ~fn.EXISTS(appraised)
+    )
 
 
 def _record_unappraised(run, year):
@@ -129,22 +150,35 @@ def _record_untrained(run, year, requirement, batch=10_000):
     for low in range(1, top + 1, batch):
         span = (low, low + batch - 1)
         completed = _completed_years(span, year, requirement)
-        qualified = dict(QualificationSection.select(Collection.accountant, fn.MIN(QualificationSection.acquired_on))
-                         .join(Collection, on=QualificationSection.collection == Collection.id)
-                         .where(Collection.accountant.between(*span), Collection.status == "approved")
-                         .group_by(Collection.accountant).tuples())
-        people = (Accountant.select(Accountant.id, Accountant.work_started_on)
-                  .where(Accountant.id.between(*span), Accountant.archive_state == "archived").tuples())
+        qualified = dict(
+            QualificationSection.select(Collection.accountant, fn.MIN(QualificationSection.acquired_on))
+            .join(Collection, on=QualificationSection.collection == Collection.id)
+            .where(Collection.accountant.between(*span), Collection.status == "approved")
+            .group_by(Collection.accountant)
+            .tuples()
+        )
+        people = (
+            Accountant.select(Accountant.id, Accountant.work_started_on)
+            .where(Accountant.id.between(*span), Accountant.archive_state == "archived")
+            .tuples()
+        )
         changes = []
         for person, work_started_on in people:
             first = first_required_year(_day(qualified.get(person)), _day(work_started_on))
             missed = missed_years(max(first, requirement.since) if first else None, completed.get(person, ()), year - 1)
             if moves_to_abnormal(missed):
-                changes.append((run.id, person, "continuing_education",
-                                f"继续教育未完成年度：{'、'.join(map(str, missed))}，转入异动库"))
+                changes.append(
+                    (
+                        run.id,
+                        person,
+                        "continuing_education",
+                        f"继续教育未完成年度：{'、'.join(map(str, missed))}，转入异动库",
+                    )
+                )
         for chunk in chunks(changes, 1000):
-            RuleChange.insert_many(chunk, fields=[RuleChange.run, RuleChange.accountant, RuleChange.rule,
-                                                  RuleChange.why]).execute()
+            RuleChange.insert_many(
+                chunk, fields=[RuleChange.run, RuleChange.accountant, RuleChange.rule, RuleChange.why]
+            ).execute()
 
 
 def _completed_years(span, year, requirement):
@@ -152,11 +186,12 @@ def _completed_years(span, year, requirement):
     only the completed (person, year) pairs come back."""
     completed = {}
     for person, credit_year in (
-            EducationCredit.select(EducationCredit.accountant, EducationCredit.year)
-            .where(EducationCredit.accountant.between(*span), EducationCredit.year < year)
-            .group_by(EducationCredit.accountant, EducationCredit.year)
-            .having(requirement.met_by(fn.SUM(EducationCredit.credits), fn.SUM(EducationCredit.professional_credits)))
-            .tuples()):
+        EducationCredit.select(EducationCredit.accountant, EducationCredit.year)
+        .where(EducationCredit.accountant.between(*span), EducationCredit.year < year)
+        .group_by(EducationCredit.accountant, EducationCredit.year)
+        .having(requirement.met_by(fn.SUM(EducationCredit.credits), fn.SUM(EducationCredit.professional_credits)))
+        .tuples()
+    ):
         completed.setdefault(person, set()).add(credit_year)
     return completed
 

@@ -1,4 +1,5 @@
 """会计工作履历: periods open while they go on; leaving duty closes one and opens a not-on-duty one."""
+
 from peewee import Value
 
 from console.errors import RuleViolation
@@ -17,9 +18,11 @@ def new_period(people, day, source, unit, on_duty):
     """The open periods of `people` end on `day`, and a new one begins there."""
     WorkPeriod.update(ended_on=day).where(WorkPeriod.accountant.in_(people), WorkPeriod.ended_on.is_null()).execute()
     begun = Accountant.select(Accountant.id, Value(unit), Value(day), Value(on_duty), Value(source)).where(
-        Accountant.id.in_(people))
-    WorkPeriod.insert_from(begun, [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on,
-                                   WorkPeriod.on_duty, WorkPeriod.source]).execute()
+        Accountant.id.in_(people)
+    )
+    WorkPeriod.insert_from(
+        begun, [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on, WorkPeriod.on_duty, WorkPeriod.source]
+    ).execute()
 
 
 def accounting_work_years(periods, today):
@@ -36,8 +39,12 @@ def report_departure(accountant, day, account, today):
         raise RuleViolation(f"{accountant.name} 已不在岗", "day")
     if day is None or day > today:
         raise RuleViolation("请填写离岗日期，且不能晚于今天", "day")
-    current = (WorkPeriod.select().where(WorkPeriod.accountant == accountant, WorkPeriod.ended_on.is_null())
-               .order_by(WorkPeriod.started_on.desc()).first())
+    current = (
+        WorkPeriod.select()
+        .where(WorkPeriod.accountant == accountant, WorkPeriod.ended_on.is_null())
+        .order_by(WorkPeriod.started_on.desc())
+        .first()
+    )
     if current and day < current.started_on:
         raise RuleViolation(f"离岗日期不能早于本段工作的开始日期 {current.started_on:%Y-%m-%d}", "day")
     with db.atomic():

@@ -1,5 +1,6 @@
 """A collection's answers, read back from its section rows: as the rules read them (typed values), and as a
 submission keeps them ({section: {field: text}}, the snapshot the diff compares)."""
+
 from datetime import date
 
 from playhouse.shortcuts import model_to_dict
@@ -11,6 +12,7 @@ ANSWER_MODELS = (PersonalSection, PostSection, QualificationSection, Education, 
 
 def read(collection):
     """Every section's answers as plain dicts, as the rules read them."""
+
     def one(model, **where):
         row = model.get_or_none(model.collection == collection, *[getattr(model, k) == v for k, v in where.items()])
         return _values(row)
@@ -25,8 +27,11 @@ def read(collection):
 
 
 SECTION_MODELS = {"post": PostSection, "qualification": QualificationSection, "talent": QualificationSection}
-RECORD_MODELS = {"awards": ("award", Award), "violations": ("violation", Violation),
-                 "publications": ("publication", Publication)}
+RECORD_MODELS = {
+    "awards": ("award", Award),
+    "violations": ("violation", Violation),
+    "publications": ("publication", Publication),
+}
 
 
 def record(collection, key):
@@ -50,13 +55,19 @@ def flat(collection):
     sections = {
         "personal": given["personal"],
         "post": given["post"],
-        "education": {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()
-                      if any(given[mode].values())},  # an untouched part-time row is no answer
+        "education": {
+            f"{mode}_{k}": v
+            for mode in ("full_time", "part_time")
+            for k, v in given[mode].items()
+            if any(given[mode].values())
+        },  # an untouched part-time row is no answer
         "qualification": given["qualification"],
         **{key: record(collection, key) for key in RECORD_MODELS},
     }
-    return {key: {k: snapshot_text(v) for k, v in values.items() if k not in SNAPSHOT_HIDDEN}
-            for key, values in sections.items()}
+    return {
+        key: {k: snapshot_text(v) for k, v in values.items() if k not in SNAPSHOT_HIDDEN}
+        for key, values in sections.items()
+    }
 
 
 def snapshot_text(value):

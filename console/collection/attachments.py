@@ -1,5 +1,6 @@
 """Attachments: one checked, re-encoded scan per slot of a collection, a unit (its licence) or a filing
 (a letter, a certificate), and who may read them."""
+
 import hashlib
 
 from console.errors import RuleViolation
@@ -25,7 +26,11 @@ SLOTS = {
     "violation_proof": "处罚通知等证明材料",
     "publication_proof": "论文或著作证明材料",
 }
-OTHER_SLOTS = {"licence": "营业执照或法人证书", "head_letter": "单位会计机构负责人备案函", "student": "学籍在线验证报告"}
+OTHER_SLOTS = {
+    "licence": "营业执照或法人证书",
+    "head_letter": "单位会计机构负责人备案函",
+    "student": "学籍在线验证报告",
+}
 ALL_SLOTS = {**SLOTS, **OTHER_SLOTS}  # a filing's scans: its own kinds, and a certificate or letter
 ID_SCANS = {"id_front", "id_back"}
 
@@ -55,10 +60,18 @@ def stored(checked):
 
 def record(name, checked, slot, uploader, **owner):
     """The row for a stored scan; `owner` is its collection, unit or filing."""
-    return Attachment.create(slot=slot, storage_name=name, content_type=f"image/{checked.format.lower()}",
-                             size=len(checked.content), width=checked.width, height=checked.height,
-                             sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by=uploader,
-                             uploaded_at=clock.now(), **owner)
+    return Attachment.create(
+        slot=slot,
+        storage_name=name,
+        content_type=f"image/{checked.format.lower()}",
+        size=len(checked.content),
+        width=checked.width,
+        height=checked.height,
+        sha256=hashlib.sha256(checked.content).hexdigest(),
+        uploaded_by=uploader,
+        uploaded_at=clock.now(),
+        **owner,
+    )
 
 
 def remove(attachment):
@@ -76,5 +89,6 @@ def can_read(account, attachment):
 def record_read(account, attachment):
     """Every staff view of an ID scan goes to the audit log."""
     if attachment.slot in ID_SCANS and account.role != "accountant":
-        audit.record("attachment.read", attachment, {"附件": SLOTS[attachment.slot],
-                                                     "信息采集": attachment.collection_id})
+        audit.record(
+            "attachment.read", attachment, {"附件": SLOTS[attachment.slot], "信息采集": attachment.collection_id}
+        )

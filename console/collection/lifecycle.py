@@ -4,6 +4,7 @@ States (docs/domain.md "Review"): 草稿 draft → 待审核 submitted → 审�
 待审核 → 已撤回 withdrawn by the applicant before a decision. Returned and withdrawn collections are
 edited like drafts and submitted again. Transitions are conditional updates, so a double click or
 a second tab makes one submission, not two."""
+
 import json
 
 from playhouse.shortcuts import model_to_dict
@@ -43,11 +44,19 @@ def open_draft(accountant):
         raise RuleViolation("信息采集已审核通过；信息有变化的，请通过信息变更办理")
     now = clock.now()
     with db.atomic():
-        collection = Collection.create(accountant=accountant, authority=accountant.authority, created_at=now,
-                                       updated_at=now)
-        PersonalSection.create(collection=collection, name=accountant.name, id_type=accountant.id_type,
-                               id_number=accountant.id_number, gender=accountant.gender,
-                               birth_date=accountant.birth_date, phone=accountant.phone, email=accountant.email)
+        collection = Collection.create(
+            accountant=accountant, authority=accountant.authority, created_at=now, updated_at=now
+        )
+        PersonalSection.create(
+            collection=collection,
+            name=accountant.name,
+            id_type=accountant.id_type,
+            id_number=accountant.id_number,
+            gender=accountant.gender,
+            birth_date=accountant.birth_date,
+            phone=accountant.phone,
+            email=accountant.email,
+        )
         prefill(collection, accountant)
     return collection
 
@@ -60,19 +69,28 @@ def open_change(accountant):
         return open_draft(accountant)  # an open change (or collection) is the one to edit
     now = clock.now()
     with db.atomic():
-        change = Collection.create(accountant=accountant, authority=latest.authority_id, kind="change",
-                                   created_at=now, updated_at=now)  # the 诚信承诺 is agreed to again
+        change = Collection.create(
+            accountant=accountant, authority=latest.authority_id, kind="change", created_at=now, updated_at=now
+        )  # the 诚信承诺 is agreed to again
         for model in answers.ANSWER_MODELS:
-            rows = [{**model_to_dict(row, recurse=False, exclude=[model.id]), "collection": change.id}
-                    for row in model.select().where(model.collection == latest)]
+            rows = [
+                {**model_to_dict(row, recurse=False, exclude=[model.id]), "collection": change.id}
+                for row in model.select().where(model.collection == latest)
+            ]
             if rows:
                 model.insert_many(rows).execute()
         for scan in latest.attachments:
             content = storage.read(scan.storage_name)
             copy = storage.save(content, "." + scan.storage_name.rsplit(".", 1)[-1])
             storage.write(storage.thumbnail_name(copy), images.thumbnail(content))
-            Attachment.create(**{**model_to_dict(scan, recurse=False, exclude=[Attachment.id]),
-                                 "collection": change.id, "storage_name": copy, "uploaded_at": now})
+            Attachment.create(
+                **{
+                    **model_to_dict(scan, recurse=False, exclude=[Attachment.id]),
+                    "collection": change.id,
+                    "storage_name": copy,
+                    "uploaded_at": now,
+                }
+            )
         audit.record("collection.change", change, {"原信息采集": latest.id})
     return change
 
@@ -80,22 +98,29 @@ def open_change(accountant):
 def missing(collection, profile):
     """What stops a submission: [(section, field, message)], empty when it may be submitted."""
     given = answers.read(collection)
-    found = [("personal", f, m) for f, m in rules.check_personal(
-        given["personal"], profile.email_verification).items()]
-    found += [("post", f, m) for f, m in rules.check_post(
-        given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on).items()]
+    found = [("personal", f, m) for f, m in rules.check_personal(given["personal"], profile.email_verification).items()]
+    found += [
+        ("post", f, m)
+        for f, m in rules.check_post(
+            given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on
+        ).items()
+    ]
     if given["post"].get("has_unit") and "unit_uscc" not in {f for s, f, _ in found if s == "post"}:
         found += _unit_known(given["post"])
-    found += [("education", f, m) for f, m in rules.check_education(
-        given["full_time"], given["part_time"]).items()]
-    found += [("qualification", f, m) for f, m in rules.check_qualification(
-        given["qualification"], with_abacus=profile.abacus).items()]
+    found += [("education", f, m) for f, m in rules.check_education(given["full_time"], given["part_time"]).items()]
+    found += [
+        ("qualification", f, m)
+        for f, m in rules.check_qualification(given["qualification"], with_abacus=profile.abacus).items()
+    ]
     for key, (kind, _) in answers.RECORD_MODELS.items():
         if key in profile.sections:
             found += [(key, f, m) for f, m in rules.check_record(kind, answers.record(collection, key)).items()]
     uploaded = {a.slot for a in Attachment.select(Attachment.slot).where(Attachment.collection == collection)}
-    found += [("attachments", slot, f"请上传{SLOTS[slot]}") for slot in required_slots(collection, profile, given)
-              if slot not in uploaded]
+    found += [
+        ("attachments", slot, f"请上传{SLOTS[slot]}")
+        for slot in required_slots(collection, profile, given)
+        if slot not in uploaded
+    ]
     if collection.commitment_at is None and "commitment" in profile.sections:
         found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
     return found
@@ -111,10 +136,20 @@ def _unit_known(post):
 
 def required_slots(collection, profile, given=None):
     given = given or answers.read(collection)
-    records = [kind for key, (kind, _) in answers.RECORD_MODELS.items()
-               if key in profile.sections and answers.record(collection, key)]
-    return rules.required_slots(given["personal"].get("id_type"), given["post"], given["full_time"],
-                                           given["part_time"], given["qualification"], profile.work_proof, records)
+    records = [
+        kind
+        for key, (kind, _) in answers.RECORD_MODELS.items()
+        if key in profile.sections and answers.record(collection, key)
+    ]
+    return rules.required_slots(
+        given["personal"].get("id_type"),
+        given["post"],
+        given["full_time"],
+        given["part_time"],
+        given["qualification"],
+        profile.work_proof,
+        records,
+    )
 
 
 def submit(collection, account, profile):
@@ -127,18 +162,33 @@ def submit(collection, account, profile):
     authority = rules.route(given["post"], given["personal"]["id_number"][:6], profile.name)
     now = clock.now()
     with db.atomic():
-        moved = (Collection.update(status="submitted", authority=authority, submitted_at=now, updated_at=now,
-                                   revision=Collection.revision + 1, decided_at=None, decided_by=None)
-                 .where(Collection.id == collection.id, Collection.status.in_(EDITABLE)).execute())
+        moved = (
+            Collection.update(
+                status="submitted",
+                authority=authority,
+                submitted_at=now,
+                updated_at=now,
+                revision=Collection.revision + 1,
+                decided_at=None,
+                decided_by=None,
+            )
+            .where(Collection.id == collection.id, Collection.status.in_(EDITABLE))
+            .execute()
+        )
         if not moved:
             raise RuleViolation("该信息采集已提交，请勿重复提交")
         revision = Collection.get_by_id(collection.id).revision
         ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)
-        Submission.create(collection=collection, revision=revision, at=now,
-                          answers=json.dumps(answers.flat(collection), ensure_ascii=False),
-                          files=json.dumps({a.slot: a.sha256 for a in collection.attachments}))
-        audit.record("collection.submit", collection, {"审核机构": authority.name, "第几次提交": revision},
-                     actor=account)
+        Submission.create(
+            collection=collection,
+            revision=revision,
+            at=now,
+            answers=json.dumps(answers.flat(collection), ensure_ascii=False),
+            files=json.dumps({a.slot: a.sha256 for a in collection.attachments}),
+        )
+        audit.record(
+            "collection.submit", collection, {"审核机构": authority.name, "第几次提交": revision}, actor=account
+        )
     return screening.screen(Collection.get_by_id(collection.id), profile)
 
 
@@ -146,8 +196,11 @@ def withdraw(collection, account):
     """Back to editing, only while no decision has been made."""
     now = clock.now()
     with db.atomic():
-        moved = (Collection.update(status="withdrawn", updated_at=now, claimed_by=None, claimed_until=None)
-                 .where(Collection.id == collection.id, Collection.status == "submitted").execute())
+        moved = (
+            Collection.update(status="withdrawn", updated_at=now, claimed_by=None, claimed_until=None)
+            .where(Collection.id == collection.id, Collection.status == "submitted")
+            .execute()
+        )
         if not moved:
             raise RuleViolation("只能撤回待审核的信息采集；已审核的不能撤回")
         ReviewEvent.create(collection=collection, kind="withdraw", actor=account, revision=collection.revision, at=now)
@@ -164,7 +217,7 @@ def save_section(collection, key, data):
             collection.commitment_at = clock.now() if data.get("agree") else None
         elif key == "education":
             for mode in ("full_time", "part_time"):
-                fields = {k[len(mode) + 1:]: v for k, v in data.items() if k.startswith(mode + "_")}
+                fields = {k[len(mode) + 1 :]: v for k, v in data.items() if k.startswith(mode + "_")}
                 _upsert(Education, collection, fields, mode=mode)
         elif key in answers.RECORD_MODELS:
             kind, model = answers.RECORD_MODELS[key]

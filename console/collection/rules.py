@@ -4,6 +4,7 @@ Each check_* takes the answers of one section as a dict and returns {field: Chin
 an empty dict means the section is complete. Whether a place is in the profile's territory is
 asked of the authority tree (routing), so the checks of a unit need the database. required_slots() says which scans the answers call
 for, route() which authority the collection goes to."""
+
 import re
 from datetime import date
 
@@ -55,8 +56,9 @@ def check_post(answers, full_time_graduated_on=None, declared_work_start=None, t
         errors["tech_post_appointed_on"] = "请填写会计专业技术职务聘任时间"
     errors.update(_check_work_start(answers, full_time_graduated_on, today))
     if declared_work_start and answers.get("work_started_on") != declared_work_start:
-        errors["work_started_on"] = (f"开始从事会计工作时间只能申报一次，申报后不能修改"
-                                     f"（已申报 {declared_work_start:%Y-%m-%d}）")
+        errors["work_started_on"] = (
+            f"开始从事会计工作时间只能申报一次，申报后不能修改（已申报 {declared_work_start:%Y-%m-%d}）"
+        )
     return errors
 
 
@@ -120,8 +122,11 @@ def _check_one_education(answers, today, required):
         return {"level": "请选择最高学历"} if required else {}
     if level in NO_CERTIFICATE_LEVELS:
         return {}
-    errors = {field: f"请填写{label}" for field, label in
-              (("school", "毕业院校"), ("major", "所学专业"), ("graduated_on", "毕业时间")) if blank(answers.get(field))}
+    errors = {
+        field: f"请填写{label}"
+        for field, label in (("school", "毕业院校"), ("major", "所学专业"), ("graduated_on", "毕业时间"))
+        if blank(answers.get(field))
+    }
     graduated = answers.get("graduated_on")
     if graduated and graduated > today and not answers.get("in_school"):
         errors["graduated_on"] = "毕业时间晚于今天；在校生请选择“在校”"
@@ -130,8 +135,12 @@ def _check_one_education(answers, today, required):
 
 def check_qualification(answers, with_abacus=False):
     """Level 无 → the rest stays empty; any other level → type, way, date and number are all needed (000 §8)."""
-    rest = (("kind", "专业技术资格类型"), ("way", "取得方式"), ("acquired_on", "取得时间"),
-            ("certificate_no", "证书编号或批文号"))
+    rest = (
+        ("kind", "专业技术资格类型"),
+        ("way", "取得方式"),
+        ("acquired_on", "取得时间"),
+        ("certificate_no", "证书编号或批文号"),
+    )
     errors = {}
     if blank(answers.get("level")):
         errors["level"] = "请选择最高专业技术资格级别（没有的选“无”）"
@@ -151,11 +160,24 @@ def check_qualification(answers, with_abacus=False):
 
 RECORD_FIELDS = {
     "award": (("awarded_on", "获奖日期"), ("level", "获奖级别"), ("issuer", "颁奖单位"), ("content", "获奖内容")),
-    "violation": (("kind", "违法违规事项类型"), ("punished_on", "处罚日期"), ("effective_on", "生效日期"),
-                  ("punisher", "处罚机关"), ("category", "处罚类别"), ("content", "处罚内容"), ("term", "处罚期限"),
-                  ("ends_on", "截止日期")),
-    "publication": (("title", "论文及著作名称"), ("published_on", "发表时间"), ("issue", "期数"),
-                    ("serial_no", "刊号或书号"), ("author_rank", "第几作者"), ("publisher", "刊物或出版社名称")),
+    "violation": (
+        ("kind", "违法违规事项类型"),
+        ("punished_on", "处罚日期"),
+        ("effective_on", "生效日期"),
+        ("punisher", "处罚机关"),
+        ("category", "处罚类别"),
+        ("content", "处罚内容"),
+        ("term", "处罚期限"),
+        ("ends_on", "截止日期"),
+    ),
+    "publication": (
+        ("title", "论文及著作名称"),
+        ("published_on", "发表时间"),
+        ("issue", "期数"),
+        ("serial_no", "刊号或书号"),
+        ("author_rank", "第几作者"),
+        ("publisher", "刊物或出版社名称"),
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """会计类专业在校学生申报 (002 §十二(七)): someone in the archive studying an accounting major files the
 学籍在线验证报告, confirmed by their bureau (console.filings.workflow)."""
+
 from console.errors import RuleViolation
 from console.filings.workflow import file_with_scan
 from console.infra import images
@@ -19,13 +20,25 @@ def apply_as_student(account, major, graduation_year, report, profile, this_year
         raise RuleViolation(f"只有会计类专业（{'、'.join(ACCOUNTING_MAJORS)}）的在校学生可以申报", "major")
     if graduation_year is None or not this_year <= graduation_year <= this_year + STUDY_YEARS:
         raise RuleViolation(f"毕业年份应在 {this_year}—{this_year + STUDY_YEARS} 之间", "graduation_year")
-    standing = (Filing.select().where(Filing.kind == "student", Filing.accountant == person,
-                                      Filing.status.in_(("submitted", "approved")),
-                                      Filing.graduation_year > this_year).first())
+    standing = (
+        Filing.select()
+        .where(
+            Filing.kind == "student",
+            Filing.accountant == person,
+            Filing.status.in_(("submitted", "approved")),
+            Filing.graduation_year > this_year,
+        )
+        .first()
+    )
     if standing:
         raise RuleViolation(f"您已申报（{standing.graduation_year} 年毕业），毕业年份之前不能再次申报")
     checked = images.check_image(report, images.ImageRule.for_slot(profile, "student"))
-    return file_with_scan(account, "student", checked, "student", authority=person.authority_id, major=major,
-                 graduation_year=graduation_year)
-
-
+    return file_with_scan(
+        account,
+        "student",
+        checked,
+        "student",
+        authority=person.authority_id,
+        major=major,
+        graduation_year=graduation_year,
+    )

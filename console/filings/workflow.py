@@ -1,6 +1,7 @@
 """备案: a filing with its scan waits at a bureau, which confirms or returns it as it does collections, one
 conditional UPDATE per decision. A confirmed unit head filing (单位会计机构负责人备案函, 002 §十二(三)) makes
 its applicant the unit's head; the other kinds stand as filed."""
+
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier
@@ -15,8 +16,15 @@ def file_with_scan(account, kind, checked, slot, **facts):
     name = attachments.stored(checked)
     now = clock.now()
     with db.atomic():
-        filing = Filing.create(kind=kind, accountant=person, id_type=person.id_type, id_number=person.id_number,
-                               name=person.name, submitted_at=now, **facts)
+        filing = Filing.create(
+            kind=kind,
+            accountant=person,
+            id_type=person.id_type,
+            id_number=person.id_number,
+            name=person.name,
+            submitted_at=now,
+            **facts,
+        )
         attachments.record(name, checked, slot, account, filing=filing)
         ReviewEvent.create(filing=filing, kind="submit", actor=account, at=now)
         audit.record("filing.submit", filing, {"类别": dict(FILING_KINDS)[kind]}, actor=account)
@@ -37,8 +45,9 @@ def return_filing(filing, account, profile, reasons):
         raise RuleViolation("请填写退回原因", "note")
     with db.atomic():
         event = _decide(filing, account, "returned", "return")
-        ReturnReason.insert_many([{"event": event, "section": r.section, "target": r.target, "text": r.text}
-                                  for r in reasons]).execute()
+        ReturnReason.insert_many(
+            [{"event": event, "section": r.section, "target": r.target, "text": r.text} for r in reasons]
+        ).execute()
         audit.record("filing.return", filing, {"退回原因": [r.text for r in reasons]}, actor=account)
         _tell(filing, profile, "已退回，请登录系统查看原因")
 
@@ -47,8 +56,11 @@ def _decide(filing, account, status, kind):
     if not may_decide(account, filing):
         raise RuleViolation("该备案不属于本机构审核")
     now = clock.now()
-    decided = (Filing.update(status=status, decided_at=now, decided_by=account)
-               .where(Filing.id == filing.id, Filing.status == "submitted").execute())
+    decided = (
+        Filing.update(status=status, decided_at=now, decided_by=account)
+        .where(Filing.id == filing.id, Filing.status == "submitted")
+        .execute()
+    )
     if not decided:
         current = Filing.get_by_id(filing.id)
         raise RuleViolation(f"该备案已由{current.decided_by}处理：{dict(FILING_STATES)[current.status]}")
@@ -56,8 +68,9 @@ def _decide(filing, account, status, kind):
 
 
 def _tell(filing, profile, outcome):
-    notifier.send_sms(filing.accountant.phone,
-                      f"【{profile.system_name}】您提交的{dict(FILING_KINDS)[filing.kind]}{outcome}。")
+    notifier.send_sms(
+        filing.accountant.phone, f"【{profile.system_name}】您提交的{dict(FILING_KINDS)[filing.kind]}{outcome}。"
+    )
 
 
 def _become_head(filing, account):
@@ -70,12 +83,21 @@ def _become_head(filing, account):
         else:
             old.is_enabled = False
         old.save()
-    (Filing.update(ended_at=clock.now())
-     .where(Filing.kind == "unit_head", Filing.unit == filing.unit_id, Filing.status == "approved",
-            Filing.id != filing.id, Filing.ended_at.is_null()).execute())
+    (
+        Filing.update(ended_at=clock.now())
+        .where(
+            Filing.kind == "unit_head",
+            Filing.unit == filing.unit_id,
+            Filing.status == "approved",
+            Filing.id != filing.id,
+            Filing.ended_at.is_null(),
+        )
+        .execute()
+    )
     Account.update(role="unit_head", unit=filing.unit_id).where(Account.accountant == filing.accountant_id).execute()
-    audit.record("unit_head.replace", filing.unit,
-                 {"新负责人": filing.name, "原负责人": [a.accountant.name if a.accountant_id else str(a) for a in replaced]},
-                 actor=account)
-
-
+    audit.record(
+        "unit_head.replace",
+        filing.unit,
+        {"新负责人": filing.name, "原负责人": [a.accountant.name if a.accountant_id else str(a) for a in replaced]},
+        actor=account,
+    )

@@ -2,6 +2,7 @@
 (证件号码, 年度, 学分, 专业科目学分, 培训机构). Every row is checked first; one bad row refuses the
 whole file with a report by line, so nothing is half-imported. A row for a person, year and provider
 already held replaces the figures held (a corrected file can be imported again)."""
+
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -39,10 +40,18 @@ def import_file(filename, stream, account):
     with db.atomic():
         for chunk in chunks(rows, 500):
             _replace_held(chunk, people)
-            insert_rows(EducationCredit, [EducationCredit.accountant, EducationCredit.year, EducationCredit.credits,
-                                          EducationCredit.professional_credits, EducationCredit.provider,
-                                          EducationCredit.imported_at],
-                        [(people[r.id_number], r.year, r.credits, r.professional, r.provider, now) for r in chunk])
+            insert_rows(
+                EducationCredit,
+                [
+                    EducationCredit.accountant,
+                    EducationCredit.year,
+                    EducationCredit.credits,
+                    EducationCredit.professional_credits,
+                    EducationCredit.provider,
+                    EducationCredit.imported_at,
+                ],
+                [(people[r.id_number], r.year, r.credits, r.professional, r.provider, now) for r in chunk],
+            )
         audit.record("education_credit.import", detail={"文件": filename, "行数": len(rows)}, actor=account)
     return len(rows)
 
@@ -54,8 +63,9 @@ def _replace_held(chunk, people):
     for row in chunk:
         groups.setdefault((row.year, row.provider), []).append(people[row.id_number])
     for (year, provider), ids in groups.items():
-        EducationCredit.delete().where(EducationCredit.accountant.in_(ids), EducationCredit.year == year,
-                                       EducationCredit.provider == provider).execute()
+        EducationCredit.delete().where(
+            EducationCredit.accountant.in_(ids), EducationCredit.year == year, EducationCredit.provider == provider
+        ).execute()
 
 
 def parse(lines, this_year):
@@ -105,8 +115,10 @@ def _people(rows, errors):
     """{ID number: accountant id} for the rows, and an error for each number nobody in the system holds."""
     people = {}
     for chunk in chunks(sorted({r.id_number for r in rows}), 1000):
-        people.update(Accountant.select(Accountant.id_number, Accountant.id)
-                      .where(Accountant.id_number.in_(chunk)).tuples())
-    unknown = [RowError(r.line, f"系统中没有证件号码为 {r.id_number} 的会计人员") for r in rows
-               if r.id_number not in people]
+        people.update(
+            Accountant.select(Accountant.id_number, Accountant.id).where(Accountant.id_number.in_(chunk)).tuples()
+        )
+    unknown = [
+        RowError(r.line, f"系统中没有证件号码为 {r.id_number} 的会计人员") for r in rows if r.id_number not in people
+    ]
     return people, errors + unknown

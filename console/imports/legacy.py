@@ -5,6 +5,7 @@ An import checks every row first (each column, then the file against itself and 
 ↔ one ID) and writes nothing when any is wrong. A row is keyed by ID type and number: a new one is
 added, a changed one updated, an unchanged one left alone, so importing the same file again changes
 nothing."""
+
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -25,10 +26,34 @@ from models import (
 )
 from models.accountant import GENDERS, ID_TYPES
 
-HEADER = ("姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码", "单位统一社会信用代码", "单位名称",
-          "学历", "专业技术资格", "原证书编号", "开始从事会计工作时间")
-FIELDS = ("name", "id_type", "id_number", "gender", "birth_date", "phone", "unit_uscc", "unit_name",
-          "education_level", "qualification_level", "certificate_no", "work_started_on")
+HEADER = (
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "手机号码",
+    "单位统一社会信用代码",
+    "单位名称",
+    "学历",
+    "专业技术资格",
+    "原证书编号",
+    "开始从事会计工作时间",
+)
+FIELDS = (
+    "name",
+    "id_type",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "unit_uscc",
+    "unit_name",
+    "education_level",
+    "qualification_level",
+    "certificate_no",
+    "work_started_on",
+)
 PHONE = re.compile(r"^1\d{10}$")
 ID_TYPE_BY_LABEL = {label: key for key, label in ID_TYPES}
 GENDER_BY_LABEL = {label: key for key, label in GENDERS}
@@ -64,13 +89,21 @@ def import_file(filename, stream, account):
     now = clock.now()
     with db.atomic():
         for chunk in chunks([row for _, row in found.values()], 1000):
-            held = {(r.id_type, r.id_number): r for r in LegacyRecord.select().where(
-                LegacyRecord.id_number.in_([row.id_number for row in chunk]))}
+            held = {
+                (r.id_type, r.id_number): r
+                for r in LegacyRecord.select().where(LegacyRecord.id_number.in_([row.id_number for row in chunk]))
+            }
             new = [row for row in chunk if (row.id_type, row.id_number) not in held]
-            changed = [(held[key], row) for row in chunk
-                       if (key := (row.id_type, row.id_number)) in held and _values(held[key]) != asdict(row)]
-            insert_rows(LegacyRecord, [*(LegacyRecord._meta.fields[f] for f in FIELDS), LegacyRecord.imported_at],
-                        [(*(getattr(row, f) for f in FIELDS), now) for row in new])
+            changed = [
+                (held[key], row)
+                for row in chunk
+                if (key := (row.id_type, row.id_number)) in held and _values(held[key]) != asdict(row)
+            ]
+            insert_rows(
+                LegacyRecord,
+                [*(LegacyRecord._meta.fields[f] for f in FIELDS), LegacyRecord.imported_at],
+                [(*(getattr(row, f) for f in FIELDS), now) for row in new],
+            )
             for record, row in changed:
                 LegacyRecord.update(**asdict(row), imported_at=now).where(LegacyRecord.id == record.id).execute()
             counts["新增"] += len(new)
@@ -128,8 +161,20 @@ def _row(cells, known, today):
     started = check("work_started_on", lambda v: _past_date(v, today))
     if problems:
         return None, problems
-    return LegacyRow(name, id_type, identity.number, gender, birth_date, phone, unit, unit_name, education,
-                     qualification, certificate, started), []
+    return LegacyRow(
+        name,
+        id_type,
+        identity.number,
+        gender,
+        birth_date,
+        phone,
+        unit,
+        unit_name,
+        education,
+        qualification,
+        certificate,
+        started,
+    ), []
 
 
 def _name(value):
@@ -227,14 +272,22 @@ def _phones_taken(found):
     by_phone = {row.phone: (line, row) for line, row in found.values() if row.phone}
     errors = []
     for chunk in chunks(list(by_phone), 1000):
-        holders = list(Accountant.select(Accountant.phone, Accountant.id_type, Accountant.id_number)
-                       .where(Accountant.phone.in_(chunk)).tuples())
-        holders += list(LegacyRecord.select(LegacyRecord.phone, LegacyRecord.id_type, LegacyRecord.id_number)
-                        .where(LegacyRecord.phone.in_(chunk)).tuples())
+        holders = list(
+            Accountant.select(Accountant.phone, Accountant.id_type, Accountant.id_number)
+            .where(Accountant.phone.in_(chunk))
+            .tuples()
+        )
+        holders += list(
+            LegacyRecord.select(LegacyRecord.phone, LegacyRecord.id_type, LegacyRecord.id_number)
+            .where(LegacyRecord.phone.in_(chunk))
+            .tuples()
+        )
         for phone, id_type, id_number in holders:
             line, row = by_phone[phone]
             if (id_type, id_number) != (row.id_type, row.id_number):
-                errors.append(RowError(line, f"手机号码：已由证件号码 {mask_id(id_number)} 使用，一个手机号只能对应一个证件号"))
+                errors.append(
+                    RowError(line, f"手机号码：已由证件号码 {mask_id(id_number)} 使用，一个手机号只能对应一个证件号")
+                )
     return errors
 
 
@@ -244,10 +297,16 @@ def _values(record):
 
 # The old database's columns and the wizard's fields they stand for: what prefills a new collection, what the
 # system pass compares and what the review diff shows as changed against the old record.
-LEGACY_MAP = (("personal", "name", "name"), ("personal", "gender", "gender"),
-              ("personal", "birth_date", "birth_date"), ("post", "unit_uscc", "unit_uscc"),
-              ("full_time", "level", "education_level"), ("qualification", "level", "qualification_level"),
-              ("qualification", "certificate_no", "certificate_no"), ("post", "work_started_on", "work_started_on"))
+LEGACY_MAP = (
+    ("personal", "name", "name"),
+    ("personal", "gender", "gender"),
+    ("personal", "birth_date", "birth_date"),
+    ("post", "unit_uscc", "unit_uscc"),
+    ("full_time", "level", "education_level"),
+    ("qualification", "level", "qualification_level"),
+    ("qualification", "certificate_no", "certificate_no"),
+    ("post", "work_started_on", "work_started_on"),
+)
 
 
 def legacy_record(id_type, id_number):

@@ -1,5 +1,6 @@
 """Spreadsheet uploads (CSV in UTF-8 or GBK, or XLSX): their rows after a fixed Chinese header, and the
 per-line report an import refuses with. The imports built on it check every row before writing any."""
+
 import csv
 import io
 from dataclasses import dataclass
@@ -32,11 +33,14 @@ def rows(filename, stream, header):
         raise RuleViolation("请上传 CSV 或 XLSX 文件", "file")
     lines = _xlsx_lines(stream) if suffix == "xlsx" else _csv_lines(stream)
     first = next(lines, None)
-    if first is None or tuple(str(c or "").strip() for c in first[:len(header)]) != tuple(header):
+    if first is None or tuple(str(c or "").strip() for c in first[: len(header)]) != tuple(header):
         raise RuleViolation(f"第一行应为表头：{'、'.join(header)}", "file")
     width = len(header)
-    return ((n, [*cells, *[None] * width][:width]) for n, cells in enumerate(lines, start=2)
-            if any(str(c if c is not None else "").strip() for c in cells))
+    return (
+        (n, [*cells, *[None] * width][:width])
+        for n, cells in enumerate(lines, start=2)
+        if any(str(c if c is not None else "").strip() for c in cells)
+    )
 
 
 def text(cell):

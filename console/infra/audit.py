@@ -1,4 +1,5 @@
 """The audit log: every sign-in, decision, change and sensitive read, with who, when and from where."""
+
 import json
 
 from flask import has_request_context, request

@@ -1,4 +1,5 @@
 """Work on many rows in bounded pieces, so memory stays flat whatever the table's size."""
+
 import itertools
 
 from peewee import PostgresqlDatabase

@@ -1,4 +1,5 @@
 """Image captcha: the answer lives in the session only as an HMAC, so the cookie does not give it away."""
+
 import hashlib
 import hmac
 import secrets

@@ -1,21 +1,22 @@
 """The one source of the current time: naive UTC, shown in Beijing time by the templates."""
-from datetime import datetime, time, timezone
+
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_beijing(moment):
-    return moment.replace(tzinfo=timezone.utc).astimezone(BEIJING)
+    return moment.replace(tzinfo=UTC).astimezone(BEIJING)
 
 
 def beijing_midnight(day):
     """The naive UTC moment a Beijing calendar day begins."""
-    return datetime.combine(day, time(), BEIJING).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, time(), BEIJING).astimezone(UTC).replace(tzinfo=None)
 
 
 def today():

@@ -1,4 +1,5 @@
 """Binds the models to the database named by DATABASE_URL, a pooled connection lent to each request."""
+
 from playhouse.db_url import connect
 
 from models import db
@@ -6,8 +7,14 @@ from models import db
 # WAL with synchronous=NORMAL: a commit is durable at the next checkpoint, not fsynced one by one,
 # and the file can never be corrupted by a crash (https://sqlite.org/wal.html#performance_considerations).
 # mmap reads pages straight from the OS cache: a search that touches a hundred scattered rows is 3× faster.
-SQLITE_PRAGMAS = {"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": 5000,
-                  "mmap_size": 1 << 30, "cache_size": -32000}
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "mmap_size": 1 << 30,
+    "cache_size": -32000,
+}
 
 
 def init_app(app):

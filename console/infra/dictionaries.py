@@ -1,4 +1,5 @@
 """Dictionaries (字典): the choices of the forms' dropdowns, from authority_data/dictionaries/*.csv."""
+
 import csv
 import time
 from collections import Counter
@@ -42,8 +43,11 @@ def load_reason_templates():
         rows = list(csv.DictReader(f))
     with db.atomic():
         known = {(t.section, t.target) for t in ReasonTemplate.select()}
-        fresh = [dict(row, sort_order=order) for order, row in enumerate(rows, start=1)
-                 if (row["section"], row["target"]) not in known]
+        fresh = [
+            dict(row, sort_order=order)
+            for order, row in enumerate(rows, start=1)
+            if (row["section"], row["target"]) not in known
+        ]
         if fresh:
             ReasonTemplate.insert_many(fresh).execute()
     return len(fresh)
@@ -63,5 +67,9 @@ def names(kind):
 
 def active_names(kind):
     """The active names of one dictionary as they stand now, for checking what an import says."""
-    return [e.name for e in DictionaryEntry.select(DictionaryEntry.name).where(
-        DictionaryEntry.kind == kind, DictionaryEntry.is_active).order_by(DictionaryEntry.sort_order)]
+    return [
+        e.name
+        for e in DictionaryEntry.select(DictionaryEntry.name)
+        .where(DictionaryEntry.kind == kind, DictionaryEntry.is_active)
+        .order_by(DictionaryEntry.sort_order)
+    ]

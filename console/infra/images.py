@@ -3,6 +3,7 @@
 The type comes from the bytes (Pillow opens with an explicit `formats=`), never from the name.
 The pixel count is read from the header before any decoding, so a decompression bomb is refused
 without being unpacked. What is stored is re-encoded: no EXIF, no trailing data."""
+
 import io
 from dataclasses import dataclass
 
@@ -30,8 +31,13 @@ class ImageRule:
         spec = uploads.get(slot, {}) if slot == "photo" else {}
         general = {k: v for k, v in uploads.items() if not isinstance(v, dict)}
         merged = {**general, **spec}
-        return cls(tuple(merged["formats"]), merged["max_kb"], merged.get("min_kb", 0), merged.get("width"),
-                   merged.get("height"))
+        return cls(
+            tuple(merged["formats"]),
+            merged["max_kb"],
+            merged.get("min_kb", 0),
+            merged.get("width"),
+            merged.get("height"),
+        )
 
     def describe(self):
         parts = ["、".join(FORMAT_LABELS[f] for f in self.formats)]

@@ -3,6 +3,7 @@
 The default backend, `outbox`, records every message in the outbox table and the log, so the
 dev server and the tests show the codes and notices. A real provider is a class with the same
 `deliver(message)` method, named in NOTIFIER as `package.module:ClassName`."""
+
 import importlib
 import logging
 
@@ -45,7 +46,12 @@ def send_email(address, subject, body):
 def _send(channel, recipient, subject, body):
     backend = current_app.extensions["notifier"]
     message = OutboxMessage.create(
-        channel=channel, recipient=recipient, subject=subject, body=body,
-        backend=getattr(backend, "name", type(backend).__name__), created_at=clock.now())
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        backend=getattr(backend, "name", type(backend).__name__),
+        created_at=clock.now(),
+    )
     backend.deliver(message)
     return message

@@ -1,4 +1,5 @@
 """Where scans live: STORAGE_DIR (outside static/), under random names, never the uploader's file name."""
+
 import os
 import re
 import secrets

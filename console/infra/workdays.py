@@ -2,6 +2,7 @@
 
 A review waits in working days: submitted on a Friday evening and read on Monday is one day.
 Years the calendar does not know yet count Monday to Friday."""
+
 import threading
 from datetime import date, timedelta
 from functools import lru_cache

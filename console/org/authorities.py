@@ -1,4 +1,5 @@
 """The authority tree: building it for a profile, editing, moving, deactivating and merging."""
+
 import csv
 from collections import Counter
 from dataclasses import dataclass, fields
@@ -32,8 +33,11 @@ def tree_specs(profile):
     """Every authority of the profile, parents before children: GB/T 2260 regions, then the overlay."""
     overlay = _read_overlay(profile)
     listed = {row["code"] for row in overlay}
-    specs = {profile.province_code: AuthoritySpec(
-        profile.province_code, profile.root_name, "province", None, profile.province_code)}
+    specs = {
+        profile.province_code: AuthoritySpec(
+            profile.province_code, profile.root_name, "province", None, profile.province_code
+        )
+    }
     for code, name in _regions(profile.province_code):
         if profile.regions == "all" or code in listed:
             specs[code] = AuthoritySpec(code, f"{name}财政局", LEVEL_BY_CODE_LENGTH[len(code)], None, code)
@@ -69,7 +73,8 @@ def _apply_overlay_row(specs, row, order):
     spec = specs.get(row["code"])
     if spec is None:
         spec = specs[row["code"]] = AuthoritySpec(
-            row["code"], row["name"], row["level"], row["parent"], row["region"] or None)
+            row["code"], row["name"], row["level"], row["parent"], row["region"] or None
+        )
     spec.name = row["name"]
     spec.phones = normalize_phones(row["phones"])
     spec.special = row["special"] == "1"
@@ -108,7 +113,8 @@ def load_authorities(profile):
 def _differs(authority, values):
     parent = values["parent"]
     return authority.parent_id != (parent.id if parent else None) or any(
-        getattr(authority, name) != value for name, value in values.items() if name != "parent")
+        getattr(authority, name) != value for name, value in values.items() if name != "parent"
+    )
 
 
 def descendants(authority, tree=None):
@@ -142,8 +148,9 @@ def attached_counts(authority):
         "下级机构": Authority.select().where(Authority.parent == authority, Authority.is_active).count(),
         "工作单位": Unit.select().where(Unit.authority == authority).count(),
         "会计人员": Accountant.select().where(Accountant.authority == authority).count(),
-        "未办结的信息采集": Collection.select().where(
-            Collection.authority == authority, Collection.status.in_(OPEN_STATES)).count(),
+        "未办结的信息采集": Collection.select()
+        .where(Collection.authority == authority, Collection.status.in_(OPEN_STATES))
+        .count(),
         "待审核的备案": Filing.select().where(Filing.authority == authority, Filing.status == "submitted").count(),
         "审核人员账号": Account.select().where(Account.authority == authority).count(),
     }
@@ -178,10 +185,12 @@ def merge(source, target):
             "下级机构": Authority.update(parent=target).where(Authority.parent == source).execute(),
             "工作单位": Unit.update(authority=target).where(Unit.authority == source).execute(),
             "会计人员": Accountant.update(authority=target).where(Accountant.authority == source).execute(),
-            "未办结的信息采集": Collection.update(authority=target).where(
-                Collection.authority == source, Collection.status.in_(OPEN_STATES)).execute(),
-            "未办结的备案": Filing.update(authority=target).where(
-                Filing.authority == source, Filing.status.in_(open_filing_states)).execute(),
+            "未办结的信息采集": Collection.update(authority=target)
+            .where(Collection.authority == source, Collection.status.in_(OPEN_STATES))
+            .execute(),
+            "未办结的备案": Filing.update(authority=target)
+            .where(Filing.authority == source, Filing.status.in_(open_filing_states))
+            .execute(),
             "审核人员账号": Account.update(authority=target).where(Account.authority == source).execute(),
         }
         source.is_active = False

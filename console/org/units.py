@@ -1,6 +1,7 @@
 """Units (工作单位): found by USCC, added once by the first accountant who needs them, with the licence scan
 (002 §七.3). Only in-province units. Later, the head edits address and phone; name, USCC and region change
 on the head's request once the bureau confirms; the bureau merges duplicates and closes units."""
+
 import re
 
 from peewee import IntegrityError
@@ -19,8 +20,9 @@ def checked_uscc(raw):
     if not uscc_code.is_valid(code):
         raise RuleViolation("统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码", "unit_uscc")
     if authority_for_region(code[2:8]) is None:
-        raise RuleViolation("只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集",
-                            "unit_uscc")
+        raise RuleViolation(
+            "只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集", "unit_uscc"
+        )
     return code
 
 
@@ -41,9 +43,16 @@ def add_unit(raw_uscc, name, address, economic_type, phone, licence, profile, up
     name_on_disk = attachments.stored(scan)
     try:
         with db.atomic():
-            unit = Unit.create(uscc=code, name=name.strip(), region_code=code[2:8], authority=authority,
-                               address=address.strip(), phone=(phone or "").strip(), economic_type=economic_type or "",
-                               created_at=clock.now())
+            unit = Unit.create(
+                uscc=code,
+                name=name.strip(),
+                region_code=code[2:8],
+                authority=authority,
+                address=address.strip(),
+                phone=(phone or "").strip(),
+                economic_type=economic_type or "",
+                created_at=clock.now(),
+            )
             attachments.record(name_on_disk, scan, "licence", uploader, unit=unit)
             audit.record("unit.create", unit, {"统一社会信用代码": code, "单位全称": unit.name}, actor=uploader)
     except IntegrityError:
@@ -89,10 +98,12 @@ def request_change(unit, name, raw_uscc, region_code, account):
     if (name, code, region) == (unit.name, unit.uscc, unit.region_code):
         raise RuleViolation("单位全称、统一社会信用代码和所在地区均未改变", "name")
     with db.atomic():
-        change = UnitChange.create(unit=unit, name=name, uscc=code, region_code=region, requested_by=account,
-                                   requested_at=clock.now())
-        audit.record("unit_change.request", unit, {"单位全称": name, "统一社会信用代码": code, "所在地区": region},
-                     actor=account)
+        change = UnitChange.create(
+            unit=unit, name=name, uscc=code, region_code=region, requested_by=account, requested_at=clock.now()
+        )
+        audit.record(
+            "unit_change.request", unit, {"单位全称": name, "统一社会信用代码": code, "所在地区": region}, actor=account
+        )
     return change
 
 
@@ -105,20 +116,35 @@ def decide_change(change, account, confirmed, note=""):
     if not confirmed and not note:
         raise RuleViolation("请填写退回原因", "note")
     with db.atomic():
-        done = (UnitChange.update(status="approved" if confirmed else "returned", decided_by=account,
-                                  decided_at=clock.now(), note=note)
-                .where(UnitChange.id == change.id, UnitChange.status == "submitted").execute())
+        done = (
+            UnitChange.update(
+                status="approved" if confirmed else "returned", decided_by=account, decided_at=clock.now(), note=note
+            )
+            .where(UnitChange.id == change.id, UnitChange.status == "submitted")
+            .execute()
+        )
         if not done:
             raise RuleViolation("该变更申请已处理")
         if confirmed:
             try:
-                (Unit.update(name=change.name, uscc=change.uscc, region_code=change.region_code,
-                             authority=authority_for_region(change.region_code))
-                 .where(Unit.id == change.unit_id).execute())
+                (
+                    Unit.update(
+                        name=change.name,
+                        uscc=change.uscc,
+                        region_code=change.region_code,
+                        authority=authority_for_region(change.region_code),
+                    )
+                    .where(Unit.id == change.unit_id)
+                    .execute()
+                )
             except IntegrityError as taken:
                 raise RuleViolation("该统一社会信用代码已被其他单位使用，请先合并单位") from taken
-        audit.record("unit_change.approve" if confirmed else "unit_change.return", change.unit,
-                     {"单位全称": change.name, "统一社会信用代码": change.uscc, "原因": note}, actor=account)
+        audit.record(
+            "unit_change.approve" if confirmed else "unit_change.return",
+            change.unit,
+            {"单位全称": change.name, "统一社会信用代码": change.uscc, "原因": note},
+            actor=account,
+        )
 
 
 def merge(duplicate, target, account):
@@ -138,13 +164,20 @@ def merge(duplicate, target, account):
             count = field.model.update({field: target.id}).where(field == duplicate.id).execute()
             if count:
                 moved[field.model._meta.table_name] = count
-        blanks = {k: getattr(duplicate, k) for k in ("address", "phone", "economic_type", "industry")
-                  if not getattr(target, k) and getattr(duplicate, k)}
+        blanks = {
+            k: getattr(duplicate, k)
+            for k in ("address", "phone", "economic_type", "industry")
+            if not getattr(target, k) and getattr(duplicate, k)
+        }
         if blanks:
             Unit.update(**blanks).where(Unit.id == target.id).execute()
         Unit.update(state="closed", merged_into=target).where(Unit.id == duplicate.id).execute()
-        audit.record("unit.merge", target, {"并入单位": f"{duplicate.name}（{duplicate.uscc}）", "转移记录": moved},
-                     actor=account)
+        audit.record(
+            "unit.merge",
+            target,
+            {"并入单位": f"{duplicate.name}（{duplicate.uscc}）", "转移记录": moved},
+            actor=account,
+        )
     return moved
 
 

@@ -3,6 +3,7 @@
 A resident ID (GB 11643): digits 1-6 region, 7-14 birth date, 17 parity = gender, 18 check.
 `stdnum.cn.ric` checks length, check digit, date and (historical) birthplace; added here: no
 birth date in the future, and the 港澳台居民居住证 numbers whose region is 810000/820000/830000."""
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -41,8 +42,13 @@ def check_id(id_type, raw, today=None):
     if pattern is None:
         raise RuleViolation("请选择证件类型")
     if not pattern.match(number):
-        raise RuleViolation({"hmt": "港澳台居民证件号码格式不正确", "passport": "护照号码应为 5-17 位字母或数字",
-                             "military": "军官证号码格式不正确"}[id_type])
+        raise RuleViolation(
+            {
+                "hmt": "港澳台居民证件号码格式不正确",
+                "passport": "护照号码应为 5-17 位字母或数字",
+                "military": "军官证号码格式不正确",
+            }[id_type]
+        )
     return Identity(id_type, number)
 
 

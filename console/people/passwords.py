@@ -1,4 +1,5 @@
 """Password hashing and strength rules, one place for staff and accountants."""
+
 import re
 import secrets
 import string

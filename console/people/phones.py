@@ -1,4 +1,5 @@
 """Phone numbers as the bureaus print them: landlines with area codes, mobiles, 400 lines."""
+
 import re
 
 from console.errors import RuleViolation

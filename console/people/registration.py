@@ -1,4 +1,5 @@
 """Accountant registration and the look-ups of each profile's sign-in modes (000, 001, 002 §三, 003 §1)."""
+
 import re
 from dataclasses import dataclass
 
@@ -60,13 +61,24 @@ def _create(applicant, identity, name, phone, uses_username, root):
     with db.atomic():
         now = clock.now()
         person = Accountant.create(
-            id_type=identity.id_type, id_number=identity.number, id_tail=identity.number[-4:], name=name,
-            gender=identity.gender, birth_date=identity.birth_date, phone=phone,
+            id_type=identity.id_type,
+            id_number=identity.number,
+            id_tail=identity.number[-4:],
+            name=name,
+            gender=identity.gender,
+            birth_date=identity.birth_date,
+            phone=phone,
             authority=(identity.region_code and authority_for_region(identity.region_code)) or root,
-            created_at=now)
+            created_at=now,
+        )
         account = Account.create(
-            username=applicant.username.strip() if uses_username else None, role="accountant",
-            password_hash=hash_password(applicant.password), display_name=name, accountant=person, created_at=now)
+            username=applicant.username.strip() if uses_username else None,
+            role="accountant",
+            password_hash=hash_password(applicant.password),
+            display_name=name,
+            accountant=person,
+            created_at=now,
+        )
         audit.record("accountant.register", person, {"证件类型": identity.id_type}, actor=account)
     return account
 
@@ -103,13 +115,21 @@ def _check_unique(identity, phone):
 
 def account_by_id_number(id_number):
     number = re.sub(r"\s", "", id_number or "").upper()
-    return (Account.select().join(Accountant).where(Accountant.id_number == number, Account.accountant.is_null(False))
-            .first())
+    return (
+        Account.select()
+        .join(Accountant)
+        .where(Accountant.id_number == number, Account.accountant.is_null(False))
+        .first()
+    )
 
 
 def account_by_phone(phone):
-    return (Account.select().join(Accountant).where(Accountant.phone == (phone or "").strip(),
-                                                   Account.accountant.is_null(False)).first())
+    return (
+        Account.select()
+        .join(Accountant)
+        .where(Accountant.phone == (phone or "").strip(), Account.accountant.is_null(False))
+        .first()
+    )
 
 
 def account_by_username(username):
@@ -159,8 +179,11 @@ def _account_of(recipient, channel):
 
 
 def account_by_email(address):
-    return (Account.select().join(Accountant).where(Accountant.email == address, Account.accountant.is_null(False))
-            .first() if address else None)
+    return (
+        Account.select().join(Accountant).where(Accountant.email == address, Account.accountant.is_null(False)).first()
+        if address
+        else None
+    )
 
 
 def reset_password(profile, recipient, code, password, channel="sms"):

@@ -1,6 +1,7 @@
 """Sign-in rules shared by the console and the portal: who may sign in, the lock after repeated
 failures, the password change, and the first sign-in of someone in the old certificate database.
 The session itself is the web layer's (views.auth)."""
+
 import hmac
 
 from flask import current_app
@@ -98,11 +99,24 @@ def first_legacy_sign_in(profile, id_number, password):
     with db.atomic():
         now = clock.now()
         person = Accountant.create(
-            id_type=record.id_type, id_number=record.id_number, id_tail=record.id_number[-4:], name=record.name,
-            gender=record.gender, birth_date=record.birth_date, phone=record.phone, created_at=now,
-            authority=authority_for_region(record.id_number[:6]) or Authority.get(
-                Authority.code == profile.province_code))
-        account = Account.create(role="accountant", password_hash=hash_password(password), display_name=record.name,
-                                 accountant=person, must_change_password=True, created_at=now)
+            id_type=record.id_type,
+            id_number=record.id_number,
+            id_tail=record.id_number[-4:],
+            name=record.name,
+            gender=record.gender,
+            birth_date=record.birth_date,
+            phone=record.phone,
+            created_at=now,
+            authority=authority_for_region(record.id_number[:6])
+            or Authority.get(Authority.code == profile.province_code),
+        )
+        account = Account.create(
+            role="accountant",
+            password_hash=hash_password(password),
+            display_name=record.name,
+            accountant=person,
+            must_change_password=True,
+            created_at=now,
+        )
         audit.record("accountant.register", person, {"来源": "原数据首次登录"}, actor=account)
     return account

@@ -1,4 +1,5 @@
 """Staff accounts: created and reset with a one-time password that must be changed at first sign-in."""
+
 from console.infra import clock
 from console.people.passwords import generate_password, hash_password
 from models import Account
@@ -15,8 +16,9 @@ def issue_password(account):
 
 def create_staff_account(username, role, authority=None, unit=None, display_name=""):
     """Returns (account, its one-time password)."""
-    account = Account(username=username, role=role, display_name=display_name, authority=authority, unit=unit,
-                      created_at=clock.now())
+    account = Account(
+        username=username, role=role, display_name=display_name, authority=authority, unit=unit, created_at=clock.now()
+    )
     password = issue_password(account)
     account.save()
     return account, password

@@ -1,5 +1,6 @@
 """One-time codes by SMS (and email): 6 digits, valid 5 minutes, one per 60 s per recipient,
 void after 5 wrong tries. Only an HMAC of the code is stored."""
+
 import hashlib
 import hmac
 import math
@@ -21,14 +22,24 @@ PURPOSES = {"register": "注册", "login": "登录", "reset_password": "找回�
 
 def send_code(recipient, purpose, channel="sms"):
     now = clock.now()
-    last = (VerificationCode.select().where(VerificationCode.recipient == recipient, VerificationCode.channel == channel)
-            .order_by(VerificationCode.created_at.desc()).first())
+    last = (
+        VerificationCode.select()
+        .where(VerificationCode.recipient == recipient, VerificationCode.channel == channel)
+        .order_by(VerificationCode.created_at.desc())
+        .first()
+    )
     if last and now - last.created_at < RESEND_AFTER:
         wait = math.ceil((RESEND_AFTER - (now - last.created_at)).total_seconds())
         raise RuleViolation(f"验证码已发送，请 {wait} 秒后再获取")
     code = f"{secrets.randbelow(10**6):06d}"
-    VerificationCode.create(channel=channel, recipient=recipient, purpose=purpose, code_hash=_digest(code),
-                            expires_at=now + VALID_FOR, created_at=now)
+    VerificationCode.create(
+        channel=channel,
+        recipient=recipient,
+        purpose=purpose,
+        code_hash=_digest(code),
+        expires_at=now + VALID_FOR,
+        created_at=now,
+    )
     system = current_profile.system_name
     text = f"【{system}】您的{PURPOSES[purpose]}验证码是 {code}，5 分钟内有效。如非本人操作，请忽略本短信。"
     if channel == "sms":
@@ -40,10 +51,17 @@ def send_code(recipient, purpose, channel="sms"):
 def check_code(recipient, purpose, code, channel="sms"):
     """Use up the code, or raise RuleViolation saying why it is refused."""
     now = clock.now()
-    entry = (VerificationCode.select().where(
-        VerificationCode.recipient == recipient, VerificationCode.channel == channel,
-        VerificationCode.purpose == purpose, VerificationCode.used_at.is_null())
-        .order_by(VerificationCode.created_at.desc()).first())
+    entry = (
+        VerificationCode.select()
+        .where(
+            VerificationCode.recipient == recipient,
+            VerificationCode.channel == channel,
+            VerificationCode.purpose == purpose,
+            VerificationCode.used_at.is_null(),
+        )
+        .order_by(VerificationCode.created_at.desc())
+        .first()
+    )
     if entry is None or entry.expires_at < now or entry.attempts >= MAX_ATTEMPTS:
         raise RuleViolation("验证码已失效，请重新获取")
     if not hmac.compare_digest(entry.code_hash, _digest((code or "").strip())):

@@ -1,5 +1,6 @@
 """Claims: opening a collection to decide it holds it for one reviewer for CLAIM_MINUTES, so two reviewers do
 not work the same case; a claim is one conditional UPDATE, and renewing one's own is allowed."""
+
 from datetime import timedelta
 
 from console.errors import RuleViolation
@@ -9,9 +10,14 @@ from models import Account, Collection, ReviewEvent, db
 from models.collection import COLLECTION_STATES
 
 CLAIM_MINUTES = 30
+
+
 def holds_claim(account, collection, now=None):
-    return (collection.claimed_by_id == account.id and collection.claimed_until is not None
-            and collection.claimed_until >= (now or clock.now()))
+    return (
+        collection.claimed_by_id == account.id
+        and collection.claimed_until is not None
+        and collection.claimed_until >= (now or clock.now())
+    )
 
 
 def claim(collection, account):
@@ -19,26 +25,31 @@ def claim(collection, account):
     if not may_decide(account, collection):
         raise RuleViolation("该信息采集不属于本机构审核，只能查看")
     now = clock.now()
-    held = (Collection.claimed_by.is_null() | (Collection.claimed_until < now)
-            | (Collection.claimed_by == account.id))
+    held = Collection.claimed_by.is_null() | (Collection.claimed_until < now) | (Collection.claimed_by == account.id)
     with db.atomic():
-        taken = (Collection.update(claimed_by=account, claimed_until=now + timedelta(minutes=CLAIM_MINUTES))
-                 .where(Collection.id == collection.id, Collection.status == "submitted", held).execute())
+        taken = (
+            Collection.update(claimed_by=account, claimed_until=now + timedelta(minutes=CLAIM_MINUTES))
+            .where(Collection.id == collection.id, Collection.status == "submitted", held)
+            .execute()
+        )
         if not taken:
             raise refusal(collection.id, account, now)
         if collection.claimed_by_id != account.id or not holds_claim(account, collection, now):
-            ReviewEvent.create(collection=collection, kind="claim", actor=account, revision=collection.revision,
-                               at=now)
+            ReviewEvent.create(collection=collection, kind="claim", actor=account, revision=collection.revision, at=now)
     return Collection.get_by_id(collection.id)
 
 
 def release(collection, account):
     with db.atomic():
-        freed = (Collection.update(claimed_by=None, claimed_until=None)
-                 .where(Collection.id == collection.id, Collection.claimed_by == account.id).execute())
+        freed = (
+            Collection.update(claimed_by=None, claimed_until=None)
+            .where(Collection.id == collection.id, Collection.claimed_by == account.id)
+            .execute()
+        )
         if freed:
-            ReviewEvent.create(collection=collection, kind="release", actor=account, revision=collection.revision,
-                               at=clock.now())
+            ReviewEvent.create(
+                collection=collection, kind="release", actor=account, revision=collection.revision, at=clock.now()
+            )
     return Collection.get_by_id(collection.id)
 
 
@@ -49,8 +60,9 @@ def refusal(collection_id, account, now):
     if current.status != "submitted":
         if current.decided_by_id and current.decided_at:
             who = Account.get_by_id(current.decided_by_id)
-            return RuleViolation(f"{who}已于 {clock.to_beijing(current.decided_at):%m-%d %H:%M} "
-                                 f"作出决定：{states[current.status]}")
+            return RuleViolation(
+                f"{who}已于 {clock.to_beijing(current.decided_at):%m-%d %H:%M} 作出决定：{states[current.status]}"
+            )
         return RuleViolation(f"该信息采集当前为“{states[current.status]}”，不能审核")
     if current.claimed_until and current.claimed_until >= now and current.claimed_by_id != getattr(account, "id", None):
         holder = Account.get_by_id(current.claimed_by_id)
@@ -58,5 +70,3 @@ def refusal(collection_id, account, now):
     if account is not None and not holds_claim(account, current, now):
         return RuleViolation("领取已过期，请重新打开后再审核")
     return RuleViolation("申请人已重新提交，请刷新后再审核")
-
-

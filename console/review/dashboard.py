@@ -1,5 +1,6 @@
 """The console home's figures: for one authority, its collections by state, how long the waiting ones
 have waited in working days, and each reviewer's decisions per week; for the province, one row per authority."""
+
 from datetime import timedelta
 
 from peewee import SQL, Case, fn
@@ -16,8 +17,12 @@ SHOWN_STATES = tuple(key for key, _ in COLLECTION_STATES if key != "draft")  # a
 
 def for_authority(authority_id, today=None):
     today = today or clock.today()
-    counts = dict(Collection.select(Collection.status, fn.COUNT(SQL("*")))
-                  .where(Collection.authority == authority_id).group_by(Collection.status).tuples())
+    counts = dict(
+        Collection.select(Collection.status, fn.COUNT(SQL("*")))
+        .where(Collection.authority == authority_id)
+        .group_by(Collection.status)
+        .tuples()
+    )
     bands = waiting_bands(authority_id, today)
     return {
         "states": [(label, counts.get(key, 0)) for key, label in COLLECTION_STATES if key in SHOWN_STATES],
@@ -35,8 +40,12 @@ def _older_than(today, days):
 def waiting_bands(authority_id, today):
     """[(label, count)] of the waiting submissions, counted in one pass with a CASE per band edge."""
     edges = [low - 1 for low, _, _ in WAITING_BANDS[1:]]  # more than 1, 3, 5, 10 days
-    row = (Collection.select(fn.COUNT(SQL("*")), *[_older_than(today, days) for days in edges])
-           .where(Collection.authority == authority_id, Collection.status == "submitted").tuples().first())
+    row = (
+        Collection.select(fn.COUNT(SQL("*")), *[_older_than(today, days) for days in edges])
+        .where(Collection.authority == authority_id, Collection.status == "submitted")
+        .tuples()
+        .first()
+    )
     totals = [row[0] or 0] + [n or 0 for n in row[1:]] + [0]
     return [(label, totals[i] - totals[i + 1]) for i, (_, _, label) in enumerate(WAITING_BANDS)]
 
@@ -47,14 +56,25 @@ def decisions_per_week(authority_id, today):
     monday = today - timedelta(days=today.weekday())
     weeks = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
     edges = [clock.beijing_midnight(w) for w in weeks] + [clock.beijing_midnight(monday + timedelta(weeks=1))]
-    per_week = [fn.SUM(Case(None, [((ReviewEvent.at >= lo) & (ReviewEvent.at < hi), 1)], 0))
-                for lo, hi in zip(edges, edges[1:])]
-    reviewers = (Account.select(Account.id, Account.display_name, Account.username)
-                 .where(Account.authority == authority_id, Account.role == "reviewer"))
-    counted = {actor: counts for actor, *counts in (
-        ReviewEvent.select(ReviewEvent.actor, *per_week)
-        .where(ReviewEvent.actor.in_(reviewers.select(Account.id)), ReviewEvent.kind.in_(("approve", "return")),
-               ReviewEvent.at >= edges[0]).group_by(ReviewEvent.actor).tuples())}
+    per_week = [
+        fn.SUM(Case(None, [((ReviewEvent.at >= lo) & (ReviewEvent.at < hi), 1)], 0)) for lo, hi in zip(edges, edges[1:])
+    ]
+    reviewers = Account.select(Account.id, Account.display_name, Account.username).where(
+        Account.authority == authority_id, Account.role == "reviewer"
+    )
+    counted = {
+        actor: counts
+        for actor, *counts in (
+            ReviewEvent.select(ReviewEvent.actor, *per_week)
+            .where(
+                ReviewEvent.actor.in_(reviewers.select(Account.id)),
+                ReviewEvent.kind.in_(("approve", "return")),
+                ReviewEvent.at >= edges[0],
+            )
+            .group_by(ReviewEvent.actor)
+            .tuples()
+        )
+    }
     rows = [(str(a), [n or 0 for n in counted.get(a.id, [0] * WEEKS)]) for a in reviewers]
     return {"weeks": weeks, "reviewers": rows}
 
@@ -66,20 +86,38 @@ def for_province(today=None):
     waiting = fn.SUM(Case(None, [(Collection.status == "submitted", 1)], 0))
     overdue = fn.SUM(Case(None, [((Collection.status == "submitted") & (Collection.submitted_at < late), 1)], 0))
     returned = fn.SUM(Case(None, [(Collection.status == "returned", 1)], 0))
-    counted = {a: (w or 0, o or 0, r or 0) for a, w, o, r in (
-        Collection.select(Collection.authority, waiting, overdue, returned)
-        .where(Collection.status.in_(("submitted", "returned"))).group_by(Collection.authority).tuples())}
-    return [(authority, *counted.get(authority.id, (0, 0, 0)))
-            for authority in Authority.select().where(Authority.is_active).order_by(Authority.code)]
+    counted = {
+        a: (w or 0, o or 0, r or 0)
+        for a, w, o, r in (
+            Collection.select(Collection.authority, waiting, overdue, returned)
+            .where(Collection.status.in_(("submitted", "returned")))
+            .group_by(Collection.authority)
+            .tuples()
+        )
+    }
+    return [
+        (authority, *counted.get(authority.id, (0, 0, 0)))
+        for authority in Authority.select().where(Authority.is_active).order_by(Authority.code)
+    ]
 
 
 def for_unit(unit, year):
     """A unit head's home: the unit's people, last year's appraisals, what waits for the bureau."""
-    people = dict(Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
-                  .where(Accountant.unit == unit, Accountant.archive_state == "archived")
-                  .group_by(Accountant.on_duty).tuples())
-    return {"unit": unit, "year": year, "on_duty": people.get(True, 0), "off_duty": people.get(False, 0),
-            "appraised": Appraisal.select().where(Appraisal.unit == unit, Appraisal.year == year).count(),
-            "closed": appraisals.is_closed(unit, year),
-            "pending_records": CreditRecord.select().join(Accountant).where(
-                Accountant.unit == unit, CreditRecord.status == "pending").count()}
+    people = dict(
+        Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
+        .where(Accountant.unit == unit, Accountant.archive_state == "archived")
+        .group_by(Accountant.on_duty)
+        .tuples()
+    )
+    return {
+        "unit": unit,
+        "year": year,
+        "on_duty": people.get(True, 0),
+        "off_duty": people.get(False, 0),
+        "appraised": Appraisal.select().where(Appraisal.unit == unit, Appraisal.year == year).count(),
+        "closed": appraisals.is_closed(unit, year),
+        "pending_records": CreditRecord.select()
+        .join(Accountant)
+        .where(Accountant.unit == unit, CreditRecord.status == "pending")
+        .count(),
+    }

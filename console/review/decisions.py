@@ -3,6 +3,7 @@
 Every decision is one conditional UPDATE … WHERE status = 'submitted' AND revision = … AND the
 decider holds the claim, so of two reviewers deciding at once exactly one succeeds; the other is
 told who decided. A null actor is the system (自动审核通过)."""
+
 from dataclasses import dataclass
 
 from console.archive import registry
@@ -21,10 +22,16 @@ def approve(collection, account, profile):
     with db.atomic():
         event = _decide(collection, account, "approved", "approve" if account else "auto_pass", now)
         registry.enter_archive(collection, now)
-        audit.record("collection.approve" if account else "collection.auto_pass", collection,
-                     {"第几次提交": collection.revision}, actor=account, system=account is None)
-        notifier.send_sms(collection.accountant.phone,
-                          f"【{profile.system_name}】您提交的会计人员信息采集已审核通过，信息已入库。")
+        audit.record(
+            "collection.approve" if account else "collection.auto_pass",
+            collection,
+            {"第几次提交": collection.revision},
+            actor=account,
+            system=account is None,
+        )
+        notifier.send_sms(
+            collection.accountant.phone, f"【{profile.system_name}】您提交的会计人员信息采集已审核通过，信息已入库。"
+        )
     return event
 
 
@@ -60,21 +67,35 @@ def return_collection(collection, account, profile, reasons):
     now = clock.now()
     with db.atomic():
         event = _decide(collection, account, "returned", "return", now)
-        ReturnReason.insert_many([{"event": event, "template": r.template_id, "section": r.section,
-                                   "target": r.target, "text": r.text} for r in reasons]).execute()
+        ReturnReason.insert_many(
+            [
+                {"event": event, "template": r.template_id, "section": r.section, "target": r.target, "text": r.text}
+                for r in reasons
+            ]
+        ).execute()
         audit.record("collection.return", collection, {"退回原因": [r.text for r in reasons]}, actor=account)
-        notifier.send_sms(collection.accountant.phone,
-                          f"【{profile.system_name}】您提交的会计人员信息采集已退回，请登录系统查看退回原因，修改后重新提交。")
+        notifier.send_sms(
+            collection.accountant.phone,
+            f"【{profile.system_name}】您提交的会计人员信息采集已退回，请登录系统查看退回原因，修改后重新提交。",
+        )
     return event
 
 
 def _decide(collection, account, status, kind, now):
-    where = [Collection.id == collection.id, Collection.status == "submitted",
-             Collection.revision == collection.revision]
+    where = [
+        Collection.id == collection.id,
+        Collection.status == "submitted",
+        Collection.revision == collection.revision,
+    ]
     if account is not None:
         where.append((Collection.claimed_by == account.id) & (Collection.claimed_until >= now))
-    decided = (Collection.update(status=status, decided_at=now, decided_by=account, claimed_by=None,
-                                 claimed_until=None, updated_at=now).where(*where).execute())
+    decided = (
+        Collection.update(
+            status=status, decided_at=now, decided_by=account, claimed_by=None, claimed_until=None, updated_at=now
+        )
+        .where(*where)
+        .execute()
+    )
     if not decided:
         raise refusal(collection.id, account, now)
     return ReviewEvent.create(collection=collection, kind=kind, actor=account, revision=collection.revision, at=now)
@@ -94,5 +115,3 @@ def bulk_approve(ids, account, profile):
         except RuleViolation as refusal:
             skipped.append((collection, str(refusal)))
     return approved, skipped
-
-

@@ -1,5 +1,6 @@
 """Export of the filtered review list: CSV (UTF-8 with BOM, so Excel reads the Chinese) or XLSX,
 streamed in keyset batches; ID numbers and phones stay masked as in the list."""
+
 import csv
 import io
 import os
@@ -13,16 +14,35 @@ from console.people.identity import mask_id, mask_phone
 from console.review import screening, worklist
 from models.collection import COLLECTION_STATES
 
-HEADERS = ("姓名", "证件号码", "手机号码", "工作单位", "会计管理机构", "提交时间", "等待工作日", "状态", "检查标记", "领取人")
+HEADERS = (
+    "姓名",
+    "证件号码",
+    "手机号码",
+    "工作单位",
+    "会计管理机构",
+    "提交时间",
+    "等待工作日",
+    "状态",
+    "检查标记",
+    "领取人",
+)
 CHUNK = 1 << 16
 
 
 def values(row):
     submitted = clock.to_beijing(row["submitted_at"]).strftime("%Y-%m-%d %H:%M") if row["submitted_at"] else ""
-    return (row["name"], mask_id(row["id_number"]), mask_phone(row["phone"]), row["unit_name"] or "",
-            row["authority_name"], submitted, row["waiting"] if row["waiting"] is not None else "",
-            dict(COLLECTION_STATES)[row["status"]], "、".join(screening.FLAGS.get(f, f) for f in row["flag_list"]),
-            row["claimer"] if row["claimed"] else "")
+    return (
+        row["name"],
+        mask_id(row["id_number"]),
+        mask_phone(row["phone"]),
+        row["unit_name"] or "",
+        row["authority_name"],
+        submitted,
+        row["waiting"] if row["waiting"] is not None else "",
+        dict(COLLECTION_STATES)[row["status"]],
+        "、".join(screening.FLAGS.get(f, f) for f in row["flag_list"]),
+        row["claimer"] if row["claimed"] else "",
+    )
 
 
 def csv_chunks(rows):
@@ -57,8 +77,10 @@ def xlsx_chunks(rows):
         os.unlink(path)
 
 
-FORMATS = {"csv": ("text/csv; charset=utf-8", csv_chunks),
-           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_chunks)}
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", csv_chunks),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_chunks),
+}
 
 
 def disposition(filename):

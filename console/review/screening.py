@@ -3,6 +3,7 @@ the failed ones kept as the collection's flags, which the queue filters on and b
 
 Each check reuses the rule it checks (identity, collection_rules, images); what is new here is
 the photo's white background and a phone also used under another ID number."""
+
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -10,8 +11,7 @@ from datetime import date
 from PIL import Image
 from stdnum.cn import uscc as uscc_code
 
-from console.collection import rules
-from console.collection import answers
+from console.collection import answers, rules
 from console.errors import RuleViolation
 from console.imports.legacy import LEGACY_MAP, legacy_record
 from console.infra import images, storage
@@ -50,8 +50,15 @@ def run(collection, given, profile, today=None):
     graduated = given["full_time"].get("graduated_on")
     if post.get("work_started_on") and graduated:
         early = rules.works_before_graduation(post["work_started_on"], graduated)
-        found.append(Check("post", "work_started_on", not early,
-                           f"早于全日制毕业时间 {graduated:%Y-%m-%d}" if early else "晚于毕业时间", "work_before_graduation"))
+        found.append(
+            Check(
+                "post",
+                "work_started_on",
+                not early,
+                f"早于全日制毕业时间 {graduated:%Y-%m-%d}" if early else "晚于毕业时间",
+                "work_before_graduation",
+            )
+        )
     photo = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == "photo")
     if photo is not None:
         found += _photo(photo, profile)
@@ -69,22 +76,45 @@ def _identity(personal, today):
         return [Check("personal", "id_number", False, str(invalid), "id_invalid")]
     found = [Check("personal", "id_number", True, "校验位正确" if person.birth_date else "格式正确")]
     if person.birth_date:
-        found.append(Check("personal", "gender", personal.get("gender") == person.gender,
-                           "与证件号码一致" if personal.get("gender") == person.gender else "与证件号码不一致"))
+        found.append(
+            Check(
+                "personal",
+                "gender",
+                personal.get("gender") == person.gender,
+                "与证件号码一致" if personal.get("gender") == person.gender else "与证件号码不一致",
+            )
+        )
         born = personal.get("birth_date")
-        age = today.year - person.birth_date.year - ((today.month, today.day) < (person.birth_date.month,
-                                                                                 person.birth_date.day))
-        found.append(Check("personal", "birth_date", born == person.birth_date,
-                           f"与证件号码一致，{age} 岁" if born == person.birth_date else "与证件号码不一致"))
+        age = (
+            today.year
+            - person.birth_date.year
+            - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+        )
+        found.append(
+            Check(
+                "personal",
+                "birth_date",
+                born == person.birth_date,
+                f"与证件号码一致，{age} 岁" if born == person.birth_date else "与证件号码不一致",
+            )
+        )
     return found
 
 
 def _phone(personal):
     phone, number = personal.get("phone") or "", personal.get("id_number") or ""
-    others = {p.id_number for p in PersonalSection.select(PersonalSection.id_number).where(
-        PersonalSection.phone == phone, PersonalSection.id_number != number).limit(3)}
-    others |= {r.id_number for r in LegacyRecord.select(LegacyRecord.id_number).where(
-        LegacyRecord.phone == phone, LegacyRecord.id_number != number).limit(3)}
+    others = {
+        p.id_number
+        for p in PersonalSection.select(PersonalSection.id_number)
+        .where(PersonalSection.phone == phone, PersonalSection.id_number != number)
+        .limit(3)
+    }
+    others |= {
+        r.id_number
+        for r in LegacyRecord.select(LegacyRecord.id_number)
+        .where(LegacyRecord.phone == phone, LegacyRecord.id_number != number)
+        .limit(3)
+    }
     if others:
         masked = "、".join(identity.mask_id(n) for n in sorted(others))
         return [Check("personal", "phone", False, f"该手机号还登记在证件号码 {masked} 名下", "phone_duplicate")]
@@ -103,12 +133,15 @@ def _unit(raw):
 def _photo(photo, profile):
     """Pixels and format against today's rule (the size was checked on upload; the stored file is re-encoded)."""
     rule = images.ImageRule.for_slot(profile, "photo")
-    fits = (photo.content_type.split("/")[-1].upper() in rule.formats
-            and (not rule.width or (photo.width, photo.height) == (rule.width, rule.height)))
+    fits = photo.content_type.split("/")[-1].upper() in rule.formats and (
+        not rule.width or (photo.width, photo.height) == (rule.width, rule.height)
+    )
     shape = f"{photo.width}×{photo.height} 像素" + ("" if fits else f"，应为 {rule.describe()}")
     white = white_background(storage.path_for(photo.storage_name).read_bytes())
-    return [Check("attachments", "photo", fits, shape, "photo_rule"),
-            Check("attachments", "photo", white, "白色背景" if white else "背景不是白色", "photo_background")]
+    return [
+        Check("attachments", "photo", fits, shape, "photo_rule"),
+        Check("attachments", "photo", white, "白色背景" if white else "背景不是白色", "photo_background"),
+    ]
 
 
 def white_background(content):
@@ -116,8 +149,9 @@ def white_background(content):
     with Image.open(io.BytesIO(content), formats=["JPEG", "PNG"]) as opened:
         image = opened.convert("RGB").resize((40, 50))
     width, height = image.size
-    border = [image.getpixel((x, y)) for x in range(width) for y in range(height)
-              if x < 4 or x >= width - 4 or y < 5]  # the bottom edge is the shoulders
+    border = [
+        image.getpixel((x, y)) for x in range(width) for y in range(height) if x < 4 or x >= width - 4 or y < 5
+    ]  # the bottom edge is the shoulders
     white = sum(1 for r, g, b in border if min(r, g, b) >= 200 and max(r, g, b) - min(r, g, b) <= 30)
     return white >= WHITE_SHARE * len(border)
 
@@ -140,5 +174,8 @@ def matches_legacy(given):
     record = legacy_record(personal.get("id_type"), personal.get("id_number"))
     if record is None:
         return False
-    return all(given[section].get(field) == getattr(record, column)
-               for section, field, column in LEGACY_MAP if getattr(record, column) not in (None, ""))
+    return all(
+        given[section].get(field) == getattr(record, column)
+        for section, field, column in LEGACY_MAP
+        if getattr(record, column) not in (None, "")
+    )

@@ -4,6 +4,7 @@ Paging is by (submitted_at, id) after or before a cursor, which the (authority, 
 submitted_at) and (status, submitted_at) indexes serve at any depth; an OFFSET would read every
 row before the page. Search takes what the reviewer typed and finds the one index it can use:
 a full ID number, its last four characters, a phone, a USCC, or a name prefix searched as a range."""
+
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -42,16 +43,19 @@ class Filters:
     @classmethod
     def from_args(cls, args):
         """From a query string; a value that makes no sense is dropped, never a 500."""
+
         def day(name):
             try:
                 return date.fromisoformat(args.get(name, ""))
             except ValueError:
                 return None
+
         authority = args.get("authority", "")
         return cls(
             state=args.get("state") if args.get("state") in dict(STATES) else "submitted",
             authority=int(authority) if authority.isdigit() else None,
-            submitted_from=day("from"), submitted_to=day("to"),
+            submitted_from=day("from"),
+            submitted_to=day("to"),
             flag=args.get("flag", "")[:40],
             on_duty={"1": True, "0": False}.get(args.get("on_duty")),
             education_level=args.get("education_level", "")[:40],
@@ -84,13 +88,17 @@ def _where(account, filters):
     covered = authority_scope(account, filters)
     clauses = [Collection.status == filters.state]
     if covered is not None:
-        clauses.append(Collection.authority.in_(sorted(covered)) if len(covered) > 1
-                       else Collection.authority == next(iter(covered), 0))
+        clauses.append(
+            Collection.authority.in_(sorted(covered))
+            if len(covered) > 1
+            else Collection.authority == next(iter(covered), 0)
+        )
     if filters.submitted_from:
         clauses.append(Collection.submitted_at >= clock.beijing_midnight(filters.submitted_from))
     if filters.submitted_to:
-        clauses.append(Collection.submitted_at < clock.beijing_midnight(date.fromordinal(
-            filters.submitted_to.toordinal() + 1)))
+        clauses.append(
+            Collection.submitted_at < clock.beijing_midnight(date.fromordinal(filters.submitted_to.toordinal() + 1))
+        )
     if filters.overdue:
         clauses.append(Collection.submitted_at < workdays.overdue_before(filters.today))
     if filters.flag == "none":
@@ -127,8 +135,10 @@ def search_clause(term):
     units = Unit.select(Unit.id).where(_prefix(Unit.name, term))
     theirs = Collection.alias()
     # one IN over a UNION, not an OR of two: both databases then start from the matches, not the queue
-    return Collection.id.in_(theirs.select(theirs.id).where(theirs.accountant.in_(named))
-                             | PostSection.select(PostSection.collection).where(PostSection.unit.in_(units)))
+    return Collection.id.in_(
+        theirs.select(theirs.id).where(theirs.accountant.in_(named))
+        | PostSection.select(PostSection.collection).where(PostSection.unit.in_(units))
+    )
 
 
 def accountant_clause(term):
@@ -155,16 +165,32 @@ def _prefix(column, term):
 
 def listed(account, filters):
     """The list's rows as dicts, unordered and unpaged; page() and export pages through it."""
-    query = (Collection.select(Collection.id, Collection.kind, Collection.submitted_at, Collection.status,
-                               Collection.flags, Collection.claimed_until, Collection.claimed_by, Collection.authority,
-                               Accountant.name, Accountant.id_number, Accountant.phone,
-                               Unit.name.alias("unit_name"), Claimer.display_name.alias("claimer"),
-                               Authority.name.alias("authority_name")))
-    query = (query.join(Accountant, on=Collection.accountant == Accountant.id)
-             .switch(Collection).join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == Collection.id)
-             .join(Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
-             .switch(Collection).join(Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id)
-             .switch(Collection).join(Authority, on=Collection.authority == Authority.id))
+    query = Collection.select(
+        Collection.id,
+        Collection.kind,
+        Collection.submitted_at,
+        Collection.status,
+        Collection.flags,
+        Collection.claimed_until,
+        Collection.claimed_by,
+        Collection.authority,
+        Accountant.name,
+        Accountant.id_number,
+        Accountant.phone,
+        Unit.name.alias("unit_name"),
+        Claimer.display_name.alias("claimer"),
+        Authority.name.alias("authority_name"),
+    )
+    query = (
+        query.join(Accountant, on=Collection.accountant == Accountant.id)
+        .switch(Collection)
+        .join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == Collection.id)
+        .join(Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
+        .switch(Collection)
+        .join(Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id)
+        .switch(Collection)
+        .join(Authority, on=Collection.authority == Authority.id)
+    )
     return query.where(*_where(account, filters)).dicts()
 
 
@@ -174,8 +200,13 @@ COUNT_CAP = 100  # "100+ 件": past a page or five, the exact number of a search
 def count(account, filters):
     """(n, exact): exact over the queue index alone; with search or section filters, counted up to COUNT_CAP."""
     where = _where(account, filters)
-    if not (filters.search or filters.flag or filters.on_duty is not None or filters.education_level
-            or filters.qualification_level):
+    if not (
+        filters.search
+        or filters.flag
+        or filters.on_duty is not None
+        or filters.education_level
+        or filters.qualification_level
+    ):
         return Collection.select(fn.COUNT(SQL("*"))).where(*where).scalar(), True
     matching = Collection.select(Collection.id).where(*where)
     n = Collection.select(fn.COUNT(SQL("1"))).from_(matching.limit(COUNT_CAP + 1).alias("m")).scalar()
@@ -197,13 +228,14 @@ def page(account, filters, after=None, before=None, size=PAGE_SIZE):
     if mark:
         at, key = mark
         if backwards:
-            query = query.where(Collection.submitted_at <= at,
-                                (Collection.submitted_at < at) | (Collection.id < key))
+            query = query.where(Collection.submitted_at <= at, (Collection.submitted_at < at) | (Collection.id < key))
         else:
-            query = query.where(Collection.submitted_at >= at,
-                                (Collection.submitted_at > at) | (Collection.id > key))
-    order = (Collection.submitted_at.desc(), Collection.id.desc()) if backwards else (
-        Collection.submitted_at, Collection.id)
+            query = query.where(Collection.submitted_at >= at, (Collection.submitted_at > at) | (Collection.id > key))
+    order = (
+        (Collection.submitted_at.desc(), Collection.id.desc())
+        if backwards
+        else (Collection.submitted_at, Collection.id)
+    )
     rows = list(query.order_by(*order).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
@@ -237,10 +269,18 @@ def parse_cursor(text):
 def next_waiting(collection):
     """The id of the collection waiting after this one in its authority's queue, if any."""
     at = collection.submitted_at
-    return (Collection.select(Collection.id)
-            .where(Collection.authority == collection.authority_id, Collection.status == "submitted",
-                   Collection.submitted_at >= at, (Collection.submitted_at > at) | (Collection.id > collection.id))
-            .order_by(Collection.submitted_at, Collection.id).limit(1).scalar())
+    return (
+        Collection.select(Collection.id)
+        .where(
+            Collection.authority == collection.authority_id,
+            Collection.status == "submitted",
+            Collection.submitted_at >= at,
+            (Collection.submitted_at > at) | (Collection.id > collection.id),
+        )
+        .order_by(Collection.submitted_at, Collection.id)
+        .limit(1)
+        .scalar()
+    )
 
 
 def each_row(account, filters, batch=5000):

@@ -1,4 +1,5 @@
 """Browser journeys: the app served on a loopback port in this process, driven by Debian's Chromium."""
+
 import os
 import re
 import shutil
@@ -13,8 +14,15 @@ from models import OutboxMessage
 
 OUTPUT = Path(os.environ.get("TEST_OUTPUT", Path(__file__).resolve().parents[2] / "test-output"))
 WAIT_MS = 15_000  # a cold Chromium on a fresh CI machine is slow to its first paint
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +77,8 @@ def add_unit(page, scan, name="示范有限公司", address="示范路 1 号"):
     page.get_by_label("单位全称").fill(name)
     page.get_by_label("单位地址").fill(address)
     page.get_by_label("统一社会信用代码证书（营业执照、法人证书等）扫描件").set_input_files(
-        files=[{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": scan}])
+        files=[{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": scan}]
+    )
     page.get_by_role("button", name="添加单位").click()
     expect(page.get_by_text(f"已获取单位信息：{name}")).to_be_visible()
 

@@ -1,4 +1,5 @@
 """An admin signs in, edits a bureau's phone, and the public directory shows the new number."""
+
 from playwright.sync_api import expect
 
 from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account

@@ -1,5 +1,6 @@
 """Someone of the old certificate database signs in the first time with Inner Mongolia's initial
 password, must set their own, and finds the wizard prefilled with what the old database held."""
+
 import io
 
 from playwright.sync_api import expect
@@ -16,8 +17,20 @@ HEADER = ",".join(legacy.HEADER)
 
 def test_first_sign_in_with_the_initial_password_opens_a_prefilled_wizard(app, live_server, page):
     id_number = resident_id("150105", "19900512", 135)
-    row = ["孙旧", "居民身份证", id_number, "男", "1990-05-12", "13800000135", unit_code("150105"), "示范单位", "本科",
-           "初级", "150100123456", "2012-07-01"]
+    row = [
+        "孙旧",
+        "居民身份证",
+        id_number,
+        "男",
+        "1990-05-12",
+        "13800000135",
+        unit_code("150105"),
+        "示范单位",
+        "本科",
+        "初级",
+        "150100123456",
+        "2012-07-01",
+    ]
     with app.test_request_context(), db.connection_context():
         load_dictionaries()
         legacy.import_file("原数据.csv", io.BytesIO(f"{HEADER}\n{','.join(row)}\n".encode()), None)

@@ -1,5 +1,6 @@
 """In each province, a new accountant registers with the SMS code, signs in the way that province signs in,
 walks that province's wizard sections and submits: the collection is 待审核 at the bureau of the unit."""
+
 import re
 
 import pytest
@@ -92,15 +93,23 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
             verify_email(page, answers[key]["email"])
         if key == "post":
             add_unit(page, scan)
-        page.get_by_role("button", name="我已阅读，下一步" if key in ("notice", "preparation") else "保存并下一步").click()
+        page.get_by_role(
+            "button", name="我已阅读，下一步" if key in ("notice", "preparation") else "保存并下一步"
+        ).click()
     expect(page.get_by_role("heading", name="附件上传")).to_be_visible()
-    for slot, label in (("photo", "1 寸免冠白底证件照"), ("id_front", "身份证头像面"), ("id_back", "身份证国徽面"),
-                        ("diploma", "全日制学历证书"), ("degree", "全日制学位证书"),
-                        (work_proof, "从事会计工作证明函" if work_proof == "letter" else "工作证明"),
-                        *((("publication_proof", "论文或著作证明材料"),) if province == "chongqing" else ())):
+    for slot, label in (
+        ("photo", "1 寸免冠白底证件照"),
+        ("id_front", "身份证头像面"),
+        ("id_back", "身份证国徽面"),
+        ("diploma", "全日制学历证书"),
+        ("degree", "全日制学位证书"),
+        (work_proof, "从事会计工作证明函" if work_proof == "letter" else "工作证明"),
+        *((("publication_proof", "论文或著作证明材料"),) if province == "chongqing" else ()),
+    ):
         item = page.locator("li.upload", has_text=label)
         item.locator(f"#file-{slot}").set_input_files(
-            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}])
+            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}]
+        )
         item.get_by_role("button", name="上传").click()
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()
     page.get_by_role("link", name="下一步：预览确认").click()

@@ -1,5 +1,6 @@
 """A reviewer claims a submission, compares the diploma beside the data, returns it with two reasons;
 the accountant fixes and resubmits; the reviewer sees the diff, approves, and the SMS is in the outbox."""
+
 from playwright.sync_api import expect
 
 from console.infra.dictionaries import load_dictionaries, load_reason_templates
@@ -27,8 +28,9 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
         school = ReasonTemplate.get(ReasonTemplate.target == "full_time_school")
         diploma = ReasonTemplate.get(ReasonTemplate.target == "diploma")
         id_number, phone = waiting.accountant.id_number, waiting.accountant.phone
-    make_account(app, "reviewer", "lishenhe", authority=Authority.get(Authority.code == "150203"),
-                 display_name="李审核")
+    make_account(
+        app, "reviewer", "lishenhe", authority=Authority.get(Authority.code == "150203"), display_name="李审核"
+    )
 
     sign_in_console(page, live_server, "lishenhe")
     page.get_by_role("link", name="信息采集审核").click()
@@ -68,7 +70,8 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     item = portal.locator("li.upload", has_text="全日制学历证书")
     expect(item).to_contain_text(f"退回原因：{diploma.text}")
     item.locator("input[type=file]").set_input_files(
-        files=[{"name": "毕业证.jpg", "mimeType": "image/jpeg", "buffer": noisy_jpeg(900, 650, 65, 145)}])
+        files=[{"name": "毕业证.jpg", "mimeType": "image/jpeg", "buffer": noisy_jpeg(900, 650, 65, 145)}]
+    )
     item.get_by_role("button", name="重新上传").click()
     expect(portal.get_by_text("全日制学历证书已上传")).to_be_visible()
     portal.goto(f"{live_server}/portal/collection/preview")
@@ -99,8 +102,9 @@ def test_bulk_approve_skips_the_flagged(app, live_server, page, scans):
         clean = submitted(app, scans, "周一", 128, "13900000005")
         flagged = submitted(app, scans, "周二", 129, "13900000006")
         Collection.update(flags="photo_background").where(Collection.id == flagged.id).execute()
-    make_account(app, "reviewer", "lishenhe", authority=Authority.get(Authority.code == "150203"),
-                 display_name="李审核")
+    make_account(
+        app, "reviewer", "lishenhe", authority=Authority.get(Authority.code == "150203"), display_name="李审核"
+    )
     sign_in_console(page, live_server, "lishenhe")
     page.goto(f"{live_server}/console/review/")
     expect(page.locator("tr", has_text="周二")).to_contain_text("照片非白底")

@@ -1,6 +1,7 @@
 """A unit's accounting head signs in, enters the year's appraisals for the whole unit and reports a
 departure; then another accountant of the unit applies to head it, the bureau's reviewer confirms,
 the new head reaches the console from the portal and the old head's account is switched off."""
+
 from datetime import date
 
 from playwright.sync_api import expect
@@ -16,7 +17,9 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
     reviewer = make_account(app, "reviewer", "lishenhe", display_name="李审核")
     with app.test_request_context(), db.connection_context():
         unit = unit_at(reviewer.authority, name="草原会计服务有限公司")
-        people = {name: on_duty_at(unit, name, serial) for name, serial in (("张三", 401), ("李四", 402), ("王五", 403))}
+        people = {
+            name: on_duty_at(unit, name, serial) for name, serial in (("张三", 401), ("李四", 402), ("王五", 403))
+        }
         successor = portal_account(people["李四"])
         successor.password_hash = hash_password(PASSWORD)
         successor.save()
@@ -52,7 +55,8 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
     portal.get_by_role("button", name="登录").click()
     portal.get_by_role("link", name="申请成为本单位会计机构负责人").click()
     portal.get_by_label("单位会计机构负责人备案函").set_input_files(
-        files=[{"name": "备案函.jpg", "mimeType": "image/jpeg", "buffer": scans["scan"]}])
+        files=[{"name": "备案函.jpg", "mimeType": "image/jpeg", "buffer": scans["scan"]}]
+    )
     portal.get_by_role("button", name="提交备案").click()
     expect(portal.get_by_text("已提交，请等待会计管理部门确认")).to_be_visible()
 
@@ -76,7 +80,8 @@ def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, pa
         assert Appraisal.select().where(Appraisal.year == year).count() == 3
         assert not Accountant.get_by_id(people["王五"].id).on_duty
         assert WorkPeriod.get(WorkPeriod.accountant == people["王五"].id, WorkPeriod.on_duty).ended_on == date(
-            date.today().year, 3, 31)
+            date.today().year, 3, 31
+        )
         assert Filing.get().status == "approved"
         assert not Account.get_by_id(old_head.id).is_enabled
         assert Account.get_by_id(successor.id).role == "unit_head"

@@ -1,4 +1,5 @@
 """An Inner Mongolia accountant signs in, fills every step of the wizard, uploads the scans and submits."""
+
 from datetime import date
 
 from playwright.sync_api import expect
@@ -13,8 +14,14 @@ from tests.factories import entry_filed
 from tests.images import noisy_jpeg
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
-SCANS = {"photo": "1 寸免冠白底证件照", "id_front": "身份证头像面", "id_back": "身份证国徽面",
-         "diploma": "全日制学历证书", "degree": "全日制学位证书", "letter": "从事会计工作证明函"}
+SCANS = {
+    "photo": "1 寸免冠白底证件照",
+    "id_front": "身份证头像面",
+    "id_back": "身份证国徽面",
+    "diploma": "全日制学历证书",
+    "degree": "全日制学位证书",
+    "letter": "从事会计工作证明函",
+}
 
 
 def next_step(page):
@@ -27,8 +34,9 @@ def test_wizard_to_pending_review(app, live_server, page):
         load_dictionaries()
         person = make_accountant(name="王影", id_number=id_number, phone="13912345678")
         entry_filed(person)
-        Account.create(password_hash=hash_password(PASSWORD), role="accountant", accountant=person,
-                       created_at=date.today())
+        Account.create(
+            password_hash=hash_password(PASSWORD), role="accountant", accountant=person, created_at=date.today()
+        )
     photo, scan = noisy_jpeg(295, 413, 60, 100), noisy_jpeg(900, 650, 65, 145)
 
     page.goto(f"{live_server}/portal/login")
@@ -82,7 +90,8 @@ def test_wizard_to_pending_review(app, live_server, page):
     for slot, label in SCANS.items():
         item = page.locator("li.upload", has_text=label)
         item.locator(f"#file-{slot}").set_input_files(
-            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}])
+            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}]
+        )
         item.get_by_role("button", name="上传").click()
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()
     screenshot(page, "wizard-attachments", 375)

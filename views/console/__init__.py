@@ -1,4 +1,5 @@
 """The console: Flask-Admin under /console, Chinese, CSRF-protected, each view gated by role."""
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 

@@ -1,4 +1,5 @@
 """Staff accounts (审核人员、单位会计机构负责人、审计员、省级管理员), kept by the provincial admin."""
+
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
@@ -21,11 +22,29 @@ class StaffAccountView(ConsoleModelView):
     write_roles = frozenset({"province_admin"})
     audit_name = "account"
 
-    column_list = ("username", "display_name", "role", "authority", "unit", "is_enabled", "must_change_password",
-                   "locked_until", "last_login_at")
-    column_labels = {"username": "账号", "display_name": "姓名", "role": "角色", "authority": "会计管理机构",
-                     "unit": "单位", "is_enabled": "启用", "must_change_password": "待改初始密码",
-                     "locked_until": "锁定至", "last_login_at": "最近登录", "created_at": "创建时间"}
+    column_list = (
+        "username",
+        "display_name",
+        "role",
+        "authority",
+        "unit",
+        "is_enabled",
+        "must_change_password",
+        "locked_until",
+        "last_login_at",
+    )
+    column_labels = {
+        "username": "账号",
+        "display_name": "姓名",
+        "role": "角色",
+        "authority": "会计管理机构",
+        "unit": "单位",
+        "is_enabled": "启用",
+        "must_change_password": "待改初始密码",
+        "locked_until": "锁定至",
+        "last_login_at": "最近登录",
+        "created_at": "创建时间",
+    }
     column_details_list = column_list + ("created_at",)
     column_searchable_list = ("username", "display_name")
     column_sortable_list = ("username", "role", "last_login_at")
@@ -41,16 +60,23 @@ class StaffAccountView(ConsoleModelView):
         "created_at": beijing_time("created_at"),
     }
     form_columns = ("username", "display_name", "role", "authority", "unit", "is_enabled")
-    form_args = {"role": {"choices": STAFF_CHOICES, "label": "角色"},
-                 "username": {"label": "账号", "validators": [InputRequired()]}, "display_name": {"label": "姓名"},
-                 "authority": {"label": "会计管理机构"}, "unit": {"label": "单位"}, "is_enabled": {"label": "启用"}}
+    form_args = {
+        "role": {"choices": STAFF_CHOICES, "label": "角色"},
+        "username": {"label": "账号", "validators": [InputRequired()]},
+        "display_name": {"label": "姓名"},
+        "authority": {"label": "会计管理机构"},
+        "unit": {"label": "单位"},
+        "is_enabled": {"label": "启用"},
+    }
     form_ajax_refs = {"unit": UnitLookup()}
 
     def get_query(self):
-        return (Account.select(Account, Authority, Unit)
-                .join_from(Account, Authority, JOIN.LEFT_OUTER)
-                .join_from(Account, Unit, JOIN.LEFT_OUTER)
-                .where(Account.role.in_(STAFF_ROLES)))
+        return (
+            Account.select(Account, Authority, Unit)
+            .join_from(Account, Authority, JOIN.LEFT_OUTER)
+            .join_from(Account, Unit, JOIN.LEFT_OUTER)
+            .where(Account.role.in_(STAFF_ROLES))
+        )
 
     def create_form(self, obj=None):
         return self._active_authorities(super().create_form(obj))
@@ -82,8 +108,10 @@ class StaffAccountView(ConsoleModelView):
     def after_model_change(self, form, model, is_created):
         super().after_model_change(form, model, is_created)
         if is_created:
-            flash(f"已创建账号 {model.username}，初始密码：{model._new_password}（只显示这一次，首次登录须修改）",
-                  "success")
+            flash(
+                f"已创建账号 {model.username}，初始密码：{model._new_password}（只显示这一次，首次登录须修改）",
+                "success",
+            )
 
     @action("reset_password", "重置密码", "确定为选中的账号重置密码？原密码将失效。")
     def reset_password(self, ids):

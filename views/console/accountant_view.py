@@ -1,6 +1,7 @@
 """会计人员档案: the people a bureau keeps (the province admin: everyone), found by ID, its last four,
 phone or name prefix; each record with its work history, appraisals, credits and credit records.
 Never deleted or edited here: changes come through 信息变更; someone in 异动 is restored with a reason."""
+
 from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
@@ -36,25 +37,39 @@ class AccountantView(ConsoleModelView):
     details_template = "console/accountant_details.html"
 
     column_list = ("name", "id_number", "phone", "unit", "authority", "on_duty", "archive_state")
-    column_labels = {"name": "姓名", "id_number": "证件号码", "phone": "手机号码", "unit": "单位",
-                     "authority": "会计管理机构", "on_duty": "在岗", "archive_state": "档案状态"}
+    column_labels = {
+        "name": "姓名",
+        "id_number": "证件号码",
+        "phone": "手机号码",
+        "unit": "单位",
+        "authority": "会计管理机构",
+        "on_duty": "在岗",
+        "archive_state": "档案状态",
+    }
     column_searchable_list = ("name",)  # shows the box; the search itself is worklist.accountant_clause
     column_sortable_list = ()
     column_default_sort = ("id", True)
-    column_filters = (AuthorityFilter(Accountant.authority, "会计管理机构", options=readable_authority_options),
-                      FilterEqual(Accountant.archive_state, "档案状态", options=ARCHIVE_STATES),
-                      BooleanEqualFilter(Accountant.on_duty, "在岗"))
-    column_formatters = {"id_number": lambda v, c, m, p: mask_id(m.id_number),
-                         "phone": lambda v, c, m, p: mask_phone(m.phone),
-                         "archive_state": lambda v, c, m, p: dict(ARCHIVE_STATES)[m.archive_state]}
+    column_filters = (
+        AuthorityFilter(Accountant.authority, "会计管理机构", options=readable_authority_options),
+        FilterEqual(Accountant.archive_state, "档案状态", options=ARCHIVE_STATES),
+        BooleanEqualFilter(Accountant.on_duty, "在岗"),
+    )
+    column_formatters = {
+        "id_number": lambda v, c, m, p: mask_id(m.id_number),
+        "phone": lambda v, c, m, p: mask_phone(m.phone),
+        "archive_state": lambda v, c, m, p: dict(ARCHIVE_STATES)[m.archive_state],
+    }
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         g.registry_search = (search or "").strip()
         return super().get_list(page, sort_column, sort_desc, None, filters, execute=execute, page_size=page_size)
 
     def get_query(self):
-        query = (Accountant.select(Accountant, Unit, Authority)
-                 .join_from(Accountant, Unit, JOIN.LEFT_OUTER).join_from(Accountant, Authority))
+        query = (
+            Accountant.select(Accountant, Unit, Authority)
+            .join_from(Accountant, Unit, JOIN.LEFT_OUTER)
+            .join_from(Accountant, Authority)
+        )
         readable = readable_authorities(current_user)
         if readable is not None:
             query = query.where(Accountant.authority.in_(readable))
@@ -68,20 +83,36 @@ class AccountantView(ConsoleModelView):
     def record_context(self, person):
         """The record's history, read once for the details page, which is a sensitive read."""
         audit.record("accountant.read", person, {"姓名": person.name})
-        periods = list(WorkPeriod.select(WorkPeriod, Unit).join(Unit, JOIN.LEFT_OUTER)
-                       .where(WorkPeriod.accountant == person).order_by(WorkPeriod.started_on))
+        periods = list(
+            WorkPeriod.select(WorkPeriod, Unit)
+            .join(Unit, JOIN.LEFT_OUTER)
+            .where(WorkPeriod.accountant == person)
+            .order_by(WorkPeriod.started_on)
+        )
         today = clock.today()
-        return {"periods": periods, "work_years": work_history.accounting_work_years(periods, today),
-                "appraisals": list(Appraisal.select().where(Appraisal.accountant == person)
-                                   .order_by(Appraisal.year.desc())),
-                "credits": list(EducationCredit.select().where(EducationCredit.accountant == person)
-                                .order_by(EducationCredit.year.desc())),
-                "records": list(CreditRecord.select().where(CreditRecord.accountant == person)
-                                .order_by(CreditRecord.occurred_on.desc())),
-                "grades": dict(GRADES), "archive_states": dict(ARCHIVE_STATES), "kinds": dict(CREDIT_KINDS),
-                "record_states": dict(CREDIT_STATES),
-                "may_restore": person.archive_state == "abnormal" and may_decide(current_user, person),
-                "restore_form": RestoreForm(), "mask_id": mask_id, "mask_phone": mask_phone}
+        return {
+            "periods": periods,
+            "work_years": work_history.accounting_work_years(periods, today),
+            "appraisals": list(
+                Appraisal.select().where(Appraisal.accountant == person).order_by(Appraisal.year.desc())
+            ),
+            "credits": list(
+                EducationCredit.select()
+                .where(EducationCredit.accountant == person)
+                .order_by(EducationCredit.year.desc())
+            ),
+            "records": list(
+                CreditRecord.select().where(CreditRecord.accountant == person).order_by(CreditRecord.occurred_on.desc())
+            ),
+            "grades": dict(GRADES),
+            "archive_states": dict(ARCHIVE_STATES),
+            "kinds": dict(CREDIT_KINDS),
+            "record_states": dict(CREDIT_STATES),
+            "may_restore": person.archive_state == "abnormal" and may_decide(current_user, person),
+            "restore_form": RestoreForm(),
+            "mask_id": mask_id,
+            "mask_phone": mask_phone,
+        }
 
     @expose("/restore/", methods=("POST",))
     def restore_view(self):

@@ -1,5 +1,6 @@
 """年度考评: the head's grid for a year, saved all at once; the bureau's progress per unit and the button that
 closes a year. Rules: console.archive.appraisals."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -16,6 +17,7 @@ NOTE_LABELS = dict(zip(appraisals.NOTES, "德能勤绩廉"))
 
 class AppraisalView(RoleGate, BaseView):
     """年度考评: the head's grid for a year; the bureau's progress per unit and the close button."""
+
     read_roles = write_roles = frozenset({"unit_head", "reviewer"})
     write_views = frozenset({"save", "close"})
 
@@ -26,16 +28,29 @@ class AppraisalView(RoleGate, BaseView):
     def index(self):
         year = self._year()
         if current_user.role == "reviewer":
-            return self.render("console/appraisal_progress.html", year=year,
-                               rows=appraisals.progress(current_user.authority_id, year),
-                               closed=appraisals.closing(current_user.authority_id, year),
-                               form=FlaskForm())
+            return self.render(
+                "console/appraisal_progress.html",
+                year=year,
+                rows=appraisals.progress(current_user.authority_id, year),
+                closed=appraisals.closing(current_user.authority_id, year),
+                form=FlaskForm(),
+            )
         return self._grid(own_unit(), year, {}, {})
 
     def _grid(self, unit, year, typed, errors, status=200):
-        return self.render("console/appraisal_grid.html", unit=unit, year=year, rows=appraisals.grid(unit, year),
-                           closed=appraisals.is_closed(unit, year), grades=GRADES, notes=NOTE_LABELS,
-                           typed=typed, errors=errors, form=FlaskForm(), this_year=clock.today().year), status
+        return self.render(
+            "console/appraisal_grid.html",
+            unit=unit,
+            year=year,
+            rows=appraisals.grid(unit, year),
+            closed=appraisals.is_closed(unit, year),
+            grades=GRADES,
+            notes=NOTE_LABELS,
+            typed=typed,
+            errors=errors,
+            form=FlaskForm(),
+            this_year=clock.today().year,
+        ), status
 
     @expose("/save", methods=("POST",))
     def save(self):
@@ -46,8 +61,10 @@ class AppraisalView(RoleGate, BaseView):
         for key in request.form:
             if key.startswith("grade-") and key[6:].isdigit():
                 person = int(key[6:])
-                entries[person] = {"grade": request.form[key],
-                                   **{n: request.form.get(f"{n}-{person}", "") for n in appraisals.NOTES}}
+                entries[person] = {
+                    "grade": request.form[key],
+                    **{n: request.form.get(f"{n}-{person}", "") for n in appraisals.NOTES},
+                }
         try:
             saved = appraisals.save(unit, year, entries, current_user._get_current_object(), clock.today().year)
         except appraisals.GridRefused as refusal:
@@ -71,5 +88,3 @@ class AppraisalView(RoleGate, BaseView):
         appraisals.close_year(current_user.authority, year, current_user._get_current_object())
         flash(f"已关闭 {year} 年度考评，各单位不能再修改", "success")
         return redirect(url_for(".index", year=year))
-
-

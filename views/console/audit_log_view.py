@@ -1,4 +1,5 @@
 """审计日志: read-only, for the auditor (separation of duties)."""
+
 import json
 
 from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
@@ -24,8 +25,15 @@ class AuditLogView(ConsoleModelView):
     simple_list_pager = True
 
     column_list = ("at", "actor_name", "action", "target_type", "target_id", "detail", "ip")
-    column_labels = {"at": "时间（北京时间）", "actor_name": "操作人", "action": "操作", "target_type": "对象类型",
-                     "target_id": "对象编号", "detail": "详情", "ip": "来源地址"}
+    column_labels = {
+        "at": "时间（北京时间）",
+        "actor_name": "操作人",
+        "action": "操作",
+        "target_type": "对象类型",
+        "target_id": "对象编号",
+        "detail": "详情",
+        "ip": "来源地址",
+    }
     column_sortable_list = ("at",)
     column_default_sort = ("at", True)
     column_searchable_list = ("actor_name",)
@@ -40,4 +48,3 @@ class AuditLogView(ConsoleModelView):
         "action": lambda v, c, m, p: ACTIONS.get(m.action, m.action),
         "detail": _detail,
     }
-

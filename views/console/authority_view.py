@@ -1,4 +1,5 @@
 """会计管理机构: the tree and its phones, kept by the provincial admin; reviewers read it."""
+
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual, IntEqualFilter
@@ -40,12 +41,34 @@ class AuthorityView(ConsoleModelView):
     details_template = "console/authority_details.html"
 
     column_list = ("name", "level", "parent", "code", "phones", "run_by", "is_active")
-    column_details_list = ("code", "name", "level", "parent", "region_code", "special", "run_by",
-                           "phones", "address", "is_active", "merged_into", "updated_at")
+    column_details_list = (
+        "code",
+        "name",
+        "level",
+        "parent",
+        "region_code",
+        "special",
+        "run_by",
+        "phones",
+        "address",
+        "is_active",
+        "merged_into",
+        "updated_at",
+    )
     column_labels = {
-        "code": "编号", "name": "名称", "level": "级别", "parent": "上级机构", "region_code": "管辖区划代码",
-        "special": "特设机构", "run_by": "承办单位", "phones": "联系电话", "address": "地址",
-        "is_active": "在用", "merged_into": "已合并到", "updated_at": "更新时间", "sort_order": "排序",
+        "code": "编号",
+        "name": "名称",
+        "level": "级别",
+        "parent": "上级机构",
+        "region_code": "管辖区划代码",
+        "special": "特设机构",
+        "run_by": "承办单位",
+        "phones": "联系电话",
+        "address": "地址",
+        "is_active": "在用",
+        "merged_into": "已合并到",
+        "updated_at": "更新时间",
+        "sort_order": "排序",
     }
     column_descriptions = {"phones": "多个号码用“；”分隔", "special": "自治区直属、林管局等，会计人员不能自行选择"}
     column_searchable_list = ("name",)
@@ -57,13 +80,24 @@ class AuthorityView(ConsoleModelView):
         BooleanEqualFilter(Authority.is_active, "在用"),
     )
     column_formatters = {"level": lambda v, c, m, p: m.level_label}
-    form_columns = ("code", "name", "level", "parent", "region_code", "special", "run_by", "phones", "address",
-                    "sort_order")
+    form_columns = (
+        "code",
+        "name",
+        "level",
+        "parent",
+        "region_code",
+        "special",
+        "run_by",
+        "phones",
+        "address",
+        "sort_order",
+    )
     form_edit_columns = ("name", "parent", "run_by", "phones", "address", "sort_order")
 
     def get_query(self):
-        return (Authority.select(Authority, Parent)
-                .join(Parent, JOIN.LEFT_OUTER, on=(Authority.parent == Parent.id), attr="parent"))
+        return Authority.select(Authority, Parent).join(
+            Parent, JOIN.LEFT_OUTER, on=(Authority.parent == Parent.id), attr="parent"
+        )
 
     def create_form(self, obj=None):
         return self._limit_parents(super().create_form(obj), None)
@@ -93,8 +127,10 @@ class AuthorityView(ConsoleModelView):
         form = MergeForm()
         excluded = {source.id, *authorities.descendants(source)}
         form.target.choices = [("", "请选择")] + [
-            (str(a.id), a.name) for a in Authority.select().where(Authority.is_active).order_by(Authority.code)
-            if a.id not in excluded]
+            (str(a.id), a.name)
+            for a in Authority.select().where(Authority.is_active).order_by(Authority.code)
+            if a.id not in excluded
+        ]
         if form.validate_on_submit():
             target = self.get_one(form.target.data)
             try:
@@ -107,8 +143,9 @@ class AuthorityView(ConsoleModelView):
                 summary = "，".join(f"{k} {n}" for k, n in moved.items())
                 flash(f"已将“{source.name}”合并到“{target.name}”：{summary}", "success")
                 return redirect(url_for(".details_view", id=target.id))
-        return self.render("console/authority_merge.html", form=form, source=source,
-                           attached=authorities.attached_counts(source))
+        return self.render(
+            "console/authority_merge.html", form=form, source=source, attached=authorities.attached_counts(source)
+        )
 
     @expose("/deactivate/", methods=("POST",))
     def deactivate_view(self):

@@ -1,4 +1,5 @@
 """What every console view shares: role checks on the server, CSRF, no deletes, safe paging."""
+
 from flask import abort, has_request_context, request
 from flask_admin import AdminIndexView
 from flask_admin.contrib.peewee import ModelView
@@ -19,9 +20,11 @@ from views.auth import deny
 
 def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
     """A column formatter that shows a stored UTC time in Beijing time."""
+
     def format_cell(view, context, model, name):
         moment = getattr(model, attribute)
         return clock.to_beijing(moment).strftime(fmt) if moment else ""
+
     return format_cell
 
 
@@ -58,8 +61,10 @@ class ConsoleConverter(CustomModelConverter):
     def handle_foreign_key(self, model, field, **kwargs):
         if field.name in getattr(self.view, "_form_ajax_refs", {}):
             return super().handle_foreign_key(model, field, **kwargs)
-        return FieldInfo(field.name, IdSelectField(query=field.rel_model.select(), allow_blank=field.null,
-                                                   blank_text="（无）", **kwargs))
+        return FieldInfo(
+            field.name,
+            IdSelectField(query=field.rel_model.select(), allow_blank=field.null, blank_text="（无）", **kwargs),
+        )
 
 
 class DatabaseOptions:
@@ -150,14 +155,20 @@ class ConsoleModelView(RoleGate, ModelView):
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         if sort_column not in self._sortable_columns:
             sort_column = None  # the stock view answers a bad ?sort= with a 500
-        return super().get_list(max(page or 0, 0), sort_column, sort_desc, search, filters,
-                                execute=execute, page_size=page_size)
+        return super().get_list(
+            max(page or 0, 0), sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
+        )
 
     def get_edit_form(self):
         if self.form_edit_columns is None:
             return super().get_edit_form()
-        return get_form(self.model, self.model_form_converter(self), base_class=self.form_base_class,
-                        only=self.form_edit_columns, field_args=self.form_args)
+        return get_form(
+            self.model,
+            self.model_form_converter(self),
+            base_class=self.form_base_class,
+            only=self.form_edit_columns,
+            field_args=self.form_args,
+        )
 
     def on_model_change(self, form, model, is_created):
         try:
@@ -174,8 +185,9 @@ class ConsoleModelView(RoleGate, ModelView):
         after = self._audit_values(model)
         before = getattr(model, "_audit_before", {})
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-        audit.record(f"{self.audit_name}.{'create' if is_created else 'update'}", model,
-                     after if is_created else changes)
+        audit.record(
+            f"{self.audit_name}.{'create' if is_created else 'update'}", model, after if is_created else changes
+        )
 
     def _audit_values(self, model):
         return {k: v for k, v in model_to_dict(model, recurse=False).items() if k not in self.audit_excluded}

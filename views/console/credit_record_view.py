@@ -1,5 +1,6 @@
 """会计信用信息: the head reports 守信 / 失信 for the unit's people; the bureau confirms them.
 Rules: console.archive.credit_records."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -25,6 +26,7 @@ class CreditRecordForm(FlaskForm):
 
 class CreditRecordView(RoleGate, BaseView):
     """会计信用信息: the head reports 守信 / 失信 for the unit's people; the bureau confirms them."""
+
     read_roles = write_roles = frozenset({"unit_head", "reviewer"})
     write_views = frozenset({"report", "decide"})
 
@@ -34,22 +36,34 @@ class CreditRecordView(RoleGate, BaseView):
 
     def _page(self, form, status=200):
         """The unit's records for its head; the records awaiting confirmation first for the bureau."""
-        query = (CreditRecord.select(CreditRecord, Accountant).join(Accountant)
-                 .order_by(CreditRecord.status != "pending", CreditRecord.entered_at.desc()).limit(200))
+        query = (
+            CreditRecord.select(CreditRecord, Accountant)
+            .join(Accountant)
+            .order_by(CreditRecord.status != "pending", CreditRecord.entered_at.desc())
+            .limit(200)
+        )
         if current_user.role == "unit_head":
             query = query.where(Accountant.unit == own_unit())
         else:
             query = query.where(Accountant.authority.in_(readable_authorities(current_user)))
-        return self.render("console/credit_records.html", records=list(query), form=form, kinds=dict(CREDIT_KINDS),
-                           states=dict(CREDIT_STATES), decision=FlaskForm(), mask_id=mask_id), status
+        return self.render(
+            "console/credit_records.html",
+            records=list(query),
+            form=form,
+            kinds=dict(CREDIT_KINDS),
+            states=dict(CREDIT_STATES),
+            decision=FlaskForm(),
+            mask_id=mask_id,
+        ), status
 
     def _form(self):
         if current_user.role != "unit_head":
             return None
         form = CreditRecordForm()
         form.accountant.choices = [(0, "请选择")] + [
-            (p.id, f"{p.name}（{mask_id(p.id_number)}）") for p in
-            Accountant.select().where(Accountant.unit == current_user.unit_id).order_by(Accountant.name)]
+            (p.id, f"{p.name}（{mask_id(p.id_number)}）")
+            for p in Accountant.select().where(Accountant.unit == current_user.unit_id).order_by(Accountant.name)
+        ]
         return form
 
     @expose("/", methods=("POST",))
@@ -61,8 +75,14 @@ class CreditRecordView(RoleGate, BaseView):
             person = Accountant.get_or_none(Accountant.id == form.accountant.data)
             if person is None:
                 raise RuleViolation("请选择本单位的会计人员", "accountant")
-            credit_records.report(person, form.kind.data, form.occurred_on.data, form.description.data,
-                                  current_user._get_current_object(), clock.today())
+            credit_records.report(
+                person,
+                form.kind.data,
+                form.occurred_on.data,
+                form.description.data,
+                current_user._get_current_object(),
+                clock.today(),
+            )
         except RuleViolation as refusal:
             getattr(form, refusal.field or "description").errors = [str(refusal)]
         else:
@@ -85,5 +105,3 @@ class CreditRecordView(RoleGate, BaseView):
         except RuleViolation as refusal:
             flash(str(refusal), "error")
         return redirect(url_for(".index"))
-
-

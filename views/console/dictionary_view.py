@@ -1,4 +1,5 @@
 """字典: dropdown choices, kept by the provincial admin."""
+
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
 
 from console.errors import RuleViolation
@@ -17,16 +18,25 @@ class DictionaryView(ConsoleModelView):
     column_searchable_list = ("name", "code")
     column_sortable_list = ("kind", "code", "sort_order")
     column_default_sort = [("kind", False), ("sort_order", False)]
-    column_filters = (FilterEqual(DictionaryEntry.kind, "类别", options=DICTIONARY_KINDS),
-                      BooleanEqualFilter(DictionaryEntry.is_active, "在用"))
+    column_filters = (
+        FilterEqual(DictionaryEntry.kind, "类别", options=DICTIONARY_KINDS),
+        BooleanEqualFilter(DictionaryEntry.is_active, "在用"),
+    )
     column_formatters = {"kind": lambda v, c, m, p: dict(DICTIONARY_KINDS)[m.kind]}
     form_columns = ("kind", "code", "name", "sort_order", "is_active")
     form_edit_columns = ("name", "sort_order", "is_active")
-    form_args = {"kind": {"label": "类别"}, "code": {"label": "代码"}, "name": {"label": "名称"},
-                 "sort_order": {"label": "排序"}, "is_active": {"label": "在用"}}
+    form_args = {
+        "kind": {"label": "类别"},
+        "code": {"label": "代码"},
+        "name": {"label": "名称"},
+        "sort_order": {"label": "排序"},
+        "is_active": {"label": "在用"},
+    }
 
     def apply_rules(self, form, model, is_created):
-        duplicate = DictionaryEntry.select().where(DictionaryEntry.kind == model.kind, DictionaryEntry.code == model.code)
+        duplicate = DictionaryEntry.select().where(
+            DictionaryEntry.kind == model.kind, DictionaryEntry.code == model.code
+        )
         if is_created and duplicate.exists():
             raise RuleViolation(f"“{dict(DICTIONARY_KINDS)[model.kind]}”中已有代码 {model.code}")
         model.edited_in_console = True

@@ -1,5 +1,6 @@
 """备案审核: the filings routed to a bureau (here: unit accounting heads' filing letters), the letter
 beside the applicant's record, confirmed or returned as collections are. Rules: console.filings.workflow."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -36,15 +37,27 @@ class FilingView(RoleGate, BaseView):
     def index(self):
         status = request.args.get("status", "submitted")
         status = status if status in dict(FILING_STATES) else "submitted"
-        query = (Filing.select(Filing, Unit).join(Unit, JOIN.LEFT_OUTER).where(Filing.status == status)
-                 .order_by(Filing.submitted_at, Filing.id))
+        query = (
+            Filing.select(Filing, Unit)
+            .join(Unit, JOIN.LEFT_OUTER)
+            .where(Filing.status == status)
+            .order_by(Filing.submitted_at, Filing.id)
+        )
         readable = readable_authorities(current_user)
         if readable is not None:
             query = query.where(Filing.authority.in_(readable))
         page = max(request.args.get("page", 0, type=int), 0)
         rows = list(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1))
-        return self.render("console/filing_list.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE,
-                           page=page, status=status, states=FILING_STATES, kinds=dict(FILING_KINDS), mask_id=mask_id)
+        return self.render(
+            "console/filing_list.html",
+            rows=rows[:PAGE_SIZE],
+            more=len(rows) > PAGE_SIZE,
+            page=page,
+            status=status,
+            states=FILING_STATES,
+            kinds=dict(FILING_KINDS),
+            mask_id=mask_id,
+        )
 
     def _readable(self, filing_id):
         filing = Filing.get_or_none(Filing.id == filing_id)
@@ -60,17 +73,32 @@ class FilingView(RoleGate, BaseView):
 
     def _context(self, filing, form=None):
         files = list(Attachment.select().where(Attachment.filing == filing).order_by(Attachment.id))
-        events = list(ReviewEvent.select(ReviewEvent, Account).join(Account, JOIN.LEFT_OUTER)
-                      .where(ReviewEvent.filing == filing).order_by(ReviewEvent.id.desc()))
+        events = list(
+            ReviewEvent.select(ReviewEvent, Account)
+            .join(Account, JOIN.LEFT_OUTER)
+            .where(ReviewEvent.filing == filing)
+            .order_by(ReviewEvent.id.desc())
+        )
         reasons = {}
         for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
             reasons.setdefault(reason.event_id, []).append(reason.text)
         head = Account.get_or_none(Account.role == "unit_head", Account.unit == filing.unit_id)
-        return {"filing": filing, "files": files, "names": [ALL_SLOTS[a.slot] for a in files],
-                "slots": ALL_SLOTS, "kinds": dict(FILING_KINDS), "states": dict(FILING_STATES),
-                "events": events, "reasons": reasons, "event_kinds": dict(EVENT_KINDS), "current_head": head,
-                "may_decide": may_decide(current_user, filing) and filing.status == "submitted",
-                "decision_form": FlaskForm(), "return_form": form or ReturnForm(), "mask_id": mask_id}
+        return {
+            "filing": filing,
+            "files": files,
+            "names": [ALL_SLOTS[a.slot] for a in files],
+            "slots": ALL_SLOTS,
+            "kinds": dict(FILING_KINDS),
+            "states": dict(FILING_STATES),
+            "events": events,
+            "reasons": reasons,
+            "event_kinds": dict(EVENT_KINDS),
+            "current_head": head,
+            "may_decide": may_decide(current_user, filing) and filing.status == "submitted",
+            "decision_form": FlaskForm(),
+            "return_form": form or ReturnForm(),
+            "mask_id": mask_id,
+        }
 
     def _decidable(self, filing_id):
         filing = self._readable(filing_id)
@@ -102,8 +130,7 @@ class FilingView(RoleGate, BaseView):
             if len(text) > decisions.MAX_REASON_LENGTH:
                 raise RuleViolation(f"退回原因不能超过 {decisions.MAX_REASON_LENGTH} 字", "note")
             reasons = [decisions.Reason(decisions.GENERAL, "", text)] if text else []
-            workflow.return_filing(filing, current_user._get_current_object(), current_profile,
-                                  reasons)
+            workflow.return_filing(filing, current_user._get_current_object(), current_profile, reasons)
         except RuleViolation as refusal:
             form.note.errors = [str(refusal)]
             return self.render("console/filing_details.html", **self._context(filing, form)), 422

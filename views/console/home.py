@@ -1,5 +1,6 @@
 """Console home: what the signed-in person's role works on — a reviewer's authority at a glance,
 the province admin's table of every authority."""
+
 from flask_admin import expose
 from flask_login import current_user
 from peewee import fn
@@ -24,7 +25,10 @@ class ConsoleHome(ConsoleIndexView):
             figures["unit"] = dashboard.for_unit(Unit.get_by_id(current_user.unit_id), last_year)
         elif current_user.role == "province_admin":
             figures["province"] = dashboard.for_province()
-            levels = Authority.select(Authority.level, fn.COUNT(Authority.id)).where(Authority.is_active).group_by(
-                Authority.level)
+            levels = (
+                Authority.select(Authority.level, fn.COUNT(Authority.id))
+                .where(Authority.is_active)
+                .group_by(Authority.level)
+            )
             figures["authorities"] = [(dict(LEVELS)[lv], n) for lv, n in levels.tuples()]
         return self.render("console/home.html", **figures)

@@ -1,6 +1,7 @@
 """File imports for the province admin: the credit bank's continuing-education credits and the old
 certificate database. A refused file comes back with its errors by line; nothing of it is written.
 Rules: console.imports."""
+
 from flask import flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -28,10 +29,17 @@ class ImportView(RoleGate, BaseView):
 
     @expose("/")
     def index(self, form=None, errors=(), status=200):
-        imports = list(AuditEntry.select().where(AuditEntry.action == self.audit_action)
-                       .order_by(AuditEntry.id.desc()).limit(10))
-        return self.render("console/import.html", view=self, form=form or ImportForm(), errors=errors,
-                           shown=tables.REPORTED_ERRORS, imports=imports), status
+        imports = list(
+            AuditEntry.select().where(AuditEntry.action == self.audit_action).order_by(AuditEntry.id.desc()).limit(10)
+        )
+        return self.render(
+            "console/import.html",
+            view=self,
+            form=form or ImportForm(),
+            errors=errors,
+            shown=tables.REPORTED_ERRORS,
+            imports=imports,
+        ), status
 
     @expose("/", methods=("POST",))
     def upload(self):
@@ -66,8 +74,10 @@ class LegacyImportView(ImportView):
     title = "原会计人员数据导入"
     header = legacy.HEADER
     audit_action = "legacy.import"
-    explanation = ("原会计从业资格数据库的记录，每行一人。导入后，本人登录时信息采集表单按此预填；"
-                   "同一文件再次导入不会改变任何记录。")
+    explanation = (
+        "原会计从业资格数据库的记录，每行一人。导入后，本人登录时信息采集表单按此预填；"
+        "同一文件再次导入不会改变任何记录。"
+    )
 
     def run(self, filename, stream, account):
         counts = legacy.import_file(filename, stream, account)

@@ -1,4 +1,5 @@
 """Console sign-in, sign-out and password change (/console/login, /console/logout, /console/password)."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -27,8 +28,9 @@ class LoginForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("原密码", validators=[InputRequired("请输入原密码")])
     new = PasswordField("新密码", validators=[InputRequired("请输入新密码")])
-    confirm = PasswordField("确认新密码", validators=[InputRequired("请再次输入新密码"),
-                                                 EqualTo("new", "两次输入的新密码不一致")])
+    confirm = PasswordField(
+        "确认新密码", validators=[InputRequired("请再次输入新密码"), EqualTo("new", "两次输入的新密码不一致")]
+    )
 
 
 @bp.route("/login", methods=("GET", "POST"))

@@ -1,4 +1,5 @@
 """Ajax look-ups for foreign keys to big tables, so forms never render every row into a <select>."""
+
 import re
 
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader

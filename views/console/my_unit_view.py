@@ -1,5 +1,6 @@
 """本单位信息: the head edits the unit's address and phone directly, and asks for a new name, USCC or region,
 which the bureau confirms. Rules: console.org.units."""
+
 from flask import abort, flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -26,6 +27,7 @@ class ChangeForm(FlaskForm):
 
 class MyUnitView(RoleGate, BaseView):
     """本单位信息: address and phone edited directly; name, USCC and region asked for, then confirmed."""
+
     read_roles = write_roles = frozenset({"unit_head"})
     write_views = frozenset({"contact", "change"})
 
@@ -36,8 +38,14 @@ class MyUnitView(RoleGate, BaseView):
 
     def _page(self, unit, contact, change, status=200):
         changes = list(UnitChange.select().where(UnitChange.unit == unit).order_by(UnitChange.id.desc()).limit(5))
-        return self.render("console/my_unit.html", unit=unit, contact=contact, change=change, changes=changes,
-                           states=dict(CHANGE_STATES)), status
+        return self.render(
+            "console/my_unit.html",
+            unit=unit,
+            contact=contact,
+            change=change,
+            changes=changes,
+            states=dict(CHANGE_STATES),
+        ), status
 
     @expose("/contact", methods=("POST",))
     def contact(self):
@@ -60,8 +68,9 @@ class MyUnitView(RoleGate, BaseView):
         if not form.validate_on_submit():
             abort(400)
         try:
-            units.request_change(unit, form.name.data, form.uscc.data, form.region_code.data,
-                                 current_user._get_current_object())
+            units.request_change(
+                unit, form.name.data, form.uscc.data, form.region_code.data, current_user._get_current_object()
+            )
         except RuleViolation as refusal:
             field = {"unit_uscc": "uscc"}.get(refusal.field, refusal.field) or "name"
             getattr(form, field).errors = [str(refusal)]

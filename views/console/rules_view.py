@@ -1,5 +1,6 @@
 """日常管理规则: the province admin runs the yearly rules (or a dry run) and reads each run's report;
 the same job as `flask --app console apply-rules`. Rules: console.archive.daily_rules."""
+
 import json
 
 from flask import abort, flash, redirect, request, url_for
@@ -32,8 +33,9 @@ class RulesView(RoleGate, BaseView):
     def index(self, form=None, status=200):
         form = form or RunForm(year=clock.today().year)
         runs = list(RuleRun.select().order_by(RuleRun.id.desc()).limit(20))
-        return self.render("console/rules.html", form=form, runs=runs,
-                           counts={r.id: json.loads(r.report or "{}") for r in runs}), status
+        return self.render(
+            "console/rules.html", form=form, runs=runs, counts={r.id: json.loads(r.report or "{}") for r in runs}
+        ), status
 
     @expose("/run", methods=("POST",))
     def run(self):
@@ -43,8 +45,9 @@ class RulesView(RoleGate, BaseView):
         if form.year.data is None or not 2000 <= form.year.data <= this_year + 1:
             form.year.errors = [f"请填写 2000—{this_year + 1} 之间的年度"]
             return self.index(form, 422)
-        run = daily_rules.apply_rules(form.year.data, current_profile, dry_run=form.dry_run.data,
-                                      actor=current_user._get_current_object())
+        run = daily_rules.apply_rules(
+            form.year.data, current_profile, dry_run=form.dry_run.data, actor=current_user._get_current_object()
+        )
         flash(f"{'试运行' if run.dry_run else '已执行'} {run.year} 年度规则", "success")
         return redirect(url_for(".report", run_id=run.id))
 
@@ -54,9 +57,19 @@ class RulesView(RoleGate, BaseView):
         if run is None:
             abort(404)
         after = request.args.get("after", 0, type=int)
-        changes = list(RuleChange.select(RuleChange, Accountant).join(Accountant)
-                       .where(RuleChange.run == run, RuleChange.id > after)
-                       .order_by(RuleChange.id).limit(PAGE_SIZE + 1))
-        return self.render("console/rule_run.html", run=run, changes=changes[:PAGE_SIZE],
-                           next_after=changes[PAGE_SIZE - 1].id if len(changes) > PAGE_SIZE else None,
-                           counts=json.loads(run.report or "{}"), rules=dict(RULES), mask_id=mask_id)
+        changes = list(
+            RuleChange.select(RuleChange, Accountant)
+            .join(Accountant)
+            .where(RuleChange.run == run, RuleChange.id > after)
+            .order_by(RuleChange.id)
+            .limit(PAGE_SIZE + 1)
+        )
+        return self.render(
+            "console/rule_run.html",
+            run=run,
+            changes=changes[:PAGE_SIZE],
+            next_after=changes[PAGE_SIZE - 1].id if len(changes) > PAGE_SIZE else None,
+            counts=json.loads(run.report or "{}"),
+            rules=dict(RULES),
+            mask_id=mask_id,
+        )

@@ -1,5 +1,6 @@
 """本单位会计人员: a unit head's own people, on duty and not, with their posts and work years; a departure
 (离岗) is reported from here. Rules: console.archive.work_history."""
+
 from flask import flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -21,6 +22,7 @@ class DepartureForm(FlaskForm):
 
 class UnitPeopleView(RoleGate, BaseView):
     """本单位会计人员: on duty and not, with their posts; a departure is reported from here."""
+
     read_roles = write_roles = frozenset({"unit_head"})
     write_views = frozenset({"departure"})
 
@@ -28,11 +30,18 @@ class UnitPeopleView(RoleGate, BaseView):
     def index(self):
         unit = own_unit()
         post = PostSection.alias()
-        people = (Accountant.select(Accountant, post.post, post.admin_post)
-                  .join(Collection, JOIN.LEFT_OUTER, on=(Collection.accountant == Accountant.id)
-                        & (Collection.status == "approved"))
-                  .join(post, JOIN.LEFT_OUTER, on=post.collection == Collection.id)
-                  .where(Accountant.unit == unit).order_by(Accountant.on_duty.desc(), Accountant.name).objects())
+        people = (
+            Accountant.select(Accountant, post.post, post.admin_post)
+            .join(
+                Collection,
+                JOIN.LEFT_OUTER,
+                on=(Collection.accountant == Accountant.id) & (Collection.status == "approved"),
+            )
+            .join(post, JOIN.LEFT_OUTER, on=post.collection == Collection.id)
+            .where(Accountant.unit == unit)
+            .order_by(Accountant.on_duty.desc(), Accountant.name)
+            .objects()
+        )
         periods = {}
         for period in WorkPeriod.select().join(Accountant).where(Accountant.unit == unit):
             periods.setdefault(period.accountant_id, []).append(period)
@@ -52,5 +61,3 @@ class UnitPeopleView(RoleGate, BaseView):
             flash(f"已报告 {person.name} 于 {form.day.data:%Y-%m-%d} 离岗", "success")
             return redirect(url_for(".index"))
         return self.render("console/departure.html", person=person, form=form)
-
-

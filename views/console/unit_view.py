@@ -1,6 +1,7 @@
 """工作单位维护: a bureau's units (the province admin's: all), the licence beside the record; edit,
 merge duplicates, close, and confirm the name, USCC or region changes their heads ask for.
 A unit with people is never deleted; the rules are console.org.units."""
+
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import FilterEqual
@@ -50,23 +51,52 @@ class UnitView(ConsoleModelView):
     details_template = "console/unit_details.html"
 
     column_list = ("name", "uscc", "authority", "economic_type", "industry", "state")
-    column_details_list = ("name", "uscc", "region_code", "authority", "address", "phone", "economic_type",
-                           "industry", "state", "merged_into", "created_at")
-    column_labels = {"name": "单位全称", "uscc": "统一社会信用代码", "region_code": "所在地区代码",
-                     "authority": "会计管理机构", "address": "地址", "phone": "电话", "economic_type": "经济类型",
-                     "industry": "所属行业", "state": "状态", "merged_into": "已合并到", "created_at": "添加时间"}
+    column_details_list = (
+        "name",
+        "uscc",
+        "region_code",
+        "authority",
+        "address",
+        "phone",
+        "economic_type",
+        "industry",
+        "state",
+        "merged_into",
+        "created_at",
+    )
+    column_labels = {
+        "name": "单位全称",
+        "uscc": "统一社会信用代码",
+        "region_code": "所在地区代码",
+        "authority": "会计管理机构",
+        "address": "地址",
+        "phone": "电话",
+        "economic_type": "经济类型",
+        "industry": "所属行业",
+        "state": "状态",
+        "merged_into": "已合并到",
+        "created_at": "添加时间",
+    }
     column_searchable_list = ("name", "uscc")
     column_sortable_list = ("name", "uscc")
     column_default_sort = ("name", False)
-    column_filters = (AuthorityFilter(Unit.authority, "会计管理机构", options=readable_authority_options),
-                      DictionaryFilter(Unit.economic_type, "经济类型", "economic_type"),
-                      DictionaryFilter(Unit.industry, "所属行业", "industry"),
-                      FilterEqual(Unit.state, "状态", options=UNIT_STATES))
-    column_formatters = {"state": lambda v, c, m, p: dict(UNIT_STATES)[m.state],
-                         "created_at": beijing_time("created_at")}
+    column_filters = (
+        AuthorityFilter(Unit.authority, "会计管理机构", options=readable_authority_options),
+        DictionaryFilter(Unit.economic_type, "经济类型", "economic_type"),
+        DictionaryFilter(Unit.industry, "所属行业", "industry"),
+        FilterEqual(Unit.state, "状态", options=UNIT_STATES),
+    )
+    column_formatters = {
+        "state": lambda v, c, m, p: dict(UNIT_STATES)[m.state],
+        "created_at": beijing_time("created_at"),
+    }
     form_columns = ("economic_type", "industry", "address", "phone")
-    form_args = {"economic_type": {"label": "经济类型"}, "industry": {"label": "所属行业"},
-                 "address": {"label": "地址"}, "phone": {"label": "电话"}}
+    form_args = {
+        "economic_type": {"label": "经济类型"},
+        "industry": {"label": "所属行业"},
+        "address": {"label": "地址"},
+        "phone": {"label": "电话"},
+    }
 
     def get_query(self):
         query = Unit.select(Unit, Authority).join(Authority, JOIN.LEFT_OUTER)
@@ -82,7 +112,9 @@ class UnitView(ConsoleModelView):
         form = super().edit_form(obj)
         for kind in ("economic_type", "industry"):
             held = [getattr(obj, kind)] if obj is not None and getattr(obj, kind) else []
-            form[kind].choices = [("", "（未填）")] + [(n, n) for n in dict.fromkeys([*held, *dictionaries.names(kind)])]
+            form[kind].choices = [("", "（未填）")] + [
+                (n, n) for n in dict.fromkeys([*held, *dictionaries.names(kind)])
+            ]
         return form
 
     def apply_rules(self, form, model, is_created):
@@ -92,12 +124,23 @@ class UnitView(ConsoleModelView):
 
     def unit_context(self, unit):
         """What the details page shows beside the record: the licence, the people, a pending change."""
-        people = dict(Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
-                      .where(Accountant.unit == unit).group_by(Accountant.on_duty).tuples())
+        people = dict(
+            Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
+            .where(Accountant.unit == unit)
+            .group_by(Accountant.on_duty)
+            .tuples()
+        )
         files = list(Attachment.select().where(Attachment.unit == unit).order_by(Attachment.id))
-        return {"files": files, "names": [OTHER_SLOTS[a.slot] for a in files], "slots": OTHER_SLOTS, "on_duty": people.get(True, 0), "off_duty": people.get(False, 0),
-                "change": UnitChange.get_or_none(UnitChange.unit == unit, UnitChange.status == "submitted"),
-                "decision_form": ChangeDecisionForm(), "manages": units.manages(current_user, unit)}
+        return {
+            "files": files,
+            "names": [OTHER_SLOTS[a.slot] for a in files],
+            "slots": OTHER_SLOTS,
+            "on_duty": people.get(True, 0),
+            "off_duty": people.get(False, 0),
+            "change": UnitChange.get_or_none(UnitChange.unit == unit, UnitChange.status == "submitted"),
+            "decision_form": ChangeDecisionForm(),
+            "manages": units.manages(current_user, unit),
+        }
 
     @expose("/merge/", methods=("GET", "POST"))
     def merge_view(self):

@@ -1,5 +1,6 @@
 """The accountant portal (/portal): registration, sign-in in the profile's modes, password reset, home
 (with the yearly credits), and the application to be a unit's accounting head."""
+
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -39,7 +40,6 @@ def init_app(app):
     app.register_blueprint(bp)
 
 
-
 def required(message):
     return [InputRequired(message)]
 
@@ -52,7 +52,9 @@ class RegisterForm(FlaskForm):
     sms_code = StringField("短信验证码")
     username = StringField("用户名")
     password = PasswordField("密码", validators=required("请设置密码"))
-    confirm = PasswordField("确认密码", validators=[InputRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")])
+    confirm = PasswordField(
+        "确认密码", validators=[InputRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")]
+    )
 
 
 class LoginForm(FlaskForm):
@@ -72,8 +74,9 @@ class ResetForm(FlaskForm):
     email = StringField("已验证的电子邮箱", validators=required("请输入电子邮箱"))
     sms_code = StringField("验证码")
     password = PasswordField("新密码", validators=required("请设置新密码"))
-    confirm = PasswordField("确认新密码", validators=[InputRequired("请再次输入新密码"),
-                                                 EqualTo("password", "两次输入的密码不一致")])
+    confirm = PasswordField(
+        "确认新密码", validators=[InputRequired("请再次输入新密码"), EqualTo("password", "两次输入的密码不一致")]
+    )
 
 
 def show(form, violation):
@@ -109,9 +112,14 @@ def register():
         send_code(form, registration.send_register_code)
     elif form.validate_on_submit():
         applicant = registration.Applicant(
-            name=form.name.data, id_type=form.id_type.data, id_number=form.id_number.data, phone=form.phone.data,
-            password=form.password.data, sms_code=form.sms_code.data or "",
-            username=form.username.data if uses_username else "")
+            name=form.name.data,
+            id_type=form.id_type.data,
+            id_number=form.id_number.data,
+            phone=form.phone.data,
+            password=form.password.data,
+            sms_code=form.sms_code.data or "",
+            username=form.username.data if uses_username else "",
+        )
         try:
             registration.register(current_profile, applicant)
         except RuleViolation as violation:
@@ -193,23 +201,40 @@ def home():
         abort(403)
     person = current_user.accountant
     latest = person.collections.order_by(Collection.id.desc()).first()
-    shown = latest.events.where(ReviewEvent.kind.not_in(("claim", "release"))) if latest else None  # the back office's own
+    shown = (
+        latest.events.where(ReviewEvent.kind.not_in(("claim", "release"))) if latest else None
+    )  # the back office's own
     events = prefetch(shown.order_by(ReviewEvent.id.desc()), ReturnReason) if latest else []
-    return render_template("portal/home.html", person=person, latest=latest, states=dict(COLLECTION_STATES),
-                           events=events, event_kinds=dict(EVENT_KINDS), credits=_yearly_credits(person),
-                           masked_id=mask_id(person.id_number), masked_phone=mask_phone(person.phone))
+    return render_template(
+        "portal/home.html",
+        person=person,
+        latest=latest,
+        states=dict(COLLECTION_STATES),
+        events=events,
+        event_kinds=dict(EVENT_KINDS),
+        credits=_yearly_credits(person),
+        masked_id=mask_id(person.id_number),
+        masked_phone=mask_phone(person.phone),
+    )
 
 
 def _yearly_credits(person):
     """继续教育学分 per year, providers summed, and whether the year's requirement was met."""
     requirement = CreditRequirement.from_profile(current_profile.continuing_education)
-    years = (EducationCredit.select(EducationCredit.year, fn.SUM(EducationCredit.credits),
-                                    fn.SUM(EducationCredit.professional_credits))
-             .where(EducationCredit.accountant == person).group_by(EducationCredit.year)
-             .order_by(EducationCredit.year.desc()).tuples())
+    years = (
+        EducationCredit.select(
+            EducationCredit.year, fn.SUM(EducationCredit.credits), fn.SUM(EducationCredit.professional_credits)
+        )
+        .where(EducationCredit.accountant == person)
+        .group_by(EducationCredit.year)
+        .order_by(EducationCredit.year.desc())
+        .tuples()
+    )
     tenth = Decimal("0.1")  # SQLite sums whole numbers to an int, PostgreSQL keeps the column's scale
-    shown = [(year, Decimal(str(total)).quantize(tenth), Decimal(str(special)).quantize(tenth))
-             for year, total, special in years]
+    shown = [
+        (year, Decimal(str(total)).quantize(tenth), Decimal(str(special)).quantize(tenth))
+        for year, total, special in years
+    ]
     return [(year, total, special, requirement.met(total, special)) for year, total, special in shown]
 
 
@@ -235,19 +260,30 @@ def head():
             flash("已提交，请等待会计管理部门确认", "success")
             return redirect(url_for(".head"))
     latest, reasons = _latest_filing("unit_head")
-    return render_template("portal/head.html", form=form, person=current_user.accountant, latest=latest,
-                           reasons=reasons, states=dict(FILING_STATES),
-                           rule=images.ImageRule.for_slot(current_profile, "head_letter"))
+    return render_template(
+        "portal/head.html",
+        form=form,
+        person=current_user.accountant,
+        latest=latest,
+        reasons=reasons,
+        states=dict(FILING_STATES),
+        rule=images.ImageRule.for_slot(current_profile, "head_letter"),
+    )
 
 
 def _latest_filing(kind):
     """The applicant's latest filing of a kind, and the reasons it was returned with, if it was."""
-    latest = (Filing.select().where(Filing.kind == kind, Filing.accountant == current_user.accountant_id)
-              .order_by(Filing.id.desc()).first())
+    latest = (
+        Filing.select()
+        .where(Filing.kind == kind, Filing.accountant == current_user.accountant_id)
+        .order_by(Filing.id.desc())
+        .first()
+    )
     if latest is None or latest.status != "returned":
         return latest, []
-    return latest, list(ReturnReason.select().join(ReviewEvent).where(ReviewEvent.filing == latest,
-                                                                        ReviewEvent.kind == "return"))
+    return latest, list(
+        ReturnReason.select().join(ReviewEvent).where(ReviewEvent.filing == latest, ReviewEvent.kind == "return")
+    )
 
 
 class StudentForm(FlaskForm):
@@ -269,13 +305,25 @@ def student():
                 raise RuleViolation("请填写 4 位数字的预计毕业年份", "graduation_year")
             if not form.report.data:
                 raise RuleViolation("请上传学籍在线验证报告", "report")
-            students.apply_as_student(current_user._get_current_object(), form.major.data, form.graduation_year.data,
-                                     form.report.data.read(), current_profile, clock.today().year)
+            students.apply_as_student(
+                current_user._get_current_object(),
+                form.major.data,
+                form.graduation_year.data,
+                form.report.data.read(),
+                current_profile,
+                clock.today().year,
+            )
         except RuleViolation as refusal:
             form[refusal.field or "major"].errors = [str(refusal)]
         else:
             flash("已提交，请等待会计管理部门确认", "success")
             return redirect(url_for(".student"))
     latest, reasons = _latest_filing("student")
-    return render_template("portal/student.html", form=form, latest=latest, reasons=reasons,
-                           states=dict(FILING_STATES), rule=images.ImageRule.for_slot(current_profile, "student"))
+    return render_template(
+        "portal/student.html",
+        form=form,
+        latest=latest,
+        reasons=reasons,
+        states=dict(FILING_STATES),
+        rule=images.ImageRule.for_slot(current_profile, "student"),
+    )

@@ -1,5 +1,6 @@
 """入库备案 on the portal (/portal/entry): the two entry filings, the printable letter of an appointment
 and the upload of its signed scan. Rules: console.filings.entry."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -32,7 +33,6 @@ def where_the_profile_files_entries():
         abort(404)
 
 
-
 class QualificationForm(FlaskForm):
     level = SelectField("专业技术资格级别", validate_choice=False)
     certificate_no = StringField("证书编号")
@@ -52,21 +52,42 @@ class LetterForm(FlaskForm):
 
 def _choices(qualification, appointment):
     qualification.level.choices = [("", "请选择")] + [
-        (n, n) for n in dictionaries.names("qualification_level") if n != "无"]
+        (n, n) for n in dictionaries.names("qualification_level") if n != "无"
+    ]
     appointment.post.choices = [("", "请选择")] + [(n, n) for n in dictionaries.names("post")]
 
 
 def _page(qualification=None, appointment=None, status=200):
     qualification, appointment = qualification or QualificationForm(), appointment or AppointmentForm()
     _choices(qualification, appointment)
-    latest = (Filing.select().where(Filing.accountant == current_user.accountant_id, Filing.kind.in_(entry.KINDS))
-              .order_by(Filing.id.desc()).first())
-    reasons = list(ReturnReason.select().join(ReviewEvent).where(ReviewEvent.filing == latest,
-                                                                   ReviewEvent.kind == "return")
-                   .order_by(ReturnReason.id.desc()).limit(1)) if latest and latest.status == "returned" else []
-    return render_template("portal/entry.html", qualification=qualification, appointment=appointment,
-                           letter_form=LetterForm(), latest=latest, reasons=reasons, kinds=dict(FILING_KINDS),
-                           states=dict(FILING_STATES), rule=ImageRule.for_slot(current_profile, "letter").describe()), status
+    latest = (
+        Filing.select()
+        .where(Filing.accountant == current_user.accountant_id, Filing.kind.in_(entry.KINDS))
+        .order_by(Filing.id.desc())
+        .first()
+    )
+    reasons = (
+        list(
+            ReturnReason.select()
+            .join(ReviewEvent)
+            .where(ReviewEvent.filing == latest, ReviewEvent.kind == "return")
+            .order_by(ReturnReason.id.desc())
+            .limit(1)
+        )
+        if latest and latest.status == "returned"
+        else []
+    )
+    return render_template(
+        "portal/entry.html",
+        qualification=qualification,
+        appointment=appointment,
+        letter_form=LetterForm(),
+        latest=latest,
+        reasons=reasons,
+        kinds=dict(FILING_KINDS),
+        states=dict(FILING_STATES),
+        rule=ImageRule.for_slot(current_profile, "letter").describe(),
+    ), status
 
 
 @bp.route("/")
@@ -89,8 +110,15 @@ def qualification():
         scan = form.scan.data.read() if form.scan.data else None
         if scan is None:
             raise RuleViolation("请上传专业技术资格证书扫描件", "scan")
-        entry.file_qualification(current_user._get_current_object(), form.level.data, form.certificate_no.data,
-                                 form.acquired_on.data, scan, current_profile, clock.today())
+        entry.file_qualification(
+            current_user._get_current_object(),
+            form.level.data,
+            form.certificate_no.data,
+            form.acquired_on.data,
+            scan,
+            current_profile,
+            clock.today(),
+        )
     except RuleViolation as refusal:
         _show(form, refusal, "level")
         return _page(qualification=form, status=422)
@@ -103,8 +131,13 @@ def appointment():
     form = AppointmentForm()
     _posted(form)
     try:
-        entry.start_appointment(current_user._get_current_object(), form.unit_uscc.data, form.post.data,
-                                form.work_started_on.data, clock.today())
+        entry.start_appointment(
+            current_user._get_current_object(),
+            form.unit_uscc.data,
+            form.post.data,
+            form.work_started_on.data,
+            clock.today(),
+        )
     except RuleViolation as refusal:
         _show(form, refusal, "unit_uscc")
         return _page(appointment=form, status=422)
@@ -120,8 +153,9 @@ def _show(form, refusal, fallback):
 
 
 def _own_appointment(filing_id):
-    filing = Filing.get_or_none(Filing.id == filing_id, Filing.kind == "appointment",
-                                Filing.accountant == current_user.accountant_id)
+    filing = Filing.get_or_none(
+        Filing.id == filing_id, Filing.kind == "appointment", Filing.accountant == current_user.accountant_id
+    )
     if filing is None:
         abort(404)
     return filing
@@ -142,7 +176,9 @@ def upload_letter(filing_id):
     try:
         if not form.scan.data:
             raise RuleViolation("请选择证明函扫描件")
-        difference = entry.upload_letter(filing, current_user._get_current_object(), form.scan.data.read(), current_profile)
+        difference = entry.upload_letter(
+            filing, current_user._get_current_object(), form.scan.data.read(), current_profile
+        )
     except RuleViolation as refusal:
         flash(str(refusal), "error")
     else:

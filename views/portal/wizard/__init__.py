@@ -1,5 +1,6 @@
 """The collection wizard (/portal/collection): the profile's sections in order, a draft saved at every step
 (steps), the scans (uploads) and the forms they are typed in (forms)."""
+
 from functools import wraps
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -30,17 +31,28 @@ def section_keys():
 
 def step_url(key, offset):
     index = section_keys().index(key) + offset
-    return url_for(".section", key=section_keys()[index]) if 0 <= index < len(section_keys()) else url_for("portal.home")
+    return (
+        url_for(".section", key=section_keys()[index]) if 0 <= index < len(section_keys()) else url_for("portal.home")
+    )
 
 
 def render(template, collection, key, **context):
-    return render_template(template, collection=collection, key=key, steps=[(k, TITLES[k]) for k in section_keys()],
-                           title=TITLES[key], prev_url=step_url(key, -1), next_url=step_url(key, +1), **context)
+    return render_template(
+        template,
+        collection=collection,
+        key=key,
+        steps=[(k, TITLES[k]) for k in section_keys()],
+        title=TITLES[key],
+        prev_url=step_url(key, -1),
+        next_url=step_url(key, +1),
+        **context,
+    )
 
 
 def with_draft(view):
     """The route works on the applicant's editable draft, passed first; when there is none to edit now
     (submitted, approved, or an entry filing comes first) the reason is shown on the portal's home."""
+
     @wraps(view)
     def guarded(*args, **kwargs):
         try:
@@ -50,6 +62,7 @@ def with_draft(view):
             flash(str(refusal), "warning")
             return redirect(url_for("portal.home"))
         return view(collection, *args, **kwargs)
+
     return guarded
 
 

@@ -1,4 +1,5 @@
 """The wizard's forms, one per section; dropdowns are filled from the dictionaries at request time."""
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
@@ -26,8 +27,9 @@ class Chosen(SelectField):
 
 class PersonalForm(FlaskForm):
     ethnicity = Chosen("民族", "ethnicity")
-    nationality = SelectField("国家（地区）", choices=[("", "请选择")] + [(n, n) for n in NATIONALITIES],
-                              validate_choice=False)
+    nationality = SelectField(
+        "国家（地区）", choices=[("", "请选择")] + [(n, n) for n in NATIONALITIES], validate_choice=False
+    )
     political_status = Chosen("政治面貌", "political_status")
     email = StringField("电子邮箱")
     email_code = StringField("邮箱验证码")
@@ -65,8 +67,11 @@ def _education_fields(prefix, label):
     }
 
 
-EducationForm = type("EducationForm", (FlaskForm,), {**_education_fields("full_time", "全日制"),
-                                                     **_education_fields("part_time", "非全日制")})
+EducationForm = type(
+    "EducationForm",
+    (FlaskForm,),
+    {**_education_fields("full_time", "全日制"), **_education_fields("part_time", "非全日制")},
+)
 
 
 class QualificationForm(FlaskForm):
@@ -129,14 +134,26 @@ class SubmitForm(FlaskForm):
     confirm = BooleanField("本人承诺所填信息和上传材料真实、准确、完整")
 
 
-FORMS = {"personal": PersonalForm, "post": PostForm, "education": EducationForm, "qualification": QualificationForm,
-         "talent": TalentForm, "commitment": CommitmentForm, "awards": AwardForm, "violations": ViolationForm,
-         "publications": PublicationForm}
+FORMS = {
+    "personal": PersonalForm,
+    "post": PostForm,
+    "education": EducationForm,
+    "qualification": QualificationForm,
+    "talent": TalentForm,
+    "commitment": CommitmentForm,
+    "awards": AwardForm,
+    "violations": ViolationForm,
+    "publications": PublicationForm,
+}
 
 
 def fill_choices(form):
     for field in form:
         if isinstance(field, Chosen):
-            names = [e.name for e in DictionaryEntry.select(DictionaryEntry.name).where(
-                DictionaryEntry.kind == field.kind, DictionaryEntry.is_active).order_by(DictionaryEntry.sort_order)]
+            names = [
+                e.name
+                for e in DictionaryEntry.select(DictionaryEntry.name)
+                .where(DictionaryEntry.kind == field.kind, DictionaryEntry.is_active)
+                .order_by(DictionaryEntry.sort_order)
+            ]
             field.choices = [("", "请选择")] + [(n, n) for n in names]

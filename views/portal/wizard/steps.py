@@ -19,9 +19,8 @@ BOOLEAN_RADIOS = ("has_unit", "on_duty")
 UNIT_ADDING = ("unit_name", "unit_address", "unit_economic_type", "licence")  # not answers: they make a Unit
 # Fields that only apply to one answer of another field; the page hides the others (static/wizard.js).
 SHOWN_WHEN = {
-    **{name: "has_unit=1" for name in ("unit_uscc", "post", "admin_post", "tech_post", "tech_post_appointed_on",
-                                       "unit_phone", "joined_on")},
-    **{name: "has_unit=0" for name in ("residence_type", "residence_region_code", "school_name")},
+    **dict.fromkeys(("unit_uscc", "post", "admin_post", "tech_post", "tech_post_appointed_on", "unit_phone", "joined_on"), "has_unit=1"),
+    **dict.fromkeys(("residence_type", "residence_region_code", "school_name"), "has_unit=0"),
 }
 
 
@@ -57,8 +56,11 @@ def form_page(collection, key):
     fill_choices(form)
     if "residence_region_code" in form:
         form.residence_region_code.choices = [("", "请选择")] + [
-            (a.region_code, a.name.removesuffix("财政局")) for a in Authority.select().where(
-                Authority.is_active, ~Authority.special, Authority.region_code.is_null(False)).order_by(Authority.code)]
+            (a.region_code, a.name.removesuffix("财政局"))
+            for a in Authority.select()
+            .where(Authority.is_active, ~Authority.special, Authority.region_code.is_null(False))
+            .order_by(Authority.code)
+        ]
     errors, adding_unit = {}, False
     action = request.form.get("action")
     if request.method == "GET":
@@ -91,9 +93,18 @@ def render_form(collection, key, form, errors, adding_unit):
         else:
             form.form_errors.append(message)
     post = collection.postsection_set.first() if key == "post" else None
-    return render("portal/wizard_form.html", collection, key, form=form, reasons=return_reasons(collection),
-                  shown_when=SHOWN_WHEN, adding_unit=adding_unit, hidden_fields=() if adding_unit else UNIT_ADDING,
-                  unit=post.unit if post else None, route=routed_to(collection) if key == "post" else None)
+    return render(
+        "portal/wizard_form.html",
+        collection,
+        key,
+        form=form,
+        reasons=return_reasons(collection),
+        shown_when=SHOWN_WHEN,
+        adding_unit=adding_unit,
+        hidden_fields=() if adding_unit else UNIT_ADDING,
+        unit=post.unit if post else None,
+        route=routed_to(collection) if key == "post" else None,
+    )
 
 
 def email_action(collection, form, action):
@@ -126,9 +137,16 @@ def unit_action(collection, form, action):
             licence = form.licence.data.read() if form.licence.data else b""
             if not licence:
                 raise RuleViolation("请上传统一社会信用代码证书扫描件", "licence")
-            unit = units.add_unit(form.unit_uscc.data, form.unit_name.data, form.unit_address.data,
-                                  form.unit_economic_type.data, form.unit_phone.data, licence, current_profile,
-                                  current_user._get_current_object())
+            unit = units.add_unit(
+                form.unit_uscc.data,
+                form.unit_name.data,
+                form.unit_address.data,
+                form.unit_economic_type.data,
+                form.unit_phone.data,
+                licence,
+                current_profile,
+                current_user._get_current_object(),
+            )
     except RuleViolation as refusal:
         return {refusal.field or "unit_uscc": str(refusal)}, action == "add_unit"
     lifecycle.set_unit(collection, unit)
@@ -190,10 +208,19 @@ def preview_page(collection):
                 flash("提交成功！请等待审核，勿重复提交", "success")
                 return redirect(url_for("portal.home"))
     uploaded = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
-    return render("portal/wizard_preview.html", collection, "preview", form=form, gaps=gaps, titles=TITLES,
-                  given=answers.read(collection), uploaded=uploaded, slots=attachments.SLOTS,
-                  records={key: labelled_record(collection, key) for key in answers.RECORD_MODELS
-                           if key in section_keys()}, route=routed_to(collection))
+    return render(
+        "portal/wizard_preview.html",
+        collection,
+        "preview",
+        form=form,
+        gaps=gaps,
+        titles=TITLES,
+        given=answers.read(collection),
+        uploaded=uploaded,
+        slots=attachments.SLOTS,
+        records={key: labelled_record(collection, key) for key in answers.RECORD_MODELS if key in section_keys()},
+        route=routed_to(collection),
+    )
 
 
 def labelled_record(collection, key):

@@ -1,5 +1,6 @@
 """The wizard's scans: the attachments step, an upload per slot, the photo fitted to the profile's rule,
 and deleting a scan. Rules: console.collection.attachments, console.infra.images."""
+
 import base64
 import binascii
 
@@ -19,8 +20,17 @@ from views.portal.wizard.forms import FittedPhotoForm, UploadForm
 def attachments_page(collection):
     uploaded = {a.slot: a for a in Attachment.select().where(Attachment.collection == collection)}
     needed = lifecycle.required_slots(collection, current_profile)
-    return render("portal/wizard_attachments.html", collection, "attachments", needed=needed, uploaded=uploaded,
-                  slots=attachments.SLOTS, form=UploadForm(), rules=upload_rules(), reasons=return_reasons(collection))
+    return render(
+        "portal/wizard_attachments.html",
+        collection,
+        "attachments",
+        needed=needed,
+        uploaded=uploaded,
+        slots=attachments.SLOTS,
+        form=UploadForm(),
+        rules=upload_rules(),
+        reasons=return_reasons(collection),
+    )
 
 
 @bp.route("/attachments/<slot>", methods=("POST",))
@@ -52,8 +62,15 @@ def fit_photo(collection):
     except RuleViolation as refusal:
         flash(f"{attachments.SLOTS['photo']}：{refusal}", "error")
         return redirect(url_for(".section", key="attachments"))
-    return render("portal/photo_fit.html", collection, "attachments", fitted=base64.b64encode(fitted).decode(),
-                  kb=len(fitted) // 1024, rule=rule.describe(), form=FittedPhotoForm())
+    return render(
+        "portal/photo_fit.html",
+        collection,
+        "attachments",
+        fitted=base64.b64encode(fitted).decode(),
+        kb=len(fitted) // 1024,
+        rule=rule.describe(),
+        form=FittedPhotoForm(),
+    )
 
 
 @bp.route("/attachments/photo/keep", methods=("POST",))
@@ -83,5 +100,3 @@ def delete_upload(collection, slot):
         attachments.remove(found)
         flash(f"已删除{attachments.SLOTS[slot]}", "success")
     return redirect(url_for(".section", key="attachments"))
-
-
