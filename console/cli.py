@@ -71,7 +71,7 @@ def create_user(username, role, authority_code, unit_uscc, display_name):
         if role == "unit_head" and unit is None:
             raise click.UsageError("请用 --unit 指定存在的单位统一社会信用代码")
         _, password = create_staff_account(username, role, authority, unit, display_name)
-    click.echo(f"已创建{dict(ROLES)[role]}账号 {username}，初始密码：{password}（首次登录须修改）")
+    click.echo(f"已创建{ROLES.label(role)}账号 {username}，初始密码：{password}（首次登录须修改）")
 
 
 @click.command("demo-data")

@@ -35,7 +35,21 @@ def entry_filing(migrator):
     )
 
 
-MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing}
+def screened_submissions(migrator):
+    """5: a submission keeps its checks and its changes; the review event's unused note goes. (A database
+    whose submission table migration 2 made from today's model has the new columns already.)"""
+    held = {c.name for c in db.get_columns("submission")}
+    steps = [
+        migrator.add_column("submission", f.column_name, f)
+        for f in (Submission.checks, Submission.changes)
+        if f.column_name not in held
+    ]
+    if "note" in {c.name for c in db.get_columns("review_event")}:
+        steps.append(migrator.drop_column("review_event", "note"))
+    migrate(*steps)
+
+
+MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing, 5: screened_submissions}
 
 
 def latest_version():

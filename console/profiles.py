@@ -1,13 +1,32 @@
-"""Province profiles: data files in authority_data/profiles that decide what differs by province."""
+"""Province profiles: data files in authority_data/profiles that decide what differs by province.
+
+load_profile checks a profile before the app starts, so a mistake names its file and key at start-up
+instead of surfacing as a KeyError in the middle of a request."""
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from fractions import Fraction
 from pathlib import Path
 
 from flask import current_app
 from werkzeug.local import LocalProxy
 
+from console.collection.attachments import OTHER_SLOTS, SLOTS
+from console.collection.sections import TITLES
+from models.accountant import ID_TYPES
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "authority_data"
+
+# the portal's sign-in modes: the one list of those a profile may name
+LOGIN_MODES = ("id_password_captcha", "username_password_captcha", "name_id_password", "id_password", "phone_sms")
+RESET_CHANNELS = ("sms", "email")
+IMAGE_FORMATS = ("JPEG", "PNG")
+AUTO_PASS = ("", "legacy_unchanged")
+REGIONS = ("all", "listed")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -46,20 +65,147 @@ class Profile:
         return DATA_DIR / "overlays" / self.overlay if self.overlay else None
 
 
-def available():
-    return sorted(p.stem for p in (DATA_DIR / "profiles").glob("*.toml"))
+FIELDS = {f.name: f for f in fields(Profile)}
+REQUIRED = [f.name for f in fields(Profile) if f.default is MISSING and f.default_factory is MISSING]
 
 
-def load_profile(key):
-    path = DATA_DIR / "profiles" / f"{key}.toml"
+def available(directory=None):
+    return sorted(p.stem for p in Path(directory or DATA_DIR / "profiles").glob("*.toml"))
+
+
+def load_profile(key, directory=None):
+    directory = Path(directory or DATA_DIR / "profiles")
+    path = directory / f"{key}.toml"
     if not path.exists():
-        raise ValueError(f"未知的省份配置 PROVINCE={key!r}，可选：{', '.join(available())}")
-    with path.open("rb") as f:
-        return Profile(**tomllib.load(f))
+        raise ProfileError(f"未知的省份配置 PROVINCE={key!r}，可选：{', '.join(available(directory))}")
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+        check(data, key)
+    except (tomllib.TOMLDecodeError, ProfileError) as e:
+        raise ProfileError(f"{_shown(path)}: {e}") from None
+    return Profile(**data)
 
 
 def init_app(app):
-    app.extensions["profile"] = load_profile(app.config["PROVINCE"])
+    app.extensions["profile"] = load_profile(app.config["PROVINCE"], app.config.get("PROFILES_DIR"))
+
+
+def _shown(path):
+    try:
+        return path.relative_to(DATA_DIR.parent)
+    except ValueError:
+        return path
+
+
+def check(data, key):
+    """Raise ProfileError("<key>: <what is wrong>") for the first mistake in a profile's data."""
+    _only("", data, FIELDS)
+    _require("", data, REQUIRED)
+    for name, value in data.items():
+        if not isinstance(value, FIELDS[name].type):
+            raise ProfileError(f"{name}: expected {FIELDS[name].type.__name__}, got {type(value).__name__}")
+    if data["key"] != key:
+        raise ProfileError(f"key: {data['key']!r} differs from the file's name {key!r}")
+    _one_of("regions", [data["regions"]], REGIONS, "value")
+    _one_of("sections", data["sections"], TITLES, "section")
+    _one_of("login_modes", data["login_modes"], LOGIN_MODES, "sign-in mode")
+    _one_of("password_reset", data["password_reset"], RESET_CHANNELS, "channel", may_be_empty=True)
+    _one_of("id_types", data["id_types"], ID_TYPES.values(), "ID type")
+    _one_of("work_proof", [data.get("work_proof", "work_proof")], SLOTS, "upload slot")
+    _one_of("auto_pass", [data.get("auto_pass", "")], AUTO_PASS, "value")
+    _check_uploads(data["uploads"])
+    _check_password(data["accountant_password"])
+    if "continuing_education" in data:
+        _check_education(data["continuing_education"])
+
+
+def _only(where, table, allowed):
+    for name in table:
+        if name not in allowed:
+            raise ProfileError(f"{where}{name}: unknown key")
+
+
+def _require(where, table, names):
+    for name in names:
+        if name not in table:
+            raise ProfileError(f"{where}{name}: missing")
+
+
+def _one_of(where, values, known, noun, may_be_empty=False):
+    if not values and not may_be_empty:
+        raise ProfileError(f"{where}: empty")
+    for value in values:
+        if value not in known:
+            raise ProfileError(f"{where}: unknown {noun} {value!r} (known: {', '.join(map(repr, known))})")
+    for value in {v for v in values if values.count(v) > 1}:
+        raise ProfileError(f"{where}: {value!r} listed twice")
+
+
+def _positive_int(value):
+    return type(value) is int and value > 0  # type(), not isinstance: TOML's true is no size
+
+
+def _check_uploads(uploads):
+    """The general rule every scan follows, then the tables of the slots that have their own (the photo)."""
+    general = {name: value for name, value in uploads.items() if not isinstance(value, dict)}
+    _check_image_rule("uploads.", general, ("formats", "max_kb", "min_kb"))
+    for slot, own in uploads.items():
+        if isinstance(own, dict):
+            if slot not in SLOTS and slot not in OTHER_SLOTS:
+                raise ProfileError(f"uploads.{slot}: unknown upload slot")
+            _check_image_rule(f"uploads.{slot}.", own, ("formats", "max_kb", "min_kb", "width", "height"), general)
+
+
+def _check_image_rule(where, own, allowed, inherited=None):
+    # a slot's table overrides the general rule key by key (ImageRule.for_slot), so the merge is what must be sane
+    _only(where, own, allowed)
+    rule = {**(inherited or {}), **own}
+    _require(where, rule, ("formats", "max_kb"))
+    if not isinstance(rule["formats"], list):
+        raise ProfileError(f"{where}formats: expected a list")
+    _one_of(f"{where}formats", rule["formats"], IMAGE_FORMATS, "format")
+    if not _positive_int(rule["max_kb"]):
+        raise ProfileError(f"{where}max_kb: expected a positive whole number")
+    min_kb = rule.get("min_kb", 0)
+    if not (type(min_kb) is int and 0 <= min_kb < rule["max_kb"]):
+        raise ProfileError(f"{where}min_kb: expected a whole number from 0 to below max_kb ({rule['max_kb']})")
+    if ("width" in rule) != ("height" in rule):
+        raise ProfileError(f"{where}{'height' if 'width' in rule else 'width'}: missing (width and height go together)")
+    for name in ("width", "height"):
+        if name in rule and not _positive_int(rule[name]):
+            raise ProfileError(f"{where}{name}: expected a positive whole number")
+
+
+def _check_password(rule):
+    where = "accountant_password."
+    _only(where, rule, ("min_length", "classes", "letters_digits_only"))
+    _require(where, rule, ("min_length", "classes"))
+    if not _positive_int(rule["min_length"]):
+        raise ProfileError(f"{where}min_length: expected a positive whole number")
+    letters_digits_only = rule.get("letters_digits_only", False)
+    if type(letters_digits_only) is not bool:
+        raise ProfileError(f"{where}letters_digits_only: expected true or false")
+    # the classes are lower case, upper case, digits and symbols; letters and digits only leaves three
+    most = 3 if letters_digits_only else 4
+    if not (type(rule["classes"]) is int and 1 <= rule["classes"] <= most):
+        raise ProfileError(f"{where}classes: expected a whole number from 1 to {most}")
+
+
+def _check_education(rule):
+    where = "continuing_education."
+    _only(where, rule, ("credits", "professional_share", "since"))
+    _require(where, rule, ("credits", "professional_share", "since"))
+    if type(rule["credits"]) not in (int, float) or rule["credits"] <= 0:
+        raise ProfileError(f"{where}credits: expected a positive number")
+    try:
+        share = Fraction(rule["professional_share"]) if isinstance(rule["professional_share"], str) else None
+    except (ValueError, ZeroDivisionError):
+        share = None
+    if share is None or not 0 < share <= 1:
+        raise ProfileError(f'{where}professional_share: expected a fraction such as "2/3"')
+    if not _positive_int(rule["since"]):
+        raise ProfileError(f"{where}since: expected a year")
 
 
 # The profile of the app that handles the request (or runs the command): one proxy for views, CLI and domain.

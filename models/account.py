@@ -4,9 +4,10 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 from models.accountant import Accountant
 from models.authority import Authority
 from models.base import BaseModel
+from models.choices import Choices
 from models.unit import Unit
 
-ROLES = (
+ROLES = Choices(
     ("province_admin", "省级管理员"),
     ("reviewer", "审核人员"),
     ("unit_head", "单位会计机构负责人"),

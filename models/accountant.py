@@ -2,16 +2,17 @@ from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKey
 
 from models.authority import Authority
 from models.base import BaseModel
+from models.choices import Choices
 from models.unit import Unit
 
-ID_TYPES = (
+ID_TYPES = Choices(
     ("resident", "居民身份证"),
     ("hmt", "港澳台居民证件"),
     ("passport", "护照"),
     ("military", "军官证"),
 )
-GENDERS = (("male", "男"), ("female", "女"))
-ARCHIVE_STATES = (
+GENDERS = Choices(("male", "男"), ("female", "女"))
+ARCHIVE_STATES = Choices(
     ("pending", "未入库"),
     ("archived", "在库"),
     ("abnormal", "异动"),

@@ -4,9 +4,10 @@ from models.account import Account
 from models.accountant import Accountant
 from models.authority import Authority
 from models.base import BaseModel
+from models.choices import Choices
 from models.unit import Unit
 
-GRADES = (
+GRADES = Choices(
     ("excellent", "优秀"),
     ("qualified", "合格"),
     ("basically_qualified", "基本合格"),

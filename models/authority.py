@@ -1,8 +1,9 @@
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.base import BaseModel
+from models.choices import Choices
 
-LEVELS = (("province", "省级"), ("city", "市级"), ("county", "县级"))
+LEVELS = Choices(("province", "省级"), ("city", "市级"), ("county", "县级"))
 
 
 class Authority(BaseModel):

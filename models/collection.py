@@ -12,9 +12,10 @@ from models.account import Account
 from models.accountant import GENDERS, ID_TYPES, Accountant
 from models.authority import Authority
 from models.base import BaseModel
+from models.choices import Choices
 from models.unit import Unit
 
-COLLECTION_STATES = (
+COLLECTION_STATES = Choices(
     ("draft", "草稿"),
     ("submitted", "待审核"),
     ("approved", "审核通过"),
@@ -22,14 +23,14 @@ COLLECTION_STATES = (
     ("withdrawn", "已撤回"),
 )
 OPEN_STATES = ("draft", "submitted", "returned", "withdrawn")
-COLLECTION_KINDS = (("collection", "信息采集"), ("change", "信息变更"))
-RESIDENCE_TYPES = (
+COLLECTION_KINDS = Choices(("collection", "信息采集"), ("change", "信息变更"))
+RESIDENCE_TYPES = Choices(
     ("household", "户籍所在地"),
     ("residence_permit", "居住地（居住证）"),
     ("student", "学校所在地（在校学生）"),
     ("out_of_province", "外省人员居住地"),
 )
-EDUCATION_MODES = (("full_time", "全日制"), ("part_time", "非全日制"))
+EDUCATION_MODES = Choices(("full_time", "全日制"), ("part_time", "非全日制"))
 
 
 class Collection(BaseModel):

@@ -3,10 +3,11 @@ from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextFie
 from models.account import Account
 from models.accountant import Accountant
 from models.base import BaseModel
+from models.choices import Choices
 
-CREDIT_KINDS = (("trust", "守信"), ("breach", "失信"))
-CREDIT_SOURCES = (("accountant", "本人申报"), ("unit", "单位申报"), ("bureau", "会计管理机构记载"))
-CREDIT_STATES = (("pending", "待确认"), ("confirmed", "已确认"), ("rejected", "未确认"))
+CREDIT_KINDS = Choices(("trust", "守信"), ("breach", "失信"))
+CREDIT_SOURCES = Choices(("accountant", "本人申报"), ("unit", "单位申报"), ("bureau", "会计管理机构记载"))
+CREDIT_STATES = Choices(("pending", "待确认"), ("confirmed", "已确认"), ("rejected", "未确认"))
 
 
 class CreditRecord(BaseModel):

@@ -1,8 +1,9 @@
 from peewee import BooleanField, CharField, IntegerField
 
 from models.base import BaseModel
+from models.choices import Choices
 
-DICTIONARY_KINDS = (
+DICTIONARY_KINDS = Choices(
     ("ethnicity", "民族"),
     ("political_status", "政治面貌"),
     ("education_level", "学历"),

@@ -4,15 +4,16 @@ from models.account import Account
 from models.accountant import ID_TYPES, Accountant
 from models.authority import Authority
 from models.base import BaseModel
+from models.choices import Choices
 from models.unit import Unit
 
-FILING_KINDS = (
+FILING_KINDS = Choices(
     ("qualification", "取得会计专业技术资格入库备案"),
     ("appointment", "单位聘任会计人员入库备案"),
     ("student", "会计类专业在校学生申报"),
     ("unit_head", "单位会计机构负责人备案"),
 )
-FILING_STATES = (
+FILING_STATES = Choices(
     ("draft", "待上传证明函"),
     ("submitted", "待审核"),
     ("approved", "已确认"),

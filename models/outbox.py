@@ -1,8 +1,9 @@
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
 from models.base import BaseModel
+from models.choices import Choices
 
-CHANNELS = (("sms", "短信"), ("email", "电子邮件"))
+CHANNELS = Choices(("sms", "短信"), ("email", "电子邮件"))
 
 
 class OutboxMessage(BaseModel):

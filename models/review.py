@@ -2,10 +2,11 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 
 from models.account import Account
 from models.base import BaseModel
+from models.choices import Choices
 from models.collection import Collection
 from models.filing import Filing
 
-EVENT_KINDS = (
+EVENT_KINDS = Choices(
     ("submit", "提交"),
     ("withdraw", "撤回"),
     ("claim", "领取"),
@@ -24,7 +25,6 @@ class ReviewEvent(BaseModel):
     kind = CharField(choices=EVENT_KINDS)
     actor = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
     revision = IntegerField(default=0)
-    note = TextField(default="")
     at = DateTimeField(index=True)
 
     class Meta:
@@ -52,12 +52,15 @@ class ReturnReason(BaseModel):
 
 
 class Submission(BaseModel):
-    """提交快照: what one submission said, field by field and file by file, so a resubmission shows its changes."""
+    """提交快照: what one submission said, field by field and file by file, what its checks found and what it
+    changed, so the review page shows them without reading them again."""
 
     collection = ForeignKeyField(Collection, backref="submissions", on_delete="CASCADE")
     revision = IntegerField()
     answers = TextField()  # JSON {section: {field: text}}
     files = TextField()  # JSON {slot: sha256}
+    checks = TextField(null=True)  # JSON [Check]: the automatic checks, run once at submission (null before v5)
+    changes = TextField(null=True)  # JSON ([(section, field, before, after)], [(slot, change)]) or null
     at = DateTimeField()
 
     class Meta:

@@ -3,8 +3,9 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 from models.account import Account
 from models.accountant import Accountant
 from models.base import BaseModel
+from models.choices import Choices
 
-RULES = (("appraisal", "连续两年无年度考评"), ("continuing_education", "继续教育未完成"))
+RULES = Choices(("appraisal", "连续两年无年度考评"), ("continuing_education", "继续教育未完成"))
 
 
 class RuleRun(BaseModel):

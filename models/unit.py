@@ -2,8 +2,9 @@ from peewee import CharField, DateTimeField, ForeignKeyField
 
 from models.authority import Authority
 from models.base import BaseModel
+from models.choices import Choices
 
-UNIT_STATES = (("active", "正常"), ("closed", "已注销"))
+UNIT_STATES = Choices(("active", "正常"), ("closed", "已注销"))
 
 
 class Unit(BaseModel):

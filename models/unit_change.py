@@ -2,9 +2,10 @@ from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
 from models.account import Account
 from models.base import BaseModel
+from models.choices import Choices
 from models.unit import Unit
 
-CHANGE_STATES = (("submitted", "待确认"), ("approved", "已确认"), ("returned", "已退回"))
+CHANGE_STATES = Choices(("submitted", "待确认"), ("approved", "已确认"), ("returned", "已退回"))
 
 
 class UnitChange(BaseModel):

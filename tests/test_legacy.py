@@ -192,7 +192,7 @@ def test_the_review_shows_what_was_changed_against_the_old_record(app, ctx, scan
     complete(app, draft, scans)  # a careful applicant's answers: 本科, another unit, work from 2012
     sent = lifecycle.submit(draft, account, app.extensions["profile"])
     assert sent.status == "submitted"  # changed against the old record: a person reviews it
-    fields, files = diff.changes(sent)
+    fields, files = diff.of(sent)
     assert ("education", "full_time_level", "大专", "本科") in fields
     assert ("post", "work_started_on", "2003-07-01", "2012-08-01") in fields and files == []
 

@@ -45,10 +45,11 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
             db.execute_sql("ALTER TABLE filing DROP COLUMN post")
             db.execute_sql("ALTER TABLE filing DROP COLUMN work_started_on")
             SchemaVersion.update(version=1).execute()
-        assert migrations.upgrade() == [2, 3, 4]
+        assert migrations.upgrade() == [2, 3, 4, 5]
         with db.connection_context():
             assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
             assert {"post", "work_started_on"} <= {c.name for c in db.get_columns("filing")}
+            assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
             names = {i.name for t in ("collection", "review_event") for i in db.get_indexes(t)}
             assert {"collection_status_submitted_at", "review_event_actor_id_at"} <= names
     finally:

@@ -145,10 +145,10 @@ def test_a_resubmission_shows_what_changed_since_the_return(app, waiting, profil
     attachments.attach(waiting, "diploma", noisy_jpeg(900, 650, 65, 145), profile, None)
     again = lifecycle.submit(Collection.get_by_id(waiting.id), applicant_of(waiting), profile)
 
-    fields, files = diff.changes(again)
+    fields, files = diff.of(again)
     assert fields == [("education", "full_time_school", "内蒙古财经大学", "内蒙古大学")]
     assert files == [("diploma", "已更换")]
-    assert diff.changes(waiting) is None  # the first submission has nothing to compare
+    assert diff.of(waiting) is None  # the first submission has nothing to compare
 
 
 def applicant_of(collection):
@@ -276,7 +276,7 @@ def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, p
     assert all(
         copied[s].storage_name != originals[s].storage_name and copied[s].sha256 == originals[s].sha256 for s in copied
     )
-    assert answers.flat(change) == answers.flat(waiting)
+    assert answers.flat(answers.read(change)) == answers.flat(answers.read(waiting))
 
     other = Unit.create(
         uscc=unit_code("150203", 7),
@@ -289,7 +289,7 @@ def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, p
     Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
     sent = lifecycle.submit(Collection.get_by_id(change.id), account, profile)
     assert sent.status == "submitted"
-    fields, files = diff.changes(sent)
+    fields, files = diff.of(sent)
     assert fields == [("post", "unit_uscc", unit_code("150203"), other.uscc)] and files == []
 
     decisions.approve(claims.claim(sent, li), li, profile)

@@ -265,7 +265,7 @@ TABLES = (
             "uploaded_at",
         ),
     ),
-    ("review_event", ("id", "collection_id", "kind", "actor_id", "revision", "note", "at")),
+    ("review_event", ("id", "collection_id", "kind", "actor_id", "revision", "at")),
     ("work_period", ("accountant_id", "unit_id", "started_on", "ended_on", "on_duty", "source")),
     ("appraisal", ("accountant_id", "unit_id", "year", "grade", "entered_by_id", "entered_at")),
     ("education_credit", ("accountant_id", "year", "credits", "professional_credits", "provider", "imported_at")),
@@ -380,7 +380,7 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
                 )
         if decided:
             rows["review_event"].append(
-                (key, key, "approve" if status == "approved" else "return", reviewers[county.id], 1, "", decided)
+                (key, key, "approve" if status == "approved" else "return", reviewers[county.id], 1, decided)
             )
         if status == "approved":
             _history(rows, key, unit, started, reviewers[county.id], decided, rng)

@@ -63,7 +63,7 @@ def save(unit, year, entries, account, this_year):
     for person_id, row in rows.items():
         entry = entries.get(person_id, {})
         required = person_id in entries or (row.accountant.on_duty and row.accountant.unit_id == unit.id)
-        if required and entry.get("grade") not in dict(GRADES):
+        if required and entry.get("grade") not in GRADES.values():
             errors[person_id] = f"请为 {row.accountant.name} 选择考评等次"
         elif any(len(entry.get(note, "")) > MAX_NOTE for note in NOTES):
             errors[person_id] = f"{row.accountant.name} 的评语每项不超过 {MAX_NOTE} 字"

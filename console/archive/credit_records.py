@@ -13,7 +13,7 @@ MAX_DESCRIPTION = 500
 def report(accountant, kind, occurred_on, description, account, today):
     if not heads(account, accountant):
         raise RuleViolation("只能为本单位的会计人员报送信用信息", "accountant")
-    if kind not in dict(CREDIT_KINDS):
+    if kind not in CREDIT_KINDS.values():
         raise RuleViolation("请选择守信或失信", "kind")
     if occurred_on is None or occurred_on > today:
         raise RuleViolation("请填写发生日期，且不能晚于今天", "occurred_on")
@@ -31,7 +31,7 @@ def report(accountant, kind, occurred_on, description, account, today):
             entered_at=clock.now(),
         )
         audit.record(
-            "credit_record.report", record, {"姓名": accountant.name, "类别": dict(CREDIT_KINDS)[kind]}, actor=account
+            "credit_record.report", record, {"姓名": accountant.name, "类别": CREDIT_KINDS.label(kind)}, actor=account
         )
     return record
 

@@ -3,27 +3,64 @@ submission keeps them ({section: {field: text}}, the snapshot the diff compares)
 
 from datetime import date
 
-from playhouse.shortcuts import model_to_dict
+from peewee import JOIN
 
-from models import Award, Education, PersonalSection, PostSection, Publication, QualificationSection, Violation
+from models import (
+    Award,
+    Collection,
+    Education,
+    PersonalSection,
+    PostSection,
+    Publication,
+    QualificationSection,
+    Unit,
+    Violation,
+)
 
 ANSWER_MODELS = (PersonalSection, PostSection, QualificationSection, Education, Award, Violation, Publication)
+BOOKKEEPING = ("id", "collection", "mode")
+FullTime, PartTime = Education.alias(), Education.alias()
+# Where each part of the answers is kept; a collection has at most one row of each.
+PARTS = {
+    "personal": PersonalSection,
+    "post": PostSection,
+    "full_time": FullTime,
+    "part_time": PartTime,
+    "qualification": QualificationSection,
+    "awards": Award,
+    "violations": Violation,
+    "publications": Publication,
+}
+
+
+def _columns(part):
+    return [f for f in part._meta.sorted_fields if f.name not in BOOKKEEPING]
 
 
 def read(collection):
-    """Every section's answers as plain dicts, as the rules read them."""
-
-    def one(model, **where):
-        row = model.get_or_none(model.collection == collection, *[getattr(model, k) == v for k, v in where.items()])
-        return _values(row)
-
-    return {
-        "personal": one(PersonalSection),
-        "post": one(PostSection),
-        "full_time": one(Education, mode="full_time"),
-        "part_time": one(Education, mode="part_time"),
-        "qualification": one(QualificationSection),
-    }
+    """Every part of a collection's answers as a plain dict, as the rules read them ({} for a part not begun):
+    the sections, the full-time and part-time education, the records under their section keys, and the unit
+    the post section names. One query: each part LEFT JOINed to the collection."""
+    query = Collection.select(Collection.id)
+    for key, part in PARTS.items():
+        joined = part.collection == Collection.id
+        if part in (FullTime, PartTime):
+            joined &= part.mode == key
+        query = query.join_from(Collection, part, JOIN.LEFT_OUTER, on=joined).select_extend(
+            part.id, *(getattr(part, f.name) for f in _columns(part))
+        )
+    held = (Unit.id, Unit.uscc, Unit.name, Unit.address, Unit.authority)
+    query = query.join_from(PostSection, Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id).select_extend(*held)
+    row = list(query.where(Collection.id == collection).tuples().first() or ())
+    given, at = {}, 1
+    for key, part in PARTS.items():
+        names = [f.name for f in _columns(part)]
+        present, values = row[at] is not None, row[at + 1 : at + 1 + len(names)]
+        given[key] = dict(zip(names, values)) if present else {}
+        at += 1 + len(names)
+    unit = dict(zip(("id", "uscc", "name", "address", "authority"), row[at:]))
+    given["unit"] = unit if unit["id"] is not None else {}  # the unit found or added for the post section
+    return given
 
 
 SECTION_MODELS = {"post": PostSection, "qualification": QualificationSection, "talent": QualificationSection}
@@ -35,23 +72,15 @@ RECORD_MODELS = {
 
 
 def record(collection, key):
-    kind, model = RECORD_MODELS[key]
-    return _values(model.get_or_none(model.collection == collection))
-
-
-def _values(row):
-    """A section row's answers, without its bookkeeping columns."""
-    if row is None:
-        return {}
-    return {k: v for k, v in model_to_dict(row, recurse=False).items() if k not in ("id", "collection", "mode")}
+    return read(collection)[key]
 
 
 SNAPSHOT_HIDDEN = ("unit", "letter_code", "email_verified")  # bookkeeping, not what the applicant declared
 
 
-def flat(collection):
-    """{section: {field: text}} under the wizard's section and field names, as a submission is kept."""
-    given = read(collection)
+def flat(given):
+    """The answers read (read()) as {section: {field: text}} under the wizard's section and field names, as a
+    submission keeps them."""
     sections = {
         "personal": given["personal"],
         "post": given["post"],
@@ -62,7 +91,7 @@ def flat(collection):
             if any(given[mode].values())
         },  # an untouched part-time row is no answer
         "qualification": given["qualification"],
-        **{key: record(collection, key) for key in RECORD_MODELS},
+        **{key: given[key] for key in RECORD_MODELS},
     }
     return {
         key: {k: snapshot_text(v) for k, v in values.items() if k not in SNAPSHOT_HIDDEN}

@@ -33,6 +33,16 @@ OTHER_SLOTS = {
 }
 ALL_SLOTS = {**SLOTS, **OTHER_SLOTS}  # a filing's scans: its own kinds, and a certificate or letter
 ID_SCANS = {"id_front", "id_back"}
+# The section a scan proves, so the review page shows it beside that section's answers.
+SLOT_SECTIONS = {
+    **dict.fromkeys(("photo", "id_front", "id_back"), "personal"),
+    **dict.fromkeys(("diploma", "degree", "part_time_diploma", "part_time_degree"), "education"),
+    "qualification": "qualification",
+    **dict.fromkeys(("letter", "work_proof", "residence", "student"), "post"),
+    "award_proof": "awards",
+    "violation_proof": "violations",
+    "publication_proof": "publications",
+}
 
 
 def attach(collection, slot, data, profile, uploader):

@@ -15,7 +15,7 @@ from console.errors import RuleViolation
 from console.imports.legacy import LEGACY_MAP, legacy_record
 from console.infra import audit, clock, images, storage
 from console.people import verification
-from console.review import screening
+from console.review import decisions, diff, screening
 from models import (
     Accountant,
     Attachment,
@@ -95,9 +95,11 @@ def open_change(accountant):
     return change
 
 
-def missing(collection, profile):
-    """What stops a submission: [(section, field, message)], empty when it may be submitted."""
-    given = answers.read(collection)
+def missing(collection, profile, given=None, files=None):
+    """What stops a submission: [(section, field, message)], empty when it may be submitted. `given` and
+    `files` are the collection's answers and scans when the caller has read them already."""
+    given = given or answers.read(collection)
+    files = scans(collection) if files is None else files
     found = [("personal", f, m) for f, m in rules.check_personal(given["personal"], profile.email_verification).items()]
     found += [
         ("post", f, m)
@@ -106,7 +108,7 @@ def missing(collection, profile):
         ).items()
     ]
     if given["post"].get("has_unit") and "unit_uscc" not in {f for s, f, _ in found if s == "post"}:
-        found += _unit_known(given["post"])
+        found += _unit_known(given)
     found += [("education", f, m) for f, m in rules.check_education(given["full_time"], given["part_time"]).items()]
     found += [
         ("qualification", f, m)
@@ -114,33 +116,30 @@ def missing(collection, profile):
     ]
     for key, (kind, _) in answers.RECORD_MODELS.items():
         if key in profile.sections:
-            found += [(key, f, m) for f, m in rules.check_record(kind, answers.record(collection, key)).items()]
-    uploaded = {a.slot for a in Attachment.select(Attachment.slot).where(Attachment.collection == collection)}
+            found += [(key, f, m) for f, m in rules.check_record(kind, given[key]).items()]
+    uploaded = {a.slot for a in files}
     found += [
-        ("attachments", slot, f"请上传{SLOTS[slot]}")
-        for slot in required_slots(collection, profile, given)
-        if slot not in uploaded
+        ("attachments", slot, f"请上传{SLOTS[slot]}") for slot in required_slots(profile, given) if slot not in uploaded
     ]
     if collection.commitment_at is None and "commitment" in profile.sections:
         found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
     return found
 
 
-def _unit_known(post):
+def scans(collection):
+    return list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
+
+
+def _unit_known(given):
     """The unit must be in the system: found by 获取单位信息, or added once with its licence (002 §七.3)."""
-    unit = Unit.get_or_none(Unit.id == post.get("unit")) if post.get("unit") else None
-    if unit is None or unit.uscc != (post.get("unit_uscc") or "").strip().upper():
+    if given["unit"].get("uscc") != (given["post"].get("unit_uscc") or "").strip().upper():
         return [("post", "unit_uscc", "请点击“获取单位信息”；系统中没有的单位，请按提示添加")]
     return []
 
 
-def required_slots(collection, profile, given=None):
-    given = given or answers.read(collection)
-    records = [
-        kind
-        for key, (kind, _) in answers.RECORD_MODELS.items()
-        if key in profile.sections and answers.record(collection, key)
-    ]
+def required_slots(profile, given):
+    """The scans the answers call for (console.collection.rules.required_slots)."""
+    records = [kind for key, (kind, _) in answers.RECORD_MODELS.items() if key in profile.sections and given[key]]
     return rules.required_slots(
         given["personal"].get("id_type"),
         given["post"],
@@ -153,13 +152,18 @@ def required_slots(collection, profile, given=None):
 
 
 def submit(collection, account, profile):
-    """待审核, routed to the authority the answers name, then screened (flags, the system pass); refuses
-    while anything is missing."""
-    gaps = missing(collection, profile)
+    """待审核, routed to the authority the answers name and screened: the checks' results, the flags and
+    what changed are kept with the submission, and where the profile allows and nothing needs a person it
+    passes at once (002 §十). Refuses while anything is missing; the answers are read once."""
+    given, files = answers.read(collection), scans(collection)
+    gaps = missing(collection, profile, given, files)
     if gaps:
         raise RuleViolation(f"还有 {len(gaps)} 项未完成：{gaps[0][2]}", gaps[0][1])
-    given = answers.read(collection)
     authority = rules.route(given["post"], given["personal"]["id_number"][:6], profile.name)
+    legacy = legacy_record(given["personal"].get("id_type"), given["personal"].get("id_number"))
+    checks = screening.run(collection, given, profile, files)
+    flags = screening.flags_of(checks)
+    snapshot, sums = answers.flat(given), {a.slot: a.sha256 for a in files}
     now = clock.now()
     with db.atomic():
         moved = (
@@ -169,6 +173,7 @@ def submit(collection, account, profile):
                 submitted_at=now,
                 updated_at=now,
                 revision=Collection.revision + 1,
+                flags=",".join(flags),
                 decided_at=None,
                 decided_by=None,
             )
@@ -177,19 +182,25 @@ def submit(collection, account, profile):
         )
         if not moved:
             raise RuleViolation("该信息采集已提交，请勿重复提交")
-        revision = Collection.get_by_id(collection.id).revision
+        submitted = Collection.get_by_id(collection.id)
+        revision = submitted.revision
         ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)
         Submission.create(
             collection=collection,
             revision=revision,
             at=now,
-            answers=json.dumps(answers.flat(collection), ensure_ascii=False),
-            files=json.dumps({a.slot: a.sha256 for a in collection.attachments}),
+            answers=json.dumps(snapshot, ensure_ascii=False),
+            files=json.dumps(sums),
+            checks=screening.dumps(checks),
+            changes=json.dumps(diff.changes(collection, revision, snapshot, sums, legacy), ensure_ascii=False),
         )
         audit.record(
             "collection.submit", collection, {"审核机构": authority.name, "第几次提交": revision}, actor=account
         )
-    return screening.screen(Collection.get_by_id(collection.id), profile)
+    if not flags and screening.passes_unreviewed(given, legacy, profile):
+        decisions.approve(submitted, None, profile)
+        return Collection.get_by_id(collection.id)
+    return submitted
 
 
 def withdraw(collection, account):

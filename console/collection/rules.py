@@ -8,15 +8,15 @@ for, route() which authority the collection goes to."""
 import re
 from datetime import date
 
-from stdnum.cn import uscc as uscc_code
-
+from console.collection.sections import RECORDS, SECTIONS
 from console.errors import RuleViolation
+from console.org import units
 from console.org.routing import authority_for_region
+from console.people.phones import unit_phone_problem
 
 NO_CERTIFICATE_LEVELS = ("初中及以下", "无学历")  # 003 §2.2
 NONE = ("", "无", "无职务")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_OR_LANDLINE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def blank(value):
@@ -62,21 +62,13 @@ def check_post(answers, full_time_graduated_on=None, declared_work_start=None, t
     return errors
 
 
-def in_territory(region_code):
-    """Whether a region belongs to the profile's tree (兵团 units carry Xinjiang codes such as 659001)."""
-    return authority_for_region(region_code) is not None
-
-
 def _check_unit(answers):
-    code = (answers.get("unit_uscc") or "").strip().upper()
-    if not uscc_code.is_valid(code):
-        return {"unit_uscc": "统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码"}
-    if not in_territory(code[2:8]):
-        return {"unit_uscc": "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集"}
-    errors = {}
-    if not blank(answers.get("unit_phone")) and not PHONE_OR_LANDLINE.match(answers["unit_phone"].strip()):
-        errors["unit_phone"] = "单位电话格式不正确：手机号 11 位，固定电话为区号+号码，如 02320000000"
-    return errors
+    try:
+        units.checked_uscc(answers.get("unit_uscc"), outside=units.OUTSIDE)
+    except RuleViolation as refused:
+        return {"unit_uscc": str(refused)}
+    problem = unit_phone_problem(answers.get("unit_phone"))
+    return {"unit_phone": problem} if problem else {}
 
 
 def _check_residence(answers):
@@ -158,27 +150,8 @@ def check_qualification(answers, with_abacus=False):
     return errors
 
 
-RECORD_FIELDS = {
-    "award": (("awarded_on", "获奖日期"), ("level", "获奖级别"), ("issuer", "颁奖单位"), ("content", "获奖内容")),
-    "violation": (
-        ("kind", "违法违规事项类型"),
-        ("punished_on", "处罚日期"),
-        ("effective_on", "生效日期"),
-        ("punisher", "处罚机关"),
-        ("category", "处罚类别"),
-        ("content", "处罚内容"),
-        ("term", "处罚期限"),
-        ("ends_on", "截止日期"),
-    ),
-    "publication": (
-        ("title", "论文及著作名称"),
-        ("published_on", "发表时间"),
-        ("issue", "期数"),
-        ("serial_no", "刊号或书号"),
-        ("author_rank", "第几作者"),
-        ("publisher", "刊物或出版社名称"),
-    ),
-}
+# (field, label) of each kind of record, from the sections' schema.
+RECORD_FIELDS = {kind: tuple((f.name, f.label) for f in SECTIONS[key].fields) for key, kind in RECORDS.items()}
 
 
 def check_record(kind, answers):

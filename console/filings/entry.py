@@ -51,7 +51,7 @@ def _not_filed_yet(person):
     )
     if held:
         raise RuleViolation(
-            f"您已办理{dict(FILING_KINDS)[held.kind]}（{dict(FILING_STATES)[held.status]}），请勿重复办理"
+            f"您已办理{FILING_KINDS.label(held.kind)}（{FILING_STATES.label(held.status)}），请勿重复办理"
         )
 
 
@@ -135,7 +135,7 @@ def upload_letter(filing, account, scan, profile):
         audit.record(
             "filing.return" if difference else "filing.submit",
             filing,
-            {"类别": dict(FILING_KINDS)[filing.kind], **({"退回原因": difference} if difference else {})},
+            {"类别": FILING_KINDS.label(filing.kind), **({"退回原因": difference} if difference else {})},
             actor=None if difference else account,
             system=bool(difference),
         )

@@ -27,7 +27,7 @@ def file_with_scan(account, kind, checked, slot, **facts):
         )
         attachments.record(name, checked, slot, account, filing=filing)
         ReviewEvent.create(filing=filing, kind="submit", actor=account, at=now)
-        audit.record("filing.submit", filing, {"类别": dict(FILING_KINDS)[kind]}, actor=account)
+        audit.record("filing.submit", filing, {"类别": FILING_KINDS.label(kind)}, actor=account)
     return filing
 
 
@@ -36,7 +36,7 @@ def approve(filing, account, profile):
         _decide(filing, account, "approved", "approve")
         if filing.kind == "unit_head":
             _become_head(filing, account)
-        audit.record("filing.approve", filing, {"类别": dict(FILING_KINDS)[filing.kind]}, actor=account)
+        audit.record("filing.approve", filing, {"类别": FILING_KINDS.label(filing.kind)}, actor=account)
         _tell(filing, profile, "已确认")
 
 
@@ -63,13 +63,13 @@ def _decide(filing, account, status, kind):
     )
     if not decided:
         current = Filing.get_by_id(filing.id)
-        raise RuleViolation(f"该备案已由{current.decided_by}处理：{dict(FILING_STATES)[current.status]}")
+        raise RuleViolation(f"该备案已由{current.decided_by}处理：{FILING_STATES.label(current.status)}")
     return ReviewEvent.create(filing=filing, kind=kind, actor=account, at=now)
 
 
 def _tell(filing, profile, outcome):
     notifier.send_sms(
-        filing.accountant.phone, f"【{profile.system_name}】您提交的{dict(FILING_KINDS)[filing.kind]}{outcome}。"
+        filing.accountant.phone, f"【{profile.system_name}】您提交的{FILING_KINDS.label(filing.kind)}{outcome}。"
     )
 
 

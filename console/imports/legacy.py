@@ -6,7 +6,6 @@ An import checks every row first (each column, then the file against itself and 
 added, a changed one updated, an unchanged one left alone, so importing the same file again changes
 nothing."""
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -19,6 +18,7 @@ from console.imports.tables import ImportRefused, RowError
 from console.infra import audit, clock, dictionaries
 from console.infra.batches import chunks, insert_rows
 from console.people.identity import check_id, mask_id
+from console.people.phones import is_mobile
 from models import (
     Accountant,
     LegacyRecord,
@@ -54,7 +54,6 @@ FIELDS = (
     "certificate_no",
     "work_started_on",
 )
-PHONE = re.compile(r"^1\d{10}$")
 ID_TYPE_BY_LABEL = {label: key for key, label in ID_TYPES}
 GENDER_BY_LABEL = {label: key for key, label in GENDERS}
 
@@ -212,7 +211,7 @@ def _birth_date(value, identity, today):
 
 def _phone(value):
     phone = tables.text(value)
-    if phone and not PHONE.match(phone):
+    if phone and not is_mobile(phone):
         raise ValueError("应为 11 位手机号码")
     return phone
 

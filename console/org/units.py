@@ -2,8 +2,6 @@
 (002 §七.3). Only in-province units. Later, the head edits address and phone; name, USCC and region change
 on the head's request once the bureau confirms; the bureau merges duplicates and closes units."""
 
-import re
-
 from peewee import IntegrityError
 from stdnum.cn import uscc as uscc_code
 
@@ -12,17 +10,31 @@ from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
 from console.org.access import may_decide
 from console.org.routing import authority_for_region
+from console.people.phones import unit_phone_problem
 from models import Accountant, Unit, UnitChange, db
 
+# A unit's USCC (统一社会信用代码) is valid and registered in the profile's territory: its characters 3-8
+# are a region the tree manages. The messages say it as each step needs it.
+INVALID_USCC = "统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码"
+OUTSIDE = "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集"
+OUTSIDE_WHEN_ADDING = "只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集"
 
-def checked_uscc(raw):
-    code = (raw or "").strip().upper()
+
+def uscc_fault(code):
+    """None for a valid USCC in the territory, else the flag that says why not."""
     if not uscc_code.is_valid(code):
-        raise RuleViolation("统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码", "unit_uscc")
+        return "uscc_invalid"
     if authority_for_region(code[2:8]) is None:
-        raise RuleViolation(
-            "只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集", "unit_uscc"
-        )
+        return "unit_out_of_province"
+    return None
+
+
+def checked_uscc(raw, outside=OUTSIDE_WHEN_ADDING):
+    """The USCC as typed, normalized; refused with the message of its fault."""
+    code = (raw or "").strip().upper()
+    fault = uscc_fault(code)
+    if fault:
+        raise RuleViolation(INVALID_USCC if fault == "uscc_invalid" else outside, "unit_uscc")
     return code
 
 
@@ -73,8 +85,8 @@ def update_contact(unit, address, phone, account):
     address, phone = (address or "").strip(), (phone or "").strip()
     if not address:
         raise RuleViolation("请填写单位地址", "address")
-    if phone and not re.fullmatch(r"[0-9\-]{7,20}", phone):
-        raise RuleViolation("单位电话只能包含数字和“-”，如 0471-1234567", "phone")
+    if unit_phone_problem(phone):
+        raise RuleViolation(unit_phone_problem(phone), "phone")
     changes = {k: [getattr(unit, k), v] for k, v in (("address", address), ("phone", phone)) if getattr(unit, k) != v}
     with db.atomic():
         Unit.update(address=address, phone=phone).where(Unit.id == unit.id).execute()

@@ -11,9 +11,9 @@ from console.org.routing import authority_for_region
 from console.people import verification
 from console.people.identity import check_id
 from console.people.passwords import check_strength, hash_password
+from console.people.phones import check_mobile
 from models import Account, Accountant, Authority, db
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 NAME = re.compile(r"^[\u4e00-\u9fa5A-Za-z·•. ]{2,30}$")
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,19}$")
 
@@ -29,20 +29,13 @@ class Applicant:
     username: str = ""
 
 
-def check_phone(phone):
-    phone = (phone or "").strip()
-    if not PHONE.match(phone):
-        raise RuleViolation("请输入 11 位手机号码", "phone")
-    return phone
-
-
 def register(profile, applicant):
     """Create the accountant's archive record and account; everything is checked before anything is written."""
     identity = _checked(lambda: check_id(applicant.id_type, applicant.id_number), "id_number")
     name = applicant.name.strip()
     if not NAME.match(name):
         raise RuleViolation("请输入与证件一致的姓名（2-30 个汉字或字母）", "name")
-    phone = check_phone(applicant.phone)
+    phone = check_mobile(applicant.phone)
     uses_username = "username_password_captcha" in profile.login_modes
     if uses_username:
         _check_username(applicant.username.strip())
@@ -152,7 +145,7 @@ LOOKUPS = {
 
 
 def send_register_code(phone):
-    phone = check_phone(phone)
+    phone = check_mobile(phone)
     if Accountant.select().where(Accountant.phone == phone).exists():
         raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "phone")
     _checked(lambda: verification.send_code(phone, "register"), "sms_code")
@@ -171,7 +164,7 @@ def _account_of(recipient, channel):
         if account is None:
             raise RuleViolation("该电子邮箱未在信息采集中验证，请用手机号找回密码", "email")
         return address, account
-    phone = check_phone(recipient)
+    phone = check_mobile(recipient)
     account = account_by_phone(phone)
     if account is None:
         raise RuleViolation("该手机号未注册", "phone")

@@ -21,14 +21,15 @@ def holds_claim(account, collection, now=None):
 
 
 def claim(collection, account):
-    """Hold the collection for CLAIM_MINUTES; renewing one's own claim is allowed. Returns it fresh."""
+    """Hold the collection for CLAIM_MINUTES; renewing one's own claim is allowed. Returns it, held."""
     if not may_decide(account, collection):
         raise RuleViolation("该信息采集不属于本机构审核，只能查看")
     now = clock.now()
     held = Collection.claimed_by.is_null() | (Collection.claimed_until < now) | (Collection.claimed_by == account.id)
+    until = now + timedelta(minutes=CLAIM_MINUTES)
     with db.atomic():
         taken = (
-            Collection.update(claimed_by=account, claimed_until=now + timedelta(minutes=CLAIM_MINUTES))
+            Collection.update(claimed_by=account, claimed_until=until)
             .where(Collection.id == collection.id, Collection.status == "submitted", held)
             .execute()
         )
@@ -36,7 +37,8 @@ def claim(collection, account):
             raise refusal(collection.id, account, now)
         if collection.claimed_by_id != account.id or not holds_claim(account, collection, now):
             ReviewEvent.create(collection=collection, kind="claim", actor=account, revision=collection.revision, at=now)
-    return Collection.get_by_id(collection.id)
+    collection.claimed_by, collection.claimed_until = account, until
+    return collection
 
 
 def release(collection, account):
@@ -56,7 +58,7 @@ def release(collection, account):
 def refusal(collection_id, account, now):
     """Why a claim or decision did not happen, as the reviewer needs to hear it."""
     current = Collection.get_by_id(collection_id)
-    states = dict(COLLECTION_STATES)
+    states = COLLECTION_STATES.labels
     if current.status != "submitted":
         if current.decided_by_id and current.decided_at:
             who = Account.get_by_id(current.decided_by_id)

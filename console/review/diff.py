@@ -4,33 +4,40 @@ the submission last returned, a first submission of someone in the old database 
 import json
 
 from console.collection.answers import snapshot_text
-from console.imports.legacy import LEGACY_MAP, legacy_record
+from console.imports.legacy import LEGACY_MAP
 from models import Collection, ReviewEvent, Submission
 
 
-def changes(collection):
-    """What the reviewer compares, as ([(section, field, before, after)], [(slot, change)]), or None:
+def changes(collection, revision, answers, files, legacy=None):
+    """What a submission changed, computed when it is made and kept with it, as
+    ([(section, field, before, after)], [(slot, change)]), or None when there is nothing to compare with:
     - a 信息变更 against what the archive holds (the approved collection's last submission);
     - a resubmission against the submission last returned;
-    - a first submission of someone in the old database against what that record held (its fields only)."""
-    after = Submission.get_or_none(Submission.collection == collection, Submission.revision == collection.revision)
-    if after is None:
-        return None
-    new = json.loads(after.answers)
-    before = _baseline(collection)
+    - a first submission of someone in the old database (`legacy`) against what that record held.
+    `revision` is the submission's; `answers` and `files` what it keeps."""
+    before = _baseline(collection, revision)
     if before is not None:
-        return (
-            None if before.id == after.id else _differences(json.loads(before.answers), new, before.files, after.files)
-        )
-    held = _legacy_answers(new.get("personal", {}))
+        return _differences(json.loads(before.answers), answers, json.loads(before.files), files)
+    held = _legacy_answers(legacy)
     if not held:
         return None
     return [
-        (section, field, value, new.get(section, {}).get(field, ""))
+        (section, field, value, answers.get(section, {}).get(field, ""))
         for section, values in held.items()
         for field, value in values.items()
-        if new.get(section, {}).get(field, "") != value
+        if answers.get(section, {}).get(field, "") != value
     ], []
+
+
+def of(collection):
+    """The changes the collection's latest submission keeps."""
+    return kept(Submission.get_or_none(Submission.collection == collection, Submission.revision == collection.revision))
+
+
+def kept(submission):
+    """The changes a submission keeps, as changes() made them."""
+    found = json.loads(submission.changes or "null") if submission else None
+    return None if found is None else ([tuple(f) for f in found[0]], [tuple(f) for f in found[1]])
 
 
 def _differences(old, new, old_files, new_files):
@@ -46,7 +53,6 @@ def _differences(old, new, old_files, new_files):
         for field, value in values.items()
         if value and field not in new.get(section, {})
     ]
-    old_files, new_files = json.loads(old_files), json.loads(new_files)
     files = [
         (slot, "新上传" if slot not in old_files else "已更换")
         for slot, sha in new_files.items()
@@ -56,7 +62,7 @@ def _differences(old, new, old_files, new_files):
     return fields, files
 
 
-def _baseline(collection):
+def _baseline(collection, revision):
     if collection.kind == "change":
         archived = (
             Collection.select(Collection.id)
@@ -75,7 +81,7 @@ def _baseline(collection):
         )
     returned = (
         ReviewEvent.select(ReviewEvent.revision)
-        .where(ReviewEvent.collection == collection, ReviewEvent.kind == "return")
+        .where(ReviewEvent.collection == collection, ReviewEvent.kind == "return", ReviewEvent.revision < revision)
         .order_by(ReviewEvent.id.desc())
         .first()
     )
@@ -86,9 +92,8 @@ def _baseline(collection):
     )
 
 
-def _legacy_answers(personal):
+def _legacy_answers(record):
     """What the old database held of the person, under the snapshot's section and field names."""
-    record = legacy_record(personal.get("id_type"), personal.get("id_number"))
     held = {}
     for section, field, column in LEGACY_MAP if record else ():
         value = getattr(record, column)

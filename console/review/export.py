@@ -39,7 +39,7 @@ def values(row):
         row["authority_name"],
         submitted,
         row["waiting"] if row["waiting"] is not None else "",
-        dict(COLLECTION_STATES)[row["status"]],
+        COLLECTION_STATES.label(row["status"]),
         "、".join(screening.FLAGS.get(f, f) for f in row["flag_list"]),
         row["claimer"] if row["claimed"] else "",
     )

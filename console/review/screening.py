@@ -5,19 +5,18 @@ Each check reuses the rule it checks (identity, collection_rules, images); what 
 the photo's white background and a phone also used under another ID number."""
 
 import io
-from dataclasses import dataclass
-from datetime import date
+import json
+from dataclasses import asdict, dataclass
 
 from PIL import Image
-from stdnum.cn import uscc as uscc_code
 
-from console.collection import answers, rules
+from console.collection import rules
 from console.errors import RuleViolation
-from console.imports.legacy import LEGACY_MAP, legacy_record
-from console.infra import images, storage
+from console.imports.legacy import LEGACY_MAP
+from console.infra import clock, images, storage
+from console.org import units
 from console.people import identity
-from console.review import decisions
-from models import Attachment, Collection, LegacyRecord, PersonalSection
+from models import Attachment, LegacyRecord, PersonalSection
 
 FLAGS = {
     "id_invalid": "证件号码无效",
@@ -40,9 +39,9 @@ class Check:
     flag: str = ""  # the flag a failure raises; "" for information only
 
 
-def run(collection, given, profile, today=None):
-    """Every check of one collection, given its answers (collections.answers)."""
-    today = today or date.today()
+def run(collection, given, profile, files=None, today=None):
+    """Every check of one collection, given its answers (console.collection.answers.read) and its scans."""
+    today = today or clock.today()
     personal, post = given["personal"], given["post"]
     found = _identity(personal, today) + _phone(personal)
     if post.get("has_unit"):
@@ -59,7 +58,9 @@ def run(collection, given, profile, today=None):
                 "work_before_graduation",
             )
         )
-    photo = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == "photo")
+    if files is None:
+        files = Attachment.select().where(Attachment.collection == collection)
+    photo = next((a for a in files if a.slot == "photo"), None)
     if photo is not None:
         found += _photo(photo, profile)
     return found
@@ -122,12 +123,9 @@ def _phone(personal):
 
 
 def _unit(raw):
-    code = raw.strip().upper()
-    if not uscc_code.is_valid(code):
-        return [Check("post", "unit_uscc", False, "校验不通过", "uscc_invalid")]
-    if not rules.in_territory(code[2:8]):
-        return [Check("post", "unit_uscc", False, "单位登记地不在本省（区）", "unit_out_of_province")]
-    return [Check("post", "unit_uscc", True, "校验正确，单位在本省（区）")]
+    fault = units.uscc_fault(raw.strip().upper())
+    text = {"uscc_invalid": "校验不通过", "unit_out_of_province": "单位登记地不在本省（区）"}
+    return [Check("post", "unit_uscc", fault is None, text.get(fault, "校验正确，单位在本省（区）"), fault or "")]
 
 
 def _photo(photo, profile):
@@ -156,26 +154,30 @@ def white_background(content):
     return white >= WHITE_SHARE * len(border)
 
 
-def screen(collection, profile):
-    """After a submission: run the checks, keep the flags, and pass it without back-office review
-    when the profile allows and nothing needs a person (002 §十 "系统直接审核通过")."""
-    given = answers.read(collection)
-    flags = flags_of(run(collection, given, profile))
-    Collection.update(flags=",".join(flags)).where(Collection.id == collection.id).execute()
-    collection = Collection.get_by_id(collection.id)
-    if not flags and profile.auto_pass == "legacy_unchanged" and matches_legacy(given):
-        decisions.approve(collection, None, profile)
-    return Collection.get_by_id(collection.id)
+def dumps(checks):
+    """The checks as a submission keeps them, so the review page shows them without running them again."""
+    return json.dumps([asdict(check) for check in checks], ensure_ascii=False)
 
 
-def matches_legacy(given):
-    """The person is in the old certificate database and nothing it holds was changed."""
-    personal = given["personal"]
-    record = legacy_record(personal.get("id_type"), personal.get("id_number"))
-    if record is None:
+def loads(text):
+    return [Check(**check) for check in json.loads(text or "[]")]
+
+
+def by_field(checks):
+    """{(section, field): [Check]} as the review page shows them beside the values."""
+    found = {}
+    for check in checks:
+        found.setdefault((check.section, check.field), []).append(check)
+    return found
+
+
+def passes_unreviewed(given, legacy, profile):
+    """Whether a submission that raised no flag passes without back-office review: where the profile allows,
+    the person is in the old certificate database and nothing it holds was changed (002 §十 "系统直接审核通过")."""
+    if profile.auto_pass != "legacy_unchanged" or legacy is None:
         return False
     return all(
-        given[section].get(field) == getattr(record, column)
+        given[section].get(field) == getattr(legacy, column)
         for section, field, column in LEGACY_MAP
-        if getattr(record, column) not in (None, "")
+        if getattr(legacy, column) not in (None, "")
     )

@@ -15,15 +15,16 @@ from stdnum.cn import uscc as uscc_code
 from console.errors import RuleViolation
 from console.infra import clock, workdays
 from console.org import access
+from console.people.phones import is_mobile
 from models import Account, Accountant, Authority, Collection, Education, PostSection, QualificationSection, Unit
+from models.choices import Choices
 from models.collection import COLLECTION_STATES
 
 PAGE_SIZE = 20
-STATES = tuple((k, v) for k, v in COLLECTION_STATES if k != "draft")  # a draft is the applicant's own
+STATES = Choices(*((k, v) for k, v in COLLECTION_STATES if k != "draft"))  # a draft is the applicant's own
 Claimer = Account.alias()
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 ID_TAIL = re.compile(r"^\d{3}[\dX]$")
-PHONE = re.compile(r"^1\d{10}$")
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Filters:
 
         authority = args.get("authority", "")
         return cls(
-            state=args.get("state") if args.get("state") in dict(STATES) else "submitted",
+            state=args.get("state") if args.get("state") in STATES.values() else "submitted",
             authority=int(authority) if authority.isdigit() else None,
             submitted_from=day("from"),
             submitted_to=day("to"),
@@ -130,7 +131,7 @@ def search_clause(term):
     if len(term) == 18 and uscc_code.is_valid(term):
         return Collection.id.in_(PostSection.select(PostSection.collection).where(PostSection.unit_uscc == term))
     named = Accountant.select(Accountant.id).where(accountant_clause(term))
-    if ID_NUMBER.match(term) or ID_TAIL.match(term) or PHONE.match(term):
+    if ID_NUMBER.match(term) or ID_TAIL.match(term) or is_mobile(term):
         return Collection.accountant.in_(named)
     units = Unit.select(Unit.id).where(_prefix(Unit.name, term))
     theirs = Collection.alias()
@@ -148,7 +149,7 @@ def accountant_clause(term):
         return Accountant.id_number == term
     if ID_TAIL.match(term):
         return Accountant.id_tail == term
-    if PHONE.match(term):
+    if is_mobile(term):
         return Accountant.phone == term
     return _prefix(Accountant.name, term)
 

@@ -57,7 +57,7 @@ class AccountantView(ConsoleModelView):
     column_formatters = {
         "id_number": lambda v, c, m, p: mask_id(m.id_number),
         "phone": lambda v, c, m, p: mask_phone(m.phone),
-        "archive_state": lambda v, c, m, p: dict(ARCHIVE_STATES)[m.archive_state],
+        "archive_state": lambda v, c, m, p: ARCHIVE_STATES.label(m.archive_state),
     }
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
@@ -104,10 +104,10 @@ class AccountantView(ConsoleModelView):
             "records": list(
                 CreditRecord.select().where(CreditRecord.accountant == person).order_by(CreditRecord.occurred_on.desc())
             ),
-            "grades": dict(GRADES),
-            "archive_states": dict(ARCHIVE_STATES),
-            "kinds": dict(CREDIT_KINDS),
-            "record_states": dict(CREDIT_STATES),
+            "grades": GRADES.labels,
+            "archive_states": ARCHIVE_STATES.labels,
+            "kinds": CREDIT_KINDS.labels,
+            "record_states": CREDIT_STATES.labels,
             "may_restore": person.archive_state == "abnormal" and may_decide(current_user, person),
             "restore_form": RestoreForm(),
             "mask_id": mask_id,

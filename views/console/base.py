@@ -13,6 +13,7 @@ from wtfpeewee.orm import FieldInfo
 
 from console.errors import RuleViolation
 from console.infra import audit, clock
+from console.org import access
 from console.org.access import heads
 from models import Accountant, Unit
 from views.auth import deny
@@ -100,6 +101,27 @@ class RoleGate:
     def offers(self, name):
         """Whether this view offers the Flask-Admin method at all (Flask-Admin would redirect instead)."""
         return True
+
+    # Object permissions: whether the signed-in account may read a record, and decide it. A view narrows them
+    # where its records need more (a draft collection is its applicant's alone).
+    def may_read(self, record):
+        return access.may_read(current_user, record)
+
+    def may_decide(self, record):
+        return access.may_decide(current_user, record)
+
+    def readable_or_404(self, record):
+        """The record, when it exists and may be read here; 404 otherwise, whether it exists or not."""
+        if record is None or not self.may_read(record):
+            abort(404)
+        return record
+
+    def decidable_or_403(self, record):
+        """The record, when it may be decided here: 404 when it may not even be read, 403 when only read."""
+        if record is not None and self.may_decide(record):
+            return record  # deciding implies reading: no need to read the authority tree
+        self.readable_or_404(record)
+        abort(403)
 
 
 class ConsoleIndexView(RoleGate, AdminIndexView):

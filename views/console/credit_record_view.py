@@ -50,8 +50,8 @@ class CreditRecordView(RoleGate, BaseView):
             "console/credit_records.html",
             records=list(query),
             form=form,
-            kinds=dict(CREDIT_KINDS),
-            states=dict(CREDIT_STATES),
+            kinds=CREDIT_KINDS.labels,
+            states=CREDIT_STATES.labels,
             decision=FlaskForm(),
             mask_id=mask_id,
         ), status

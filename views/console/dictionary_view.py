@@ -22,7 +22,7 @@ class DictionaryView(ConsoleModelView):
         FilterEqual(DictionaryEntry.kind, "类别", options=DICTIONARY_KINDS),
         BooleanEqualFilter(DictionaryEntry.is_active, "在用"),
     )
-    column_formatters = {"kind": lambda v, c, m, p: dict(DICTIONARY_KINDS)[m.kind]}
+    column_formatters = {"kind": lambda v, c, m, p: DICTIONARY_KINDS.label(m.kind)}
     form_columns = ("kind", "code", "name", "sort_order", "is_active")
     form_edit_columns = ("name", "sort_order", "is_active")
     form_args = {
@@ -38,5 +38,5 @@ class DictionaryView(ConsoleModelView):
             DictionaryEntry.kind == model.kind, DictionaryEntry.code == model.code
         )
         if is_created and duplicate.exists():
-            raise RuleViolation(f"“{dict(DICTIONARY_KINDS)[model.kind]}”中已有代码 {model.code}")
+            raise RuleViolation(f"“{DICTIONARY_KINDS.label(model.kind)}”中已有代码 {model.code}")
         model.edited_in_console = True

@@ -36,7 +36,7 @@ class FilingView(RoleGate, BaseView):
     @expose("/")
     def index(self):
         status = request.args.get("status", "submitted")
-        status = status if status in dict(FILING_STATES) else "submitted"
+        status = status if status in FILING_STATES.values() else "submitted"
         query = (
             Filing.select(Filing, Unit)
             .join(Unit, JOIN.LEFT_OUTER)
@@ -55,7 +55,7 @@ class FilingView(RoleGate, BaseView):
             page=page,
             status=status,
             states=FILING_STATES,
-            kinds=dict(FILING_KINDS),
+            kinds=FILING_KINDS.labels,
             mask_id=mask_id,
         )
 
@@ -88,11 +88,11 @@ class FilingView(RoleGate, BaseView):
             "files": files,
             "names": [ALL_SLOTS[a.slot] for a in files],
             "slots": ALL_SLOTS,
-            "kinds": dict(FILING_KINDS),
-            "states": dict(FILING_STATES),
+            "kinds": FILING_KINDS.labels,
+            "states": FILING_STATES.labels,
             "events": events,
             "reasons": reasons,
-            "event_kinds": dict(EVENT_KINDS),
+            "event_kinds": EVENT_KINDS.labels,
             "current_head": head,
             "may_decide": may_decide(current_user, filing) and filing.status == "submitted",
             "decision_form": FlaskForm(),
@@ -116,7 +116,7 @@ class FilingView(RoleGate, BaseView):
         except RuleViolation as refusal:
             flash(str(refusal), "error")
             return redirect(url_for(".details", filing_id=filing.id))
-        flash(f"已确认 {filing.name} 的{dict(FILING_KINDS)[filing.kind]}，已短信通知申请人", "success")
+        flash(f"已确认 {filing.name} 的{FILING_KINDS.label(filing.kind)}，已短信通知申请人", "success")
         return redirect(url_for(".index"))
 
     @expose("/<int:filing_id>/return", methods=("POST",))

@@ -30,5 +30,5 @@ class ConsoleHome(ConsoleIndexView):
                 .where(Authority.is_active)
                 .group_by(Authority.level)
             )
-            figures["authorities"] = [(dict(LEVELS)[lv], n) for lv, n in levels.tuples()]
+            figures["authorities"] = [(LEVELS.label(lv), n) for lv, n in levels.tuples()]
         return self.render("console/home.html", **figures)

@@ -44,7 +44,7 @@ class MyUnitView(RoleGate, BaseView):
             contact=contact,
             change=change,
             changes=changes,
-            states=dict(CHANGE_STATES),
+            states=CHANGE_STATES.labels,
         ), status
 
     @expose("/contact", methods=("POST",))

@@ -2,16 +2,11 @@
 
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
 
+from console.collection.sections import REASON_SECTIONS as SECTIONS
 from console.errors import RuleViolation
 from models import ReasonTemplate
 from views.console.base import ConsoleModelView
 from views.console.review_view import field_labels
-from views.portal.wizard.steps import TITLES
-
-SECTIONS = tuple(
-    (key, TITLES[key])
-    for key in ("personal", "post", "education", "qualification", "awards", "violations", "publications", "attachments")
-)
 
 
 def _target(view, context, model, name):
@@ -39,7 +34,7 @@ class ReasonTemplateView(ConsoleModelView):
         FilterEqual(ReasonTemplate.section, "栏目", options=SECTIONS),
         BooleanEqualFilter(ReasonTemplate.is_active, "在用"),
     )
-    column_formatters = {"section": lambda v, c, m, p: dict(SECTIONS).get(m.section, m.section), "target": _target}
+    column_formatters = {"section": lambda v, c, m, p: SECTIONS.labels.get(m.section, m.section), "target": _target}
     form_columns = ("section", "target", "text", "sort_order", "is_active")
     form_choices = {"section": list(SECTIONS)}
     form_args = {
@@ -61,5 +56,5 @@ class ReasonTemplateView(ConsoleModelView):
         known = field_labels().get(model.section, {})
         if model.target and model.target not in known:
             raise RuleViolation(
-                f"“{dict(SECTIONS)[model.section]}”中没有字段或附件 {model.target}，可选：{'、'.join(known)}"
+                f"“{SECTIONS.label(model.section)}”中没有字段或附件 {model.target}，可选：{'、'.join(known)}"
             )

@@ -70,6 +70,6 @@ class RulesView(RoleGate, BaseView):
             changes=changes[:PAGE_SIZE],
             next_after=changes[PAGE_SIZE - 1].id if len(changes) > PAGE_SIZE else None,
             counts=json.loads(run.report or "{}"),
-            rules=dict(RULES),
+            rules=RULES.labels,
             mask_id=mask_id,
         )

@@ -87,7 +87,7 @@ class UnitView(ConsoleModelView):
         FilterEqual(Unit.state, "状态", options=UNIT_STATES),
     )
     column_formatters = {
-        "state": lambda v, c, m, p: dict(UNIT_STATES)[m.state],
+        "state": lambda v, c, m, p: UNIT_STATES.label(m.state),
         "created_at": beijing_time("created_at"),
     }
     form_columns = ("economic_type", "industry", "address", "phone")

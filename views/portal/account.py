@@ -209,9 +209,9 @@ def home():
         "portal/home.html",
         person=person,
         latest=latest,
-        states=dict(COLLECTION_STATES),
+        states=COLLECTION_STATES.labels,
         events=events,
-        event_kinds=dict(EVENT_KINDS),
+        event_kinds=EVENT_KINDS.labels,
         credits=_yearly_credits(person),
         masked_id=mask_id(person.id_number),
         masked_phone=mask_phone(person.phone),
@@ -266,7 +266,7 @@ def head():
         person=current_user.accountant,
         latest=latest,
         reasons=reasons,
-        states=dict(FILING_STATES),
+        states=FILING_STATES.labels,
         rule=images.ImageRule.for_slot(current_profile, "head_letter"),
     )
 
@@ -324,6 +324,6 @@ def student():
         form=form,
         latest=latest,
         reasons=reasons,
-        states=dict(FILING_STATES),
+        states=FILING_STATES.labels,
         rule=images.ImageRule.for_slot(current_profile, "student"),
     )

@@ -84,8 +84,8 @@ def _page(qualification=None, appointment=None, status=200):
         letter_form=LetterForm(),
         latest=latest,
         reasons=reasons,
-        kinds=dict(FILING_KINDS),
-        states=dict(FILING_STATES),
+        kinds=FILING_KINDS.labels,
+        states=FILING_STATES.labels,
         rule=ImageRule.for_slot(current_profile, "letter").describe(),
     ), status
 

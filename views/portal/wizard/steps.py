@@ -5,22 +5,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField
 
-from console.collection import answers, attachments, letters, lifecycle, rules
-from console.collection.sections import TITLES
+from console.collection import answers, attachments, letters, lifecycle, rules, sections
+from console.collection.sections import SECTIONS, TITLES
 from console.errors import RuleViolation
 from console.org import units
 from console.people import verification
 from console.profiles import current_profile
 from models import Attachment, Authority, Collection
 from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, upload_rules, uploads, with_draft
-from views.portal.wizard.forms import FORMS, SubmitForm, fill_choices
+from views.portal.wizard.forms import FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
 
-BOOLEAN_RADIOS = ("has_unit", "on_duty")
-UNIT_ADDING = ("unit_name", "unit_address", "unit_economic_type", "licence")  # not answers: they make a Unit
 # Fields that only apply to one answer of another field; the page hides the others (static/wizard.js).
 SHOWN_WHEN = {
-    **dict.fromkeys(("unit_uscc", "post", "admin_post", "tech_post", "tech_post_appointed_on", "unit_phone", "joined_on"), "has_unit=1"),
-    **dict.fromkeys(("residence_type", "residence_region_code", "school_name"), "has_unit=0"),
+    f.name: f"{f.shown_when[0]}={int(f.shown_when[1])}" for s in SECTIONS.values() for f in s.fields if f.shown_when
 }
 
 
@@ -157,10 +154,10 @@ def unit_action(collection, form, action):
 def typed(form):
     data = {}
     for field in form:
-        if field.name in ("csrf_token", "email_code") or field.name in UNIT_ADDING:
+        if field.name == "csrf_token" or field.name in NOT_ANSWERS:
             continue
         value = field.data
-        if field.name in BOOLEAN_RADIOS:
+        if field.name in YES_NO_FIELDS:
             value = {"1": True, "0": False}.get(value)
         elif isinstance(field, (StringField, SelectField)):
             value = (value or "").strip()
@@ -177,7 +174,7 @@ def stored(collection, key):
     if key == "education":
         return {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()}
     values = dict(given["qualification" if key == "talent" else key])
-    for name in BOOLEAN_RADIOS:
+    for name in YES_NO_FIELDS:
         if values.get(name) is not None:
             values[name] = "1" if values[name] else "0"
     return values
@@ -208,6 +205,7 @@ def preview_page(collection):
                 flash("提交成功！请等待审核，勿重复提交", "success")
                 return redirect(url_for("portal.home"))
     uploaded = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
+    keys = [key for key in section_keys() if SECTIONS[key].fields and key != "commitment"]
     return render(
         "portal/wizard_preview.html",
         collection,
@@ -215,18 +213,11 @@ def preview_page(collection):
         form=form,
         gaps=gaps,
         titles=TITLES,
-        given=answers.read(collection),
+        shown=sections.shown(answers.flat(answers.read(collection)), keys),
         uploaded=uploaded,
         slots=attachments.SLOTS,
-        records={key: labelled_record(collection, key) for key in answers.RECORD_MODELS if key in section_keys()},
         route=routed_to(collection),
     )
-
-
-def labelled_record(collection, key):
-    given = answers.record(collection, key)
-    kind = answers.RECORD_MODELS[key][0]
-    return [(label, given[name]) for name, label in rules.RECORD_FIELDS[kind]] if given else []
 
 
 @bp.route("/letter")

@@ -7,7 +7,7 @@ import binascii
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
-from console.collection import attachments, lifecycle
+from console.collection import answers, attachments, lifecycle
 from console.errors import RuleViolation
 from console.infra import images
 from console.infra.images import ImageRule
@@ -19,7 +19,7 @@ from views.portal.wizard.forms import FittedPhotoForm, UploadForm
 
 def attachments_page(collection):
     uploaded = {a.slot: a for a in Attachment.select().where(Attachment.collection == collection)}
-    needed = lifecycle.required_slots(collection, current_profile)
+    needed = lifecycle.required_slots(current_profile, answers.read(collection))
     return render(
         "portal/wizard_attachments.html",
         collection,

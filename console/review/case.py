@@ -1,0 +1,107 @@
+"""The review page's read model: one collection as its reviewer sees it, read in a fixed handful of queries.
+The answers, the checks and the changes are those its submission kept (console.collection.lifecycle.submit);
+a submission made before they were kept has its checks run and its changes found now."""
+
+import json
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from console.collection import answers, attachments, sections
+from console.imports.legacy import legacy_record
+from console.org.access import may_decide
+from console.review import claims, diff, screening
+from models import (
+    Account,
+    Accountant,
+    Attachment,
+    Authority,
+    Collection,
+    ReasonTemplate,
+    ReturnReason,
+    ReviewEvent,
+    Submission,
+)
+
+Claimer, Decider = Account.alias(), Account.alias()
+
+
+def reviewed(collection_id):
+    """The collection with its authority, its person, who holds the claim and who decided: one query."""
+    return (
+        Collection.select(Collection, Authority, Accountant, Claimer, Decider)
+        .join_from(Collection, Authority)
+        .join_from(Collection, Accountant)
+        .join_from(Collection, Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id, attr="claimed_by")
+        .join_from(Collection, Decider, JOIN.LEFT_OUTER, on=Collection.decided_by == Decider.id, attr="decided_by")
+        .where(Collection.id == collection_id)
+        .first()
+    )
+
+
+@dataclass
+class Case:
+    collection: Collection
+    shown: list  # sections.shown(): [(section, stored under, [(field, shown value)])]
+    checks: dict  # {(section, field): [Check]}
+    changes: tuple | None  # ([(section, field, before, after)], [(slot, change)])
+    files: list
+    templates: list
+    events: list
+    event_reasons: dict
+    may_decide: bool
+    holds: bool
+
+    @property
+    def changed(self):
+        return {(s, f) for s, f, _, _ in self.changes[0]} if self.changes else set()
+
+    @property
+    def changed_files(self):
+        return dict(self.changes[1]) if self.changes else {}
+
+    @property
+    def file_names(self):
+        return [attachments.SLOTS[a.slot] for a in self.files]
+
+
+def open_case(collection, account, profile):
+    """What the review page shows of a collection (read by `reviewed`) to `account`."""
+    kept = Submission.get_or_none(Submission.collection == collection, Submission.revision == collection.revision)
+    files = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
+    flat, checks, changes = _kept(kept, collection, files, profile)
+    events = list(
+        ReviewEvent.select(ReviewEvent, Account)
+        .join(Account, JOIN.LEFT_OUTER)
+        .where(ReviewEvent.collection == collection)
+        .order_by(ReviewEvent.id.desc())
+    )
+    reasons = {}
+    for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
+        reasons.setdefault(reason.event_id, []).append(reason)
+    keys = [k for k in profile.sections if sections.SECTIONS[k].fields and k != "commitment"]
+    return Case(
+        collection=collection,
+        shown=sections.shown(flat, keys),
+        checks=screening.by_field(checks),
+        changes=changes,
+        files=files,
+        templates=list(ReasonTemplate.select().where(ReasonTemplate.is_active).order_by(ReasonTemplate.sort_order)),
+        events=events,
+        event_reasons=reasons,
+        may_decide=may_decide(account, collection),
+        holds=claims.holds_claim(account, collection),
+    )
+
+
+def _kept(submission, collection, files, profile):
+    """(answers, checks, changes) as the submission kept them, or found now for one that kept no checks."""
+    if submission is not None and submission.checks is not None:
+        return json.loads(submission.answers), screening.loads(submission.checks), diff.kept(submission)
+    given = answers.read(collection)
+    flat = json.loads(submission.answers) if submission else answers.flat(given)
+    personal = given["personal"]
+    legacy = legacy_record(personal.get("id_type"), personal.get("id_number"))
+    sums = json.loads(submission.files) if submission else {}
+    found = diff.changes(collection, collection.revision, flat, sums, legacy)
+    return flat, screening.run(collection, given, profile, files), found
