@@ -14,7 +14,7 @@ def create_app(overrides=None):
     from console import cli, config, profiles
     from console.extensions import csrf
     from console.infra import database, notifier
-    from views import auth, error_pages, files, i18n, portal, public, security
+    from views import auth, error_pages, files, i18n, portal, public, security, templating
     from views import console as console_views
 
     app = Flask(
@@ -27,6 +27,7 @@ def create_app(overrides=None):
     profiles.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
+    templating.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
     auth.init_app(app)

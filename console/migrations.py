@@ -8,7 +8,7 @@ from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from console.infra import clock
-from models import MODELS, Filing, RuleChange, SchemaVersion, Submission, UnitChange, db
+from models import MODELS, Captcha, Filing, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 BASE_VERSION = 1
 
@@ -36,8 +36,10 @@ def entry_filing(migrator):
 
 
 def screened_submissions(migrator):
-    """5: a submission keeps its checks and its changes; the review event's unused note goes. (A database
-    whose submission table migration 2 made from today's model has the new columns already.)"""
+    """5: a submission keeps its checks and its changes; captchas are kept on the server; the review event's
+    unused note goes. (A database whose submission table migration 2 made from today's model has the new
+    columns already.)"""
+    db.create_tables([Captcha])
     held = {c.name for c in db.get_columns("submission")}
     steps = [
         migrator.add_column("submission", f.column_name, f)

@@ -7,6 +7,7 @@ from models.attachment import Attachment
 from models.audit import AuditEntry
 from models.authority import Authority
 from models.base import db
+from models.captcha import Captcha
 from models.collection import (
     Award,
     Collection,
@@ -53,6 +54,7 @@ MODELS = [
     AuditEntry,
     OutboxMessage,
     VerificationCode,
+    Captcha,
     Appraisal,
     AppraisalYear,
     EducationCredit,

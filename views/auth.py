@@ -10,7 +10,8 @@ from flask_login import current_user, login_user, logout_user
 from peewee import JOIN
 
 from console.extensions import login_manager
-from console.infra import audit, clock
+from console.infra import audit, captcha, clock
+from console.org.access import is_accountant
 from models import Account, Authority
 
 # Endpoints a signed-in user may reach while a password change is pending.
@@ -93,9 +94,9 @@ def safe_next(target, fallback):
     return target
 
 
-def is_accountant(account):
-    """An accountant (a unit head among them) has an archive record of their own."""
-    return account.is_authenticated and account.accountant_id is not None
+def captcha_passes(answer):
+    """Whether the answer is that of the captcha this session was shown; the captcha is used up either way."""
+    return captcha.verify(session.pop("captcha", None), answer)
 
 
 def accountants_only():

@@ -8,7 +8,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from console.extensions import babel
-from console.infra import clock
 
 LOCALE = "zh_Hans_CN"
 
@@ -16,9 +15,6 @@ LOCALE = "zh_Hans_CN"
 def init_app(app):
     babel.init_app(app, locale_selector=lambda: LOCALE, timezone_selector=lambda: "Asia/Shanghai")
     app.extensions["admin_translations"] = str(compile_admin_catalogue(Path(app.instance_path) / "translations"))
-    app.jinja_env.filters["beijing"] = lambda moment, fmt="%Y-%m-%d %H:%M": (
-        clock.to_beijing(moment).strftime(fmt) if moment else ""
-    )
 
 
 def compile_admin_catalogue(target):

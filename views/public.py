@@ -1,6 +1,6 @@
 """Pages anyone may open: the home page, the bureau phone directory (咨询电话) and the captcha image."""
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, make_response, render_template, request, session
 
 from console.infra import captcha
 from console.org import authorities
@@ -11,7 +11,6 @@ bp = Blueprint("public", __name__)
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.context_processor(lambda: {"profile": current_profile})
 
 
 @bp.route("/")
@@ -30,7 +29,9 @@ def directory():
 
 @bp.route("/captcha.png")
 def captcha_image():
-    response = make_response(captcha.issue())
+    token, image = captcha.issue(previous=session.get("captcha"))
+    session["captcha"] = token  # the answer stays on the server
+    response = make_response(image)
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "no-store"
     return response

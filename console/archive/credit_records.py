@@ -2,12 +2,10 @@
 people's bureau confirms them (002 §十二(五))."""
 
 from console.errors import RuleViolation
-from console.infra import audit, clock
+from console.infra import audit, clock, texts
 from console.org.access import heads, may_decide
 from models import CreditRecord, db
 from models.credit_record import CREDIT_KINDS
-
-MAX_DESCRIPTION = 500
 
 
 def report(accountant, kind, occurred_on, description, account, today):
@@ -17,9 +15,7 @@ def report(accountant, kind, occurred_on, description, account, today):
         raise RuleViolation("请选择守信或失信", "kind")
     if occurred_on is None or occurred_on > today:
         raise RuleViolation("请填写发生日期，且不能晚于今天", "occurred_on")
-    description = (description or "").strip()
-    if not description or len(description) > MAX_DESCRIPTION:
-        raise RuleViolation(f"请填写事由，不超过 {MAX_DESCRIPTION} 字", "description")
+    description = texts.reason(description, "description", "事由")
     with db.atomic():
         record = CreditRecord.create(
             accountant=accountant,

@@ -5,11 +5,9 @@ from peewee import SQL, Value, fn
 
 from console.archive import work_history
 from console.errors import RuleViolation
-from console.infra import audit, clock
+from console.infra import audit, clock, texts
 from console.org.access import may_decide
 from models import Accountant, PersonalSection, PostSection, WorkPeriod, db
-
-MAX_REASON = 500
 
 
 def enter_archive(collection, now):
@@ -61,9 +59,7 @@ def restore(accountant, reason, account):
     """恢复: from 异动 back into the archive, so the person can sign in again."""
     if not may_decide(account, accountant):
         raise RuleViolation("该人员不属于本机构管理")
-    reason = (reason or "").strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise RuleViolation(f"请填写恢复原因，不超过 {MAX_REASON} 字", "reason")
+    reason = texts.reason(reason, "reason", "恢复原因")
     with db.atomic():
         done = (
             Accountant.update(archive_state="archived")

@@ -5,7 +5,7 @@ import hashlib
 
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
-from console.org.access import may_read
+from console.org.access import is_accountant, may_read
 from models import Attachment, db
 
 SLOTS = {
@@ -98,7 +98,7 @@ def can_read(account, attachment):
 
 def record_read(account, attachment):
     """Every staff view of an ID scan goes to the audit log."""
-    if attachment.slot in ID_SCANS and account.role != "accountant":
+    if attachment.slot in ID_SCANS and not is_accountant(account):
         audit.record(
             "attachment.read", attachment, {"附件": SLOTS[attachment.slot], "信息采集": attachment.collection_id}
         )

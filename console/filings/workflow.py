@@ -4,7 +4,7 @@ its applicant the unit's head; the other kinds stand as filed."""
 
 from console.collection import attachments
 from console.errors import RuleViolation
-from console.infra import audit, clock, notifier
+from console.infra import audit, clock, notifier, texts
 from console.org.access import may_decide
 from models import Account, Filing, ReturnReason, ReviewEvent, db
 from models.filing import FILING_KINDS, FILING_STATES
@@ -43,6 +43,8 @@ def approve(filing, account, profile):
 def return_filing(filing, account, profile, reasons):
     if not reasons:
         raise RuleViolation("请填写退回原因", "note")
+    for reason in reasons:
+        texts.reason(reason.text, "note", "退回原因")
     with db.atomic():
         event = _decide(filing, account, "returned", "return")
         ReturnReason.insert_many(

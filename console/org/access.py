@@ -49,3 +49,8 @@ def may_decide(account, record):
 def heads(account, accountant):
     """A unit's accounting head acts for the people of that unit only."""
     return account.role == "unit_head" and account.unit_id is not None and accountant.unit_id == account.unit_id
+
+
+def is_accountant(account):
+    """An accountant (a unit head among them) has an archive record of their own; staff have none."""
+    return account.is_authenticated and account.accountant_id is not None

@@ -7,7 +7,7 @@ from stdnum.cn import uscc as uscc_code
 
 from console.collection import attachments
 from console.errors import RuleViolation
-from console.infra import audit, clock, images, storage
+from console.infra import audit, clock, images, storage, texts
 from console.org.access import may_decide
 from console.org.routing import authority_for_region
 from console.people.phones import unit_phone_problem
@@ -29,12 +29,12 @@ def uscc_fault(code):
     return None
 
 
-def checked_uscc(raw, outside=OUTSIDE_WHEN_ADDING):
-    """The USCC as typed, normalized; refused with the message of its fault."""
+def checked_uscc(raw, outside=OUTSIDE_WHEN_ADDING, field="unit_uscc"):
+    """The USCC as typed, normalized; refused with the message of its fault, at `field`."""
     code = (raw or "").strip().upper()
     fault = uscc_fault(code)
     if fault:
-        raise RuleViolation(INVALID_USCC if fault == "uscc_invalid" else outside, "unit_uscc")
+        raise RuleViolation(INVALID_USCC if fault == "uscc_invalid" else outside, field)
     return code
 
 
@@ -99,7 +99,7 @@ def request_change(unit, name, raw_uscc, region_code, account):
         raise RuleViolation("只能为本单位申请变更")
     if UnitChange.select().where(UnitChange.unit == unit, UnitChange.status == "submitted").exists():
         raise RuleViolation("已有一项变更申请正在确认，请等待会计管理机构处理")
-    name, code, region = (name or "").strip(), checked_uscc(raw_uscc), (region_code or "").strip()
+    name, code, region = (name or "").strip(), checked_uscc(raw_uscc, field="uscc"), (region_code or "").strip()
     if not name:
         raise RuleViolation("请填写单位全称", "name")
     if authority_for_region(region) is None or len(region) != 6:
@@ -124,9 +124,7 @@ def decide_change(change, account, confirmed, note=""):
     region) or returns the request with a reason."""
     if not manages(account, change.unit):
         raise RuleViolation("该单位不属于本机构管理")
-    note = (note or "").strip()
-    if not confirmed and not note:
-        raise RuleViolation("请填写退回原因", "note")
+    note = texts.reason(note, "note", "退回原因", required=not confirmed)
     with db.atomic():
         done = (
             UnitChange.update(

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 from console.archive import registry
 from console.errors import RuleViolation
-from console.infra import audit, clock, notifier
+from console.infra import audit, clock, notifier, texts
 from console.review.claims import claim, refusal
 from models import Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
 
-MAX_REASON_LENGTH = 500
 GENERAL = "general"  # a reason about the whole collection, not one section
 
 
@@ -51,8 +50,8 @@ def reasons_from(template_ids, free_text, free_section=GENERAL):
         raise RuleViolation("所选退回原因已停用或不存在，请刷新后重新选择", "templates")
     picked = [Reason(t.section, t.target, t.text, t.id) for t in sorted(templates, key=lambda t: t.sort_order)]
     text = (free_text or "").strip()
-    if len(text) > MAX_REASON_LENGTH:
-        raise RuleViolation(f"补充说明不能超过 {MAX_REASON_LENGTH} 字", "note")
+    if len(text) > texts.MAX_REASON_LENGTH:
+        raise RuleViolation(f"补充说明不能超过 {texts.MAX_REASON_LENGTH} 字", "note")
     if text:
         picked.append(Reason(free_section or GENERAL, "", text))
     if not picked:

@@ -245,6 +245,7 @@ def page(account, filters, after=None, before=None, size=PAGE_SIZE):
     now = clock.now()
     for row in rows:
         row["waiting"] = workdays.waiting(row["submitted_at"], filters.today) if row["status"] == "submitted" else None
+        row["overdue"] = row["waiting"] is not None and row["waiting"] > workdays.OVERDUE_AFTER
         row["flag_list"] = [f for f in row["flags"].split(",") if f]
         row["claimed"] = row["claimed_until"] is not None and row["claimed_until"] >= now
     first, last = (cursor_of(rows[0]), cursor_of(rows[-1])) if rows else (None, None)

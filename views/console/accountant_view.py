@@ -20,8 +20,9 @@ from models import Accountant, Appraisal, Authority, CreditRecord, EducationCred
 from models.accountant import ARCHIVE_STATES
 from models.appraisal import GRADES
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
-from views.console.base import ConsoleModelView, posted
+from views.console.base import ConsoleModelView
 from views.console.unit_view import AuthorityFilter, readable_authority_options
+from views.forms import posted
 
 
 class RestoreForm(FlaskForm):

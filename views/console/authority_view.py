@@ -15,6 +15,7 @@ from console.people.phones import normalize_phones
 from models import Authority
 from models.authority import LEVELS
 from views.console.base import ConsoleModelView, DatabaseOptions
+from views.forms import attach_violation
 
 Parent = Authority.alias()
 
@@ -138,7 +139,7 @@ class AuthorityView(ConsoleModelView):
                     raise RuleViolation("请选择合并到的机构")
                 moved = authorities.merge(source, target)
             except RuleViolation as violation:
-                form.target.errors.append(str(violation))
+                attach_violation(form, violation, "target")
             else:
                 summary = "，".join(f"{k} {n}" for k, n in moved.items())
                 flash(f"已将“{source.name}”合并到“{target.name}”：{summary}", "success")

@@ -1,6 +1,6 @@
 """What every console view shares: role checks on the server, CSRF, no deletes, safe paging."""
 
-from flask import abort, has_request_context, request
+from flask import abort, has_request_context
 from flask_admin import AdminIndexView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import CustomModelConverter, get_form
@@ -27,19 +27,6 @@ def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
         return clock.to_beijing(moment).strftime(fmt) if moment else ""
 
     return format_cell
-
-
-def posted(form):
-    """A POST whose CSRF token holds (else 400). Field errors are dropped: the domain rules check the
-    values and word the messages in Chinese (a bad date arrives as None)."""
-    if request.method != "POST":
-        return False
-    form.validate()
-    if "csrf_token" in form and form.csrf_token.errors:
-        abort(400)
-    for field in form:
-        field.errors = []
-    return True
 
 
 class IdSelectField(SelectQueryField):

@@ -14,7 +14,8 @@ from console.org.access import readable_authorities
 from console.people.identity import mask_id
 from models import Accountant, CreditRecord
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
-from views.console.base import RoleGate, own_unit, posted
+from views.console.base import RoleGate, own_unit
+from views.forms import attach_violation, posted
 
 
 class CreditRecordForm(FlaskForm):
@@ -84,7 +85,7 @@ class CreditRecordView(RoleGate, BaseView):
                 clock.today(),
             )
         except RuleViolation as refusal:
-            getattr(form, refusal.field or "description").errors = [str(refusal)]
+            attach_violation(form, refusal, "description")
         else:
             flash("已报送，经会计管理机构确认后生效", "success")
             return redirect(url_for(".index"))

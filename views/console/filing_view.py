@@ -20,6 +20,7 @@ from models import Account, Attachment, Filing, ReturnReason, ReviewEvent, Unit
 from models.filing import FILING_KINDS, FILING_STATES
 from models.review import EVENT_KINDS
 from views.console.base import RoleGate
+from views.forms import attach_violation
 
 PAGE_SIZE = 50
 
@@ -127,12 +128,10 @@ class FilingView(RoleGate, BaseView):
             abort(400)
         text = (form.note.data or "").strip()
         try:
-            if len(text) > decisions.MAX_REASON_LENGTH:
-                raise RuleViolation(f"退回原因不能超过 {decisions.MAX_REASON_LENGTH} 字", "note")
             reasons = [decisions.Reason(decisions.GENERAL, "", text)] if text else []
             workflow.return_filing(filing, current_user._get_current_object(), current_profile, reasons)
         except RuleViolation as refusal:
-            form.note.errors = [str(refusal)]
+            attach_violation(form, refusal, "note")
             return self.render("console/filing_details.html", **self._context(filing, form)), 422
         flash("已退回，已短信通知申请人", "success")
         return redirect(url_for(".index"))

@@ -11,7 +11,8 @@ from flask_wtf.file import FileField
 from console.errors import RuleViolation
 from console.imports import education_credits, legacy, tables
 from models import AuditEntry
-from views.console.base import RoleGate, posted
+from views.console.base import RoleGate
+from views.forms import attach_violation, posted
 
 
 class ImportForm(FlaskForm):
@@ -51,10 +52,10 @@ class ImportView(RoleGate, BaseView):
                 raise RuleViolation("请选择要导入的文件", "file")
             done = self.run(upload.filename, upload.stream, current_user._get_current_object())
         except tables.ImportRefused as refused:
-            form.file.errors = [str(refused)]
+            attach_violation(form, refused, "file")
             return self.index(form, refused.errors, 422)
         except RuleViolation as refusal:
-            form.file.errors = [str(refusal)]
+            attach_violation(form, refusal, "file")
             return self.index(form, (), 422)
         flash(done, "success")
         return redirect(url_for(".index"))

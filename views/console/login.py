@@ -7,13 +7,13 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
 from console.errors import RuleViolation
-from console.infra import captcha
 from console.people import sign_in
 from console.people.passwords import STAFF_RULE
 from console.profiles import current_profile
 from models import Account
 from models.account import STAFF_ROLES
 from views import auth
+from views.forms import attach_violation
 
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
 
@@ -41,12 +41,12 @@ def login():
     if form.validate_on_submit():
         typed = form.username.data.strip()
         try:
-            if not captcha.verify(form.captcha.data):
+            if not auth.captcha_passes(form.captcha.data):
                 raise RuleViolation("验证码错误，请重新输入")
             account = Account.get_or_none(Account.username == typed, Account.role.in_(STAFF_ROLES))
             auth.open_session(sign_in.by_password(account, form.password.data, typed))
         except RuleViolation as refusal:
-            form.form_errors.append(str(refusal))
+            attach_violation(form, refusal)
         else:
             return redirect(auth.safe_next(form.next.data, url_for("console.index")))
     form.captcha.data = ""
@@ -69,7 +69,7 @@ def password():
         try:
             sign_in.change_password(current_user, form.current.data, form.new.data, rule)
         except RuleViolation as refusal:
-            form.new.errors.append(str(refusal))
+            attach_violation(form, refusal, "new")
         else:
             flash("密码已修改", "success")
             return redirect(url_for("portal.home" if portal else "console.index"))

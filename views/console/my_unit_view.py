@@ -12,6 +12,7 @@ from console.org import units
 from models import UnitChange
 from models.unit_change import CHANGE_STATES
 from views.console.base import RoleGate, own_unit
+from views.forms import attach_violation
 
 
 class ContactForm(FlaskForm):
@@ -56,7 +57,7 @@ class MyUnitView(RoleGate, BaseView):
         try:
             units.update_contact(unit, form.address.data, form.phone.data, current_user._get_current_object())
         except RuleViolation as refusal:
-            getattr(form, refusal.field or "address").errors = [str(refusal)]
+            attach_violation(form, refusal, "address")
             return self._page(unit, form, ChangeForm(obj=unit), 422)
         flash("已保存单位地址和电话", "success")
         return redirect(url_for(".index"))
@@ -72,8 +73,7 @@ class MyUnitView(RoleGate, BaseView):
                 unit, form.name.data, form.uscc.data, form.region_code.data, current_user._get_current_object()
             )
         except RuleViolation as refusal:
-            field = {"unit_uscc": "uscc"}.get(refusal.field, refusal.field) or "name"
-            getattr(form, field).errors = [str(refusal)]
+            attach_violation(form, refusal, "name")
             return self._page(unit, ContactForm(obj=unit), form, 422)
         flash("变更申请已提交，经会计管理机构确认后生效", "success")
         return redirect(url_for(".index"))

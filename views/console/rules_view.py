@@ -15,7 +15,8 @@ from console.people.identity import mask_id
 from console.profiles import current_profile
 from models import Accountant, RuleChange, RuleRun
 from models.rule_run import RULES
-from views.console.base import RoleGate, posted
+from views.console.base import RoleGate
+from views.forms import posted
 
 PAGE_SIZE = 100
 

@@ -13,7 +13,8 @@ from console.errors import RuleViolation
 from console.infra import clock
 from console.people.identity import mask_id
 from models import Accountant, Collection, PostSection, WorkPeriod
-from views.console.base import RoleGate, own_person, own_unit, posted
+from views.console.base import RoleGate, own_person, own_unit
+from views.forms import attach_violation, posted
 
 
 class DepartureForm(FlaskForm):
@@ -56,7 +57,7 @@ class UnitPeopleView(RoleGate, BaseView):
             try:
                 work_history.report_departure(person, form.day.data, current_user._get_current_object(), clock.today())
             except RuleViolation as refusal:
-                form.day.errors = [str(refusal)]
+                attach_violation(form, refusal, "day")
                 return self.render("console/departure.html", person=person, form=form), 422
             flash(f"已报告 {person.name} 于 {form.day.data:%Y-%m-%d} 离岗", "success")
             return redirect(url_for(".index"))

@@ -18,6 +18,7 @@ from console.org.access import authority_list, readable_authorities
 from models import Accountant, Attachment, Authority, Unit, UnitChange
 from models.unit import UNIT_STATES
 from views.console.base import ConsoleModelView, DatabaseOptions, beijing_time
+from views.forms import attach_violation
 
 
 def readable_authority_options():
@@ -156,7 +157,7 @@ class UnitView(ConsoleModelView):
                     raise RuleViolation("本机构管理的单位中没有该统一社会信用代码", "target")
                 moved = units.merge(duplicate, target, current_user)
             except RuleViolation as violation:
-                form.target.errors.append(str(violation))
+                attach_violation(form, violation, "target")
             else:
                 summary = "，".join(f"{k} {n} 条" for k, n in moved.items()) or "无关联记录"
                 flash(f"已将“{duplicate.name}”合并到“{target.name}”：{summary}", "success")

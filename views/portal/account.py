@@ -14,7 +14,7 @@ from wtforms.validators import EqualTo, InputRequired, Optional
 from console.archive.daily_rules import CreditRequirement
 from console.errors import RuleViolation
 from console.filings import students, unit_head
-from console.infra import captcha, clock, images
+from console.infra import clock, images
 from console.people import registration, sign_in
 from console.people.identity import mask_id, mask_phone
 from console.profiles import current_profile
@@ -24,6 +24,7 @@ from models.collection import COLLECTION_STATES
 from models.filing import FILING_STATES
 from models.review import EVENT_KINDS
 from views import auth
+from views.forms import attach_violation
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -79,15 +80,6 @@ class ResetForm(FlaskForm):
     )
 
 
-def show(form, violation):
-    """Put a domain refusal next to its field, or above the form."""
-    field = form[violation.field] if violation.field in form else None
-    if field is None:
-        form.form_errors.append(str(violation))
-    else:
-        field.errors = [*field.errors, str(violation)]  # a tuple until the form is validated
-
-
 def sending_code(form):
     """The form's 获取验证码 button was pressed (a second submit button, so it works without JavaScript)."""
     return form.is_submitted() and "send_code" in request.form
@@ -98,7 +90,7 @@ def send_code(form, send, *args, recipient=None):
         send(form.phone.data if recipient is None else recipient, *args)
         flash("验证码已发送，5 分钟内有效", "success")
     except RuleViolation as violation:
-        show(form, violation)
+        attach_violation(form, violation)
 
 
 @bp.route("/register", methods=("GET", "POST"))
@@ -123,7 +115,7 @@ def register():
         try:
             registration.register(current_profile, applicant)
         except RuleViolation as violation:
-            show(form, violation)
+            attach_violation(form, violation)
         else:
             flash("注册成功，请登录后进行信息采集", "success")
             return redirect(url_for(".login"))
@@ -146,7 +138,7 @@ def login():
         try:
             _sign_in(mode, form)
         except RuleViolation as violation:
-            show(form, violation)
+            attach_violation(form, violation)
         else:
             return redirect(auth.safe_next(form.next.data, url_for(".home")))
     if "captcha" in form:
@@ -155,7 +147,7 @@ def login():
 
 
 def _sign_in(mode, form):
-    if "captcha" in form and not captcha.verify(form.captcha.data):
+    if "captcha" in form and not auth.captcha_passes(form.captcha.data):
         raise RuleViolation("验证码错误，请重新输入", "captcha")
     data = {name: form[name].data for name in LOGIN_MODES[mode][1]}
     account = registration.LOOKUPS[mode](data)
@@ -182,7 +174,7 @@ def reset():
         try:
             registration.reset_password(current_profile, recipient, form.sms_code.data, form.password.data, channel)
         except RuleViolation as violation:
-            show(form, violation)
+            attach_violation(form, violation)
         else:
             flash("密码已重置，请用新密码登录", "success")
             return redirect(url_for(".login"))
@@ -255,7 +247,7 @@ def head():
                 raise RuleViolation("请上传备案函扫描件", "letter")
             unit_head.apply_for_head(current_user._get_current_object(), form.letter.data.read(), current_profile)
         except RuleViolation as refusal:
-            form.letter.errors = [str(refusal)]
+            attach_violation(form, refusal, "letter")
         else:
             flash("已提交，请等待会计管理部门确认", "success")
             return redirect(url_for(".head"))
@@ -314,7 +306,7 @@ def student():
                 clock.today().year,
             )
         except RuleViolation as refusal:
-            form[refusal.field or "major"].errors = [str(refusal)]
+            attach_violation(form, refusal, "major")
         else:
             flash("已提交，请等待会计管理部门确认", "success")
             return redirect(url_for(".student"))

@@ -16,6 +16,7 @@ from console.profiles import current_profile
 from models import Filing, ReturnReason, ReviewEvent
 from models.filing import FILING_KINDS, FILING_STATES
 from views import auth
+from views.forms import attach_violation, posted
 
 bp = Blueprint("entry", __name__, url_prefix="/portal/entry")
 
@@ -95,17 +96,10 @@ def index():
     return _page()
 
 
-def _posted(form):
-    """A POST with a valid CSRF token; a bad date arrives as None for the rules to word."""
-    form.validate()
-    if "csrf_token" in form and form.csrf_token.errors:
-        abort(400)
-
-
 @bp.route("/qualification", methods=("POST",))
 def qualification():
     form = QualificationForm()
-    _posted(form)
+    posted(form)
     try:
         scan = form.scan.data.read() if form.scan.data else None
         if scan is None:
@@ -120,7 +114,7 @@ def qualification():
             clock.today(),
         )
     except RuleViolation as refusal:
-        _show(form, refusal, "level")
+        attach_violation(form, refusal, "level")
         return _page(qualification=form, status=422)
     flash("已提交取得会计专业技术资格入库备案，请等待会计管理部门确认", "success")
     return redirect(url_for(".index"))
@@ -129,7 +123,7 @@ def qualification():
 @bp.route("/appointment", methods=("POST",))
 def appointment():
     form = AppointmentForm()
-    _posted(form)
+    posted(form)
     try:
         entry.start_appointment(
             current_user._get_current_object(),
@@ -139,17 +133,10 @@ def appointment():
             clock.today(),
         )
     except RuleViolation as refusal:
-        _show(form, refusal, "unit_uscc")
+        attach_violation(form, refusal, "unit_uscc")
         return _page(appointment=form, status=422)
     flash("已保存，请打印证明函，由单位负责人签字、加盖公章后扫描上传", "success")
     return redirect(url_for(".index"))
-
-
-def _show(form, refusal, fallback):
-    """The refusal at its field (the rules word it); the form's own English errors are dropped."""
-    for name in form._fields:
-        form[name].errors = []
-    form[refusal.field if refusal.field in form else fallback].errors = [str(refusal)]
 
 
 def _own_appointment(filing_id):
@@ -172,7 +159,7 @@ def letter(filing_id):
 def upload_letter(filing_id):
     filing = _own_appointment(filing_id)
     form = LetterForm()
-    _posted(form)
+    posted(form)
     try:
         if not form.scan.data:
             raise RuleViolation("请选择证明函扫描件")

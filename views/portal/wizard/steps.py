@@ -12,6 +12,7 @@ from console.org import units
 from console.people import verification
 from console.profiles import current_profile
 from models import Attachment, Authority, Collection
+from views.forms import attach_errors
 from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, upload_rules, uploads, with_draft
 from views.portal.wizard.forms import FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
 
@@ -83,13 +84,13 @@ def form_page(collection, key):
 
 
 def render_form(collection, key, form, errors, adding_unit):
-    for field, message in errors.items():
-        target = form[field] if field in form else None
-        if target is not None:
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
-    post = collection.postsection_set.first() if key == "post" else None
+    attach_errors(form, errors)
+    given = answers.read(collection)
+    registered = [
+        (f.label, f.shown_value(given["personal"].get(f.name)))
+        for f in SECTIONS["personal"].fields
+        if f.kind == "fixed"
+    ]
     return render(
         "portal/wizard_form.html",
         collection,
@@ -99,7 +100,9 @@ def render_form(collection, key, form, errors, adding_unit):
         shown_when=SHOWN_WHEN,
         adding_unit=adding_unit,
         hidden_fields=() if adding_unit else UNIT_ADDING,
-        unit=post.unit if post else None,
+        unit=given["unit"],
+        email_verified=given["personal"].get("email_verified"),
+        registered=registered,
         route=routed_to(collection) if key == "post" else None,
     )
 
