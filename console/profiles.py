@@ -17,8 +17,6 @@ from models.accountant import ID_TYPES
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "authority_data"
 
-# the portal's sign-in modes: the one list of those a profile may name
-LOGIN_MODES = ("id_password_captcha", "username_password_captcha", "name_id_password", "id_password", "phone_sms")
 RESET_CHANNELS = ("sms", "email")
 IMAGE_FORMATS = ("JPEG", "PNG")
 AUTO_PASS = ("", "legacy_unchanged")
@@ -109,7 +107,9 @@ def check(data, key):
         raise ProfileError(f"key: {data['key']!r} differs from the file's name {key!r}")
     _one_of("regions", [data["regions"]], REGIONS, "value")
     _one_of("sections", data["sections"], TITLES, "section")
-    _one_of("login_modes", data["login_modes"], LOGIN_MODES, "sign-in mode")
+    from console.people.registration import SIGN_IN_MODES  # imported here: registration reads the profile
+
+    _one_of("login_modes", data["login_modes"], SIGN_IN_MODES, "sign-in mode")
     _one_of("password_reset", data["password_reset"], RESET_CHANNELS, "channel", may_be_empty=True)
     _one_of("id_types", data["id_types"], ID_TYPES.values(), "ID type")
     _one_of("work_proof", [data.get("work_proof", "work_proof")], SLOTS, "upload slot")

@@ -26,9 +26,9 @@ class ImageRule:
 
     @classmethod
     def for_slot(cls, profile, slot):
-        """The photo has its own rule in a profile; every other scan shares the general one."""
+        """A slot's own table in the profile (the photo's, say) over the general rule every scan shares."""
         uploads = profile.uploads
-        spec = uploads.get(slot, {}) if slot == "photo" else {}
+        spec = uploads.get(slot, {})
         general = {k: v for k, v in uploads.items() if not isinstance(v, dict)}
         merged = {**general, **spec}
         return cls(

@@ -41,9 +41,19 @@ def may_read(account, record):
     return scope is None or record.authority_id in scope
 
 
+def deciding_authority(account):
+    """The one authority whose items the account decides, or None. Decisions on a collection, filing or unit
+    stay with the authority it is routed to: a city reads its counties' but decides only its own."""
+    return account.authority_id if account.role == "reviewer" else None
+
+
 def may_decide(account, record):
-    """Decisions on a collection, filing or unit stay with the authority it is routed to."""
-    return account.role == "reviewer" and record.authority_id == account.authority_id
+    return record.authority_id is not None and record.authority_id == deciding_authority(account)
+
+
+def decidable(account, model):
+    """The same rule as a condition on a table with an authority column, for lists and bulk actions."""
+    return model.authority == deciding_authority(account)
 
 
 def heads(account, accountant):

@@ -1,6 +1,7 @@
 """Accountant registration and the look-ups of each profile's sign-in modes (000, 001, 002 §三, 003 §1)."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from peewee import IntegrityError
@@ -135,12 +136,30 @@ def account_by_name_and_id(name, id_number):
     return account if account and account.accountant.name == (name or "").strip() else None
 
 
-LOOKUPS = {
-    "id_password_captcha": lambda data: account_by_id_number(data["id_number"]),
-    "id_password": lambda data: account_by_id_number(data["id_number"]),
-    "username_password_captcha": lambda data: account_by_username(data["username"]),
-    "name_id_password": lambda data: account_by_name_and_id(data["name"], data["id_number"]),
-    "phone_sms": lambda data: account_by_phone(data["phone"]),
+@dataclass(frozen=True)
+class SignInMode:
+    label: str
+    fields: tuple  # what the person types
+    find: Callable  # the account those answers name
+
+
+# The portal's sign-in modes (000 §3, 001, 002 §三, 003 §1), the one table a profile names them from.
+SIGN_IN_MODES = {
+    "id_password_captcha": SignInMode(
+        "证件号码登录", ("id_number", "password", "captcha"), lambda data: account_by_id_number(data["id_number"])
+    ),
+    "username_password_captcha": SignInMode(
+        "用户名登录", ("username", "password", "captcha"), lambda data: account_by_username(data["username"])
+    ),
+    "name_id_password": SignInMode(
+        "姓名证件号登录",
+        ("name", "id_number", "password"),
+        lambda data: account_by_name_and_id(data["name"], data["id_number"]),
+    ),
+    "id_password": SignInMode(
+        "证件号码登录", ("id_number", "password"), lambda data: account_by_id_number(data["id_number"])
+    ),
+    "phone_sms": SignInMode("手机验证码登录", ("phone", "sms_code"), lambda data: account_by_phone(data["phone"])),
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from console.archive import registry
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier, texts
+from console.org import access
 from console.review.claims import claim, refusal
 from models import Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
 
@@ -103,7 +104,7 @@ def _decide(collection, account, status, kind, now):
 def bulk_approve(ids, account, profile):
     """Approve the chosen collections that carry no flags; returns (approved, [(collection, why skipped)])."""
     approved, skipped = [], []
-    chosen = Collection.select().where(Collection.id.in_(ids), Collection.authority == account.authority_id)
+    chosen = Collection.select().where(Collection.id.in_(ids), access.decidable(account, Collection))
     for collection in chosen.order_by(Collection.submitted_at):
         if collection.flags:
             skipped.append((collection, "有自动检查标记，请逐件审核"))

@@ -80,9 +80,14 @@ def authority_scope(account, filters):
         if readable is not None and filters.authority not in readable:
             raise RuleViolation("无权查看该机构的审核列表")
         return {filters.authority}
-    if account.role == "reviewer":
-        return {account.authority_id}
-    return readable
+    own = access.deciding_authority(account)
+    return {own} if own else readable
+
+
+def decides(account, filters):
+    """Whether the list shows the account's own queue, whose rows it may select and decide."""
+    own = access.deciding_authority(account)
+    return own is not None and filters.authority in (None, own)
 
 
 def _where(account, filters):

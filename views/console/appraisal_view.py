@@ -20,6 +20,7 @@ class AppraisalView(RoleGate, BaseView):
 
     read_roles = write_roles = frozenset({"unit_head", "reviewer"})
     write_views = frozenset({"save", "close"})
+    method_roles = {"save": {"unit_head"}, "close": {"reviewer"}}
 
     def _year(self):
         return request.values.get("year", clock.today().year - 1, type=int)
@@ -78,8 +79,6 @@ class AppraisalView(RoleGate, BaseView):
 
     @expose("/close", methods=("POST",))
     def close(self):
-        if current_user.role != "reviewer":
-            abort(403)
         if not FlaskForm().validate_on_submit():
             abort(400)
         year = self._year()

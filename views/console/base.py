@@ -69,6 +69,9 @@ class RoleGate:
     write_roles = frozenset()
     # View methods that change data; a read-only role gets 403 on each.
     write_views = frozenset({"create_view", "edit_view", "delete_view", "action_view", "ajax_update"})
+    # View methods only some of the view's roles may use: {method: roles}, e.g. the bureau's confirmation on a
+    # page a unit head also works.
+    method_roles = {}
 
     def is_accessible(self):
         return current_user.is_authenticated and current_user.role in self.read_roles | self.write_roles
@@ -81,7 +84,10 @@ class RoleGate:
 
     def _handle_view(self, name, **kwargs):
         writes = name in self.write_views
+        allowed = self.method_roles.get(name)
         if not self.is_accessible() or (writes and not self.may_write()) or not self.offers(name):
+            return deny()
+        if allowed is not None and current_user.role not in allowed:
             return deny()
         return None
 

@@ -30,6 +30,7 @@ class CreditRecordView(RoleGate, BaseView):
 
     read_roles = write_roles = frozenset({"unit_head", "reviewer"})
     write_views = frozenset({"report", "decide"})
+    method_roles = {"report": {"unit_head"}, "decide": {"reviewer"}}
 
     @expose("/", methods=("GET",))
     def index(self):
@@ -93,11 +94,8 @@ class CreditRecordView(RoleGate, BaseView):
 
     @expose("/<int:record_id>/decide", methods=("POST",))
     def decide(self, record_id):
-        if current_user.role != "reviewer":
-            abort(403)
         record = CreditRecord.get_or_none(CreditRecord.id == record_id)
-        if record is None or record.accountant.authority_id not in readable_authorities(current_user):
-            abort(404)
+        self.readable_or_404(record and record.accountant)
         if not FlaskForm().validate_on_submit():
             abort(400)
         try:

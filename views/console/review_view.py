@@ -70,7 +70,7 @@ class ReviewView(RoleGate, BaseView):
             levels=self._levels(),
             bulk=BulkForm(),
             mask_id=mask_id,
-            deciding=current_user.role == "reviewer" and filters.authority in (None, current_user.authority_id),
+            deciding=worklist.decides(current_user, filters),
         )
 
     @staticmethod

@@ -28,14 +28,6 @@ from views.forms import attach_violation
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-LOGIN_MODES = {
-    "id_password_captcha": ("证件号码登录", ("id_number", "password", "captcha")),
-    "username_password_captcha": ("用户名登录", ("username", "password", "captcha")),
-    "name_id_password": ("姓名证件号登录", ("name", "id_number", "password")),
-    "id_password": ("证件号码登录", ("id_number", "password")),
-    "phone_sms": ("手机验证码登录", ("phone", "sms_code")),
-}
-
 
 def init_app(app):
     app.register_blueprint(bp)
@@ -128,7 +120,7 @@ def login():
     mode = request.values.get("mode") if request.values.get("mode") in modes else modes[0]
     form = LoginForm()
     for name in ("name", "id_number", "username", "phone", "password", "sms_code", "captcha"):
-        if name not in LOGIN_MODES[mode][1]:
+        if name not in registration.SIGN_IN_MODES[mode].fields:
             delattr(form, name)
     if not form.is_submitted():
         form.next.data = request.args.get("next", "")
@@ -143,14 +135,16 @@ def login():
             return redirect(auth.safe_next(form.next.data, url_for(".home")))
     if "captcha" in form:
         form.captcha.data = ""
-    return render_template("portal/login.html", form=form, mode=mode, modes=[(m, LOGIN_MODES[m][0]) for m in modes])
+    return render_template(
+        "portal/login.html", form=form, mode=mode, modes=[(m, registration.SIGN_IN_MODES[m].label) for m in modes]
+    )
 
 
 def _sign_in(mode, form):
     if "captcha" in form and not auth.captcha_passes(form.captcha.data):
         raise RuleViolation("验证码错误，请重新输入", "captcha")
-    data = {name: form[name].data for name in LOGIN_MODES[mode][1]}
-    account = registration.LOOKUPS[mode](data)
+    data = {name: form[name].data for name in registration.SIGN_IN_MODES[mode].fields}
+    account = registration.SIGN_IN_MODES[mode].find(data)
     if account is None and "password" in data and "id_number" in data:
         account = sign_in.first_legacy_sign_in(current_profile, data["id_number"], data["password"])
     typed = data.get("id_number") or data.get("username") or data.get("phone")
