@@ -10,7 +10,7 @@ from peewee import JOIN
 from console.collection import answers, attachments, sections
 from console.imports.legacy import legacy_record
 from console.org.access import may_decide
-from console.review import claims, diff, screening
+from console.review import claims, decisions, diff, screening
 from models import (
     Account,
     Accountant,
@@ -18,7 +18,6 @@ from models import (
     Authority,
     Collection,
     ReasonTemplate,
-    ReturnReason,
     ReviewEvent,
     Submission,
 )
@@ -70,15 +69,7 @@ def open_case(collection, account, profile):
     kept = Submission.get_or_none(Submission.collection == collection, Submission.revision == collection.revision)
     files = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
     flat, checks, changes = _kept(kept, collection, files, profile)
-    events = list(
-        ReviewEvent.select(ReviewEvent, Account)
-        .join(Account, JOIN.LEFT_OUTER)
-        .where(ReviewEvent.collection == collection)
-        .order_by(ReviewEvent.id.desc())
-    )
-    reasons = {}
-    for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
-        reasons.setdefault(reason.event_id, []).append(reason)
+    events, reasons = decisions.history(ReviewEvent.collection == collection)
     keys = [k for k in profile.sections if sections.SECTIONS[k].fields and k != "commitment"]
     return Case(
         collection=collection,

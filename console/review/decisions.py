@@ -6,12 +6,14 @@ told who decided. A null actor is the system (自动审核通过)."""
 
 from dataclasses import dataclass
 
+from peewee import JOIN
+
 from console.archive import registry
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier, texts
 from console.org import access
 from console.review.claims import claim, refusal
-from models import Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
+from models import Account, Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
 
 GENERAL = "general"  # a reason about the whole collection, not one section
 
@@ -115,3 +117,18 @@ def bulk_approve(ids, account, profile):
         except RuleViolation as refusal:
             skipped.append((collection, str(refusal)))
     return approved, skipped
+
+
+def history(*where, hidden=()):
+    """A collection's or filing's events, newest first, with who acted, and each return's reasons by event
+    id: (events, {event id: [ReturnReason]}), in two queries. `hidden` are kinds not shown."""
+    events = list(
+        ReviewEvent.select(ReviewEvent, Account)
+        .join(Account, JOIN.LEFT_OUTER)
+        .where(*where, ReviewEvent.kind.not_in(hidden or ("",)))
+        .order_by(ReviewEvent.id.desc())
+    )
+    reasons = {}
+    for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
+        reasons.setdefault(reason.event_id, []).append(reason)
+    return events, reasons

@@ -81,7 +81,10 @@ class AccountantView(ConsoleModelView):
     def _handle_join(self, query, field, joins):
         return query  # get_query has joined what the filters name
 
-    def record_context(self, person):
+    def details_context(self, person):
+        return {"record": self._record(person)}
+
+    def _record(self, person):
         """The record's history, read once for the details page, which is a sensitive read."""
         audit.record("accountant.read", person, {"姓名": person.name})
         periods = list(

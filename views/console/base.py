@@ -155,6 +155,15 @@ class ConsoleModelView(RoleGate, ModelView):
     def can_edit(self):
         return self.allow_edit and self.may_write()
 
+    def details_context(self, model):
+        """What the details page shows beside the record, computed (and any read audited) in the view."""
+        return {}
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and "model" in kwargs:
+            kwargs.update(self.details_context(kwargs["model"]))
+        return super().render(template, **kwargs)
+
     def get_one(self, id):
         """By id, but only within get_query(): the stock backend would ignore the view's scope."""
         try:

@@ -16,7 +16,7 @@ from console.org.access import may_decide, may_read, readable_authorities
 from console.people.identity import mask_id
 from console.profiles import current_profile
 from console.review import decisions
-from models import Account, Attachment, Filing, ReturnReason, ReviewEvent, Unit
+from models import Account, Attachment, Filing, ReviewEvent, Unit
 from models.filing import FILING_KINDS, FILING_STATES
 from models.review import EVENT_KINDS
 from views.console.base import RoleGate
@@ -74,15 +74,7 @@ class FilingView(RoleGate, BaseView):
 
     def _context(self, filing, form=None):
         files = list(Attachment.select().where(Attachment.filing == filing).order_by(Attachment.id))
-        events = list(
-            ReviewEvent.select(ReviewEvent, Account)
-            .join(Account, JOIN.LEFT_OUTER)
-            .where(ReviewEvent.filing == filing)
-            .order_by(ReviewEvent.id.desc())
-        )
-        reasons = {}
-        for reason in ReturnReason.select().where(ReturnReason.event.in_([e.id for e in events])):
-            reasons.setdefault(reason.event_id, []).append(reason.text)
+        events, reasons = decisions.history(ReviewEvent.filing == filing)
         head = Account.get_or_none(Account.role == "unit_head", Account.unit == filing.unit_id)
         return {
             "filing": filing,

@@ -123,7 +123,10 @@ class UnitView(ConsoleModelView):
             raise RuleViolation("该单位属于下级会计管理机构，只能查看")
         model.address, model.phone = (model.address or "").strip(), (model.phone or "").strip()
 
-    def unit_context(self, unit):
+    def details_context(self, unit):
+        return {"unit": self.unit_facts(unit)}
+
+    def unit_facts(self, unit):
         """What the details page shows beside the record: the licence, the people, a pending change."""
         people = dict(
             Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
@@ -162,7 +165,7 @@ class UnitView(ConsoleModelView):
                 summary = "，".join(f"{k} {n} 条" for k, n in moved.items()) or "无关联记录"
                 flash(f"已将“{duplicate.name}”合并到“{target.name}”：{summary}", "success")
                 return redirect(url_for(".details_view", id=target.id))
-        return self.render("console/unit_merge.html", form=form, unit=duplicate, **self.unit_context(duplicate))
+        return self.render("console/unit_merge.html", form=form, unit=duplicate, **self.unit_facts(duplicate))
 
     @expose("/close/", methods=("POST",))
     def close_view(self):

@@ -3,11 +3,11 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from peewee import fn, prefetch
+from peewee import fn
 from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Optional
 
@@ -18,6 +18,7 @@ from console.infra import clock, images
 from console.people import registration, sign_in
 from console.people.identity import mask_id, mask_phone
 from console.profiles import current_profile
+from console.review import decisions
 from models import Collection, EducationCredit, Filing, ReturnReason, ReviewEvent
 from models.accountant import ID_TYPES
 from models.collection import COLLECTION_STATES
@@ -181,22 +182,22 @@ def logout():
 
 
 @bp.route("/")
-@login_required
+@auth.accountant_required
 def home():
-    if current_user.accountant_id is None:
-        abort(403)
     person = current_user.accountant
     latest = person.collections.order_by(Collection.id.desc()).first()
-    shown = (
-        latest.events.where(ReviewEvent.kind.not_in(("claim", "release"))) if latest else None
-    )  # the back office's own
-    events = prefetch(shown.order_by(ReviewEvent.id.desc()), ReturnReason) if latest else []
+    events, reasons = (
+        decisions.history(ReviewEvent.collection == latest, hidden=("claim", "release"))  # the back office's own
+        if latest
+        else ([], {})
+    )
     return render_template(
         "portal/home.html",
         person=person,
         latest=latest,
         states=COLLECTION_STATES.labels,
         events=events,
+        reasons=reasons,
         event_kinds=EVENT_KINDS.labels,
         credits=_yearly_credits(person),
         masked_id=mask_id(person.id_number),
@@ -229,11 +230,9 @@ class HeadForm(FlaskForm):
 
 
 @bp.route("/head", methods=("GET", "POST"))
-@login_required
+@auth.accountant_required
 def head():
     """Apply to be the unit's accounting head (单位会计机构负责人备案), and follow the application."""
-    if current_user.accountant_id is None:
-        abort(403)
     form = HeadForm()
     if form.validate_on_submit():
         try:
@@ -279,11 +278,9 @@ class StudentForm(FlaskForm):
 
 
 @bp.route("/student", methods=("GET", "POST"))
-@login_required
+@auth.accountant_required
 def student():
     """会计类专业在校学生申报, and its state."""
-    if current_user.accountant_id is None:
-        abort(403)
     form = StudentForm()
     if form.is_submitted():
         try:
