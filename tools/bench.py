@@ -33,6 +33,7 @@ from console.archive import daily_rules
 from console.imports import education_credits, legacy
 from console.infra import clock, dictionaries, storage
 from console.infra.batches import chunks
+from console.infra.database import QueryCounter
 from console.org import authorities
 from console.people.passwords import hash_password
 from console.review import claims, export, worklist
@@ -439,23 +440,6 @@ def _real_files(collection_ids):
 # ---------------------------------------------------------------- measuring
 
 
-class QueryCounter:
-    def __init__(self, database):
-        self.count = 0
-        self.database = database
-        self.original = database.execute_sql
-
-    def __enter__(self):
-        def counted(*args, **kwargs):
-            self.count += 1
-            return self.original(*args, **kwargs)
-
-        self.database.execute_sql = counted
-        return self
-
-    def __exit__(self, *exc):
-        del self.database.execute_sql  # back to the class's method
-
 
 class StockCollectionView(ModelView):
     """Flask-Admin's peewee list as shipped, on the collection table, oldest submission first."""
@@ -570,7 +554,7 @@ def _timed(client, urls):
     times, queries = [], []
     client.get(urls[0])  # warm the caches once
     for url in itertools.islice(itertools.cycle(urls), REPEAT):
-        with QueryCounter(db.obj) as counter:
+        with QueryCounter() as counter:
             started = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
@@ -584,7 +568,7 @@ def _timed_decisions(client, reviewer, ids, action, data):
     _claim(reviewer, ids)
     times, queries = [], []
     for key in ids:
-        with QueryCounter(db.obj) as counter:
+        with QueryCounter() as counter:
             started = time.perf_counter()
             response = client.post(f"/console/review/{key}/{action}", data=data)
             times.append((time.perf_counter() - started) * 1000)

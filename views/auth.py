@@ -12,7 +12,7 @@ from peewee import JOIN
 from console.extensions import login_manager
 from console.infra import audit, captcha, clock
 from console.org.access import is_accountant
-from models import Account, Authority
+from models import Account, Accountant, Authority
 
 # Endpoints a signed-in user may reach while a password change is pending.
 PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "static", "public.captcha_image"}
@@ -34,8 +34,9 @@ def init_app(app):
 def _load_account(account_id):
     """A disabled account's open sessions end with it."""
     return (
-        Account.select(Account, Authority)
-        .join(Authority, JOIN.LEFT_OUTER)  # every console page names it
+        Account.select(Account, Authority, Accountant)  # every console page names the authority, the portal the person
+        .join_from(Account, Authority, JOIN.LEFT_OUTER)
+        .join_from(Account, Accountant, JOIN.LEFT_OUTER)
         .where(Account.id == int(account_id), Account.is_enabled)
         .first()
     )

@@ -33,15 +33,24 @@ from models import (
 EDITABLE = ("draft", "returned", "withdrawn")
 
 
+def editable(accountant):
+    """The accountant's collection open for editing, or None when there is none yet; refuses while one is
+    submitted or after approval."""
+    latest = accountant.collections.order_by(Collection.id.desc()).first()
+    if latest is None or latest.status in EDITABLE:
+        if latest is not None:
+            latest.accountant = accountant  # the rules read the person's declared start of work
+        return latest
+    if latest.status == "submitted":
+        raise RuleViolation("信息采集已提交，正在等待审核；如需修改，请先撤回")
+    raise RuleViolation("信息采集已审核通过；信息有变化的，请通过信息变更办理")
+
+
 def open_draft(accountant):
     """The collection to edit: the open one, or a new draft prefilled from registration and the old database."""
-    latest = accountant.collections.order_by(Collection.id.desc()).first()
+    latest = editable(accountant)
     if latest is not None:
-        if latest.status in EDITABLE:
-            return latest
-        if latest.status == "submitted":
-            raise RuleViolation("信息采集已提交，正在等待审核；如需修改，请先撤回")
-        raise RuleViolation("信息采集已审核通过；信息有变化的，请通过信息变更办理")
+        return latest
     now = clock.now()
     with db.atomic():
         collection = Collection.create(

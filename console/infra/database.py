@@ -40,3 +40,26 @@ def _open():
 def _close(exc):
     if not db.is_closed():
         db.close()
+
+
+class QueryCounter:
+    """Counts the statements the database runs inside a `with` block (the benchmark and the tests read it)."""
+
+    def __init__(self, database=None):
+        self.database = database or db.obj
+        self.count = 0
+        self.sql = []
+
+    def __enter__(self):
+        original = type(self.database).execute_sql
+
+        def counted(*args, **kwargs):
+            self.count += 1
+            self.sql.append(str(args[0])[:160])
+            return original(self.database, *args, **kwargs)
+
+        self.database.execute_sql = counted
+        return self
+
+    def __exit__(self, *exc):
+        del self.database.execute_sql  # back to the class's method

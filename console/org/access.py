@@ -1,24 +1,19 @@
 """Whose collections, filings, units and files an account may read: a reviewer those routed to their authority
 and the authorities below it (a city oversees its counties, 002 §1.2), the province admin all."""
 
-from flask import g, has_request_context
-
+from console.infra.memo import per_request
 from console.org.authorities import descendants
 from models import Authority, Unit
 
 
+@per_request
 def authority_list():
     """Every authority (id, parent, name, level), read once per request: the scope and the filter share it."""
-    if has_request_context() and "authority_list" in g:
-        return g.authority_list
-    found = list(
+    return list(
         Authority.select(Authority.id, Authority.parent.alias("parent_id"), Authority.name, Authority.level)
         .order_by(Authority.code)
         .namedtuples()
     )
-    if has_request_context():
-        g.authority_list = found
-    return found
 
 
 def readable_authorities(account):

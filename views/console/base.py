@@ -12,7 +12,7 @@ from wtfpeewee.fields import SelectQueryField
 from wtfpeewee.orm import FieldInfo
 
 from console.errors import RuleViolation
-from console.infra import audit, clock
+from console.infra import audit, clock, memo
 from console.org import access
 from console.org.access import heads
 from models import Accountant, Unit
@@ -206,6 +206,7 @@ class ConsoleModelView(RoleGate, ModelView):
         """Domain checks and derived values before a save; raise RuleViolation to refuse."""
 
     def after_model_change(self, form, model, is_created):
+        memo.forget()  # what the request remembered of the tree may have changed
         after = self._audit_values(model)
         before = getattr(model, "_audit_before", {})
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

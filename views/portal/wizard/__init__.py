@@ -56,8 +56,10 @@ def with_draft(view):
     @wraps(view)
     def guarded(*args, **kwargs):
         try:
-            entry.check_may_collect(current_user.accountant, current_profile)
-            collection = lifecycle.open_draft(current_user.accountant)
+            collection = lifecycle.editable(current_user.accountant)
+            if collection is None:
+                entry.check_may_collect(current_user.accountant, current_profile)
+                collection = lifecycle.open_draft(current_user.accountant)
         except RuleViolation as refusal:
             flash(str(refusal), "warning")
             return redirect(url_for("portal.home"))

@@ -11,7 +11,7 @@ from console.errors import RuleViolation
 from console.org import units
 from console.people import verification
 from console.profiles import current_profile
-from models import Attachment, Authority, Collection
+from models import Authority, Collection
 from views.forms import attach_errors
 from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, upload_rules, uploads, with_draft
 from views.portal.wizard.forms import FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
@@ -195,7 +195,6 @@ def routed_to(collection):
 
 def preview_page(collection):
     form = SubmitForm()
-    gaps = lifecycle.missing(collection, current_profile)
     if form.validate_on_submit():
         if not form.confirm.data:
             form.confirm.errors = ["请阅读并勾选真实性承诺"]
@@ -207,16 +206,16 @@ def preview_page(collection):
             else:
                 flash("提交成功！请等待审核，勿重复提交", "success")
                 return redirect(url_for("portal.home"))
-    uploaded = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
+    given, uploaded = answers.read(collection), lifecycle.scans(collection)
     keys = [key for key in section_keys() if SECTIONS[key].fields and key != "commitment"]
     return render(
         "portal/wizard_preview.html",
         collection,
         "preview",
         form=form,
-        gaps=gaps,
+        gaps=lifecycle.missing(collection, current_profile, given, uploaded),
         titles=TITLES,
-        shown=sections.shown(answers.flat(answers.read(collection)), keys),
+        shown=sections.shown(answers.flat(given), keys),
         uploaded=uploaded,
         slots=attachments.SLOTS,
         route=routed_to(collection),
