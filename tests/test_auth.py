@@ -188,7 +188,8 @@ def test_parallel_requests_do_not_overwrite_the_captcha(app, client):
     for url in ("/favicon.ico", "/static/site.css", "/console/login"):  # started with the older cookie
         other = app.test_client()
         other.set_cookie("session", stale_cookie)
-        assert "Set-Cookie" not in other.get(url).headers, url
+        with other.get(url) as answered:
+            assert "Set-Cookie" not in answered.headers, url
     response = client.post(
         "/console/login", data={"csrf_token": token, "username": "reviewer", "password": PASSWORD, "captcha": "TEST"}
     )

@@ -37,7 +37,7 @@ from console.infra.database import QueryCounter
 from console.org import authorities
 from console.people.passwords import hash_password
 from console.review import claims, export, worklist
-from models import MODELS, Account, Authority, Collection, ReasonTemplate, RuleChange, db
+from models import MODELS, Account, Authority, Collection, ReasonTemplate, RuleChange, Submission, db
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯健俊帆"
@@ -69,7 +69,8 @@ def run(size, url, json_path, rebuild, storage_dir):
 
 
 def _built_size():
-    if not RuleChange.table_exists() or not Account.select().where(Account.username == "bench-reviewer").exists():
+    built = RuleChange.table_exists() and Submission.table_exists() and Submission.select().exists()
+    if not built or not Account.select().where(Account.username == "bench-reviewer").exists():
         return None
     return db.execute_sql("SELECT COUNT(*) FROM accountant").fetchone()[0]
 
@@ -267,6 +268,7 @@ TABLES = (
         ),
     ),
     ("review_event", ("id", "collection_id", "kind", "actor_id", "revision", "at")),
+    ("submission", ("collection_id", "revision", "answers", "files", "checks", "changes", "at")),
     ("work_period", ("accountant_id", "unit_id", "started_on", "ended_on", "on_duty", "source")),
     ("appraisal", ("accountant_id", "unit_id", "year", "grade", "entered_by_id", "entered_at")),
     ("education_credit", ("accountant_id", "year", "credits", "professional_credits", "provider", "imported_at")),
@@ -379,6 +381,18 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
                         submitted,
                     )
                 )
+        if status in ("submitted", "returned"):  # what the review page reads, as a submission keeps it
+            rows["submission"].append(
+                (
+                    key,
+                    1,
+                    _snapshot(name, number, gender, birth, phone, uscc_of[unit], started),
+                    SNAPSHOT_FILES,
+                    SNAPSHOT_CHECKS,
+                    "null",
+                    submitted,
+                )
+            )
         if decided:
             rows["review_event"].append(
                 (key, key, "approve" if status == "approved" else "return", reviewers[county.id], 1, decided)
@@ -386,6 +400,56 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
         if status == "approved":
             _history(rows, key, unit, started, reviewers[county.id], decided, rng)
     return rows
+
+
+SNAPSHOT_FILES = json.dumps(dict.fromkeys(SLOTS, "0" * 64))
+SNAPSHOT_CHECKS = json.dumps(
+    [
+        {"section": "personal", "field": "id_number", "ok": True, "text": "校验位正确", "flag": ""},
+        {"section": "personal", "field": "gender", "ok": True, "text": "与证件号码一致", "flag": ""},
+        {"section": "personal", "field": "birth_date", "ok": True, "text": "与证件号码一致", "flag": ""},
+        {"section": "personal", "field": "phone", "ok": True, "text": "未被其他证件使用", "flag": ""},
+        {"section": "post", "field": "unit_uscc", "ok": True, "text": "校验正确，单位在本省（区）", "flag": ""},
+        {"section": "attachments", "field": "photo", "ok": True, "text": "295×413 像素", "flag": "photo_rule"},
+    ],
+    ensure_ascii=False,
+)
+
+
+def _snapshot(name, number, gender, birth, phone, uscc, started):
+    """A submission's answers as lifecycle.submit keeps them, for the review page to show."""
+    return json.dumps(
+        {
+            "personal": {
+                "name": name,
+                "id_type": "resident",
+                "id_number": number,
+                "gender": gender,
+                "birth_date": birth.isoformat(),
+                "ethnicity": "汉族",
+                "nationality": "中国",
+                "political_status": "群众",
+                "phone": phone,
+                "email": "",
+            },
+            "post": {
+                "has_unit": "是",
+                "unit_uscc": uscc,
+                "on_duty": "是",
+                "post": "会计",
+                "tech_post": "无职务",
+                "work_started_on": started.isoformat(),
+            },
+            "education": {
+                "full_time_level": "本科",
+                "full_time_degree": "学士",
+                "full_time_major": "会计学",
+                "full_time_school": "内蒙古财经大学",
+            },
+            "qualification": {"kind": "会计类", "level": "初级", "way": "考试"},
+        },
+        ensure_ascii=False,
+    )
 
 
 def _history(rows, key, unit, started, reviewer, at, rng):
@@ -438,7 +502,6 @@ def _real_files(collection_ids):
 
 
 # ---------------------------------------------------------------- measuring
-
 
 
 class StockCollectionView(ModelView):

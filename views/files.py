@@ -1,5 +1,7 @@
 """Stored scans, served only to those entitled to them; anyone else is told there is no such file."""
 
+import io
+
 from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 
@@ -37,6 +39,6 @@ def thumbnail(attachment_id):
 
 
 def _send(name, mimetype):
-    response = send_file(storage.path_for(name), mimetype=mimetype, max_age=0)
+    response = send_file(io.BytesIO(storage.read(name)), mimetype=mimetype, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

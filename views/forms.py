@@ -1,6 +1,7 @@
 """Form helpers every page uses: a POST whose CSRF token holds, and the domain's refusal shown at its field."""
 
 from flask import abort, request
+from wtforms.fields.choices import SelectChoice
 
 
 def posted(form):
@@ -28,3 +29,8 @@ def attach_errors(form, errors):
             form[name].errors = [*form[name].errors, message]  # a tuple until the form is validated
         else:
             form.form_errors.append(message)
+
+
+def options(pairs):
+    """(value, label) pairs as a dropdown's options."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -15,7 +15,7 @@ from console.people.phones import normalize_phones
 from models import Authority
 from models.authority import LEVELS
 from views.console.base import ConsoleModelView, DatabaseOptions
-from views.forms import attach_violation
+from views.forms import attach_violation, options
 
 Parent = Authority.alias()
 
@@ -127,11 +127,14 @@ class AuthorityView(ConsoleModelView):
             return redirect(url_for(".index_view"))
         form = MergeForm()
         excluded = {source.id, *authorities.descendants(source)}
-        form.target.choices = [("", "请选择")] + [
-            (str(a.id), a.name)
-            for a in Authority.select().where(Authority.is_active).order_by(Authority.code)
-            if a.id not in excluded
-        ]
+        form.target.choices = options(
+            [("", "请选择")]
+            + [
+                (str(a.id), a.name)
+                for a in Authority.select().where(Authority.is_active).order_by(Authority.code)
+                if a.id not in excluded
+            ]
+        )
         if form.validate_on_submit():
             target = self.get_one(form.target.data)
             try:

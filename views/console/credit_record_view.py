@@ -15,12 +15,12 @@ from console.people.identity import mask_id
 from models import Accountant, CreditRecord
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
 from views.console.base import RoleGate, own_unit
-from views.forms import attach_violation, posted
+from views.forms import attach_violation, options, posted
 
 
 class CreditRecordForm(FlaskForm):
     accountant = SelectField("会计人员", coerce=int, validate_choice=False)
-    kind = SelectField("类别", choices=[("", "请选择")] + list(CREDIT_KINDS))
+    kind = SelectField("类别", choices=options([("", "请选择")] + list(CREDIT_KINDS)))
     occurred_on = DateField("发生日期")
     description = TextAreaField("事由")
 
@@ -62,10 +62,13 @@ class CreditRecordView(RoleGate, BaseView):
         if current_user.role != "unit_head":
             return None
         form = CreditRecordForm()
-        form.accountant.choices = [(0, "请选择")] + [
-            (p.id, f"{p.name}（{mask_id(p.id_number)}）")
-            for p in Accountant.select().where(Accountant.unit == current_user.unit_id).order_by(Accountant.name)
-        ]
+        form.accountant.choices = options(
+            [(0, "请选择")]
+            + [
+                (p.id, f"{p.name}（{mask_id(p.id_number)}）")
+                for p in Accountant.select().where(Accountant.unit == current_user.unit_id).order_by(Accountant.name)
+            ]
+        )
         return form
 
     @expose("/", methods=("POST",))

@@ -18,7 +18,7 @@ from console.org.access import authority_list, readable_authorities
 from models import Accountant, Attachment, Authority, Unit, UnitChange
 from models.unit import UNIT_STATES
 from views.console.base import ConsoleModelView, DatabaseOptions, beijing_time
-from views.forms import attach_violation
+from views.forms import attach_violation, options
 
 
 def readable_authority_options():
@@ -113,9 +113,9 @@ class UnitView(ConsoleModelView):
         form = super().edit_form(obj)
         for kind in ("economic_type", "industry"):
             held = [getattr(obj, kind)] if obj is not None and getattr(obj, kind) else []
-            form[kind].choices = [("", "（未填）")] + [
-                (n, n) for n in dict.fromkeys([*held, *dictionaries.names(kind)])
-            ]
+            form[kind].choices = options(
+                [("", "（未填）")] + [(n, n) for n in dict.fromkeys([*held, *dictionaries.names(kind)])]
+            )
         return form
 
     def apply_rules(self, form, model, is_created):

@@ -25,7 +25,7 @@ from models.collection import COLLECTION_STATES
 from models.filing import FILING_STATES
 from models.review import EVENT_KINDS
 from views import auth
-from views.forms import attach_violation
+from views.forms import attach_violation, options
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -89,7 +89,7 @@ def send_code(form, send, *args, recipient=None):
 @bp.route("/register", methods=("GET", "POST"))
 def register():
     form = RegisterForm()
-    form.id_type.choices = [(key, label) for key, label in ID_TYPES if key in current_profile.id_types]
+    form.id_type.choices = options([(key, label) for key, label in ID_TYPES if key in current_profile.id_types])
     uses_username = "username_password_captcha" in current_profile.login_modes
     if not uses_username:
         del form.username
@@ -272,7 +272,7 @@ def _latest_filing(kind):
 
 
 class StudentForm(FlaskForm):
-    major = SelectField("所学专业", choices=[("", "请选择")] + [(m, m) for m in students.ACCOUNTING_MAJORS])
+    major = SelectField("所学专业", choices=options([("", "请选择")] + [(m, m) for m in students.ACCOUNTING_MAJORS]))
     graduation_year = IntegerField("预计毕业年份", validators=[Optional()])
     report = FileField("学籍在线验证报告（教育部学信网出具）")
 

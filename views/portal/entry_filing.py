@@ -16,7 +16,7 @@ from console.profiles import current_profile
 from models import Filing, ReturnReason, ReviewEvent
 from models.filing import FILING_KINDS, FILING_STATES
 from views import auth
-from views.forms import attach_violation, posted
+from views.forms import attach_violation, options, posted
 
 bp = Blueprint("entry", __name__, url_prefix="/portal/entry")
 
@@ -52,10 +52,10 @@ class LetterForm(FlaskForm):
 
 
 def _choices(qualification, appointment):
-    qualification.level.choices = [("", "请选择")] + [
-        (n, n) for n in dictionaries.names("qualification_level") if n != "无"
-    ]
-    appointment.post.choices = [("", "请选择")] + [(n, n) for n in dictionaries.names("post")]
+    qualification.level.choices = options(
+        [("", "请选择")] + [(n, n) for n in dictionaries.names("qualification_level") if n != "无"]
+    )
+    appointment.post.choices = options([("", "请选择")] + [(n, n) for n in dictionaries.names("post")])
 
 
 def _page(qualification=None, appointment=None, status=200):

@@ -12,7 +12,7 @@ from console.org import units
 from console.people import verification
 from console.profiles import current_profile
 from models import Authority, Collection
-from views.forms import attach_errors
+from views.forms import attach_errors, options
 from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, upload_rules, uploads, with_draft
 from views.portal.wizard.forms import FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
 
@@ -53,12 +53,15 @@ def form_page(collection, key):
         del form.email_code
     fill_choices(form)
     if "residence_region_code" in form:
-        form.residence_region_code.choices = [("", "请选择")] + [
-            (a.region_code, a.name.removesuffix("财政局"))
-            for a in Authority.select()
-            .where(Authority.is_active, ~Authority.special, Authority.region_code.is_null(False))
-            .order_by(Authority.code)
-        ]
+        form.residence_region_code.choices = options(
+            [("", "请选择")]
+            + [
+                (a.region_code, a.name.removesuffix("财政局"))
+                for a in Authority.select()
+                .where(Authority.is_active, ~Authority.special, Authority.region_code.is_null(False))
+                .order_by(Authority.code)
+            ]
+        )
     errors, adding_unit = {}, False
     action = request.form.get("action")
     if request.method == "GET":
