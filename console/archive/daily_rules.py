@@ -1,4 +1,4 @@
-"""The daily management rules that keep the archive true (DOMAIN.md "Daily management", 002 §十二);
+"""The daily management rules that keep the archive true (docs/domain.md "The archive and daily management", 002 §十二);
 the yearly job applies them to everyone.
 
 - Annual appraisal: an on-duty accountant with no appraisal for two consecutive years becomes not on

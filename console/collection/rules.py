@@ -1,4 +1,4 @@
-"""The collection wizard's rules, one place each (DOMAIN.md "The collection wizard"; 000 §7-9, 001, 002 §七-九, 003 §2).
+"""The collection wizard's rules, one place each (docs/domain.md "The collection wizard"; 000 §7-9, 001, 002 §七-九, 003 §2).
 
 Each check_* takes the answers of one section as a dict and returns {field: Chinese message};
 an empty dict means the section is complete. Whether a place is in the profile's territory is

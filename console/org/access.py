@@ -1,5 +1,5 @@
 """Whose collections, filings, units and files an account may read: a reviewer those routed to their authority
-and the authorities below it (a city oversees its counties, 002 §1.2), the province admin all."""
+and the authorities below it (a city oversees its counties, 002 §一.2), the province admin all."""
 
 from console.infra.memo import per_request
 from console.org.authorities import descendants

@@ -74,7 +74,7 @@ def add_unit(raw_uscc, name, address, economic_type, phone, licence, profile, up
 
 
 def manages(account, unit):
-    """The unit's own bureau keeps it (a city reads its counties' units, 002 §1.2); the province admin all."""
+    """The unit's own bureau keeps it (a city reads its counties' units, 002 §一.2); the province admin all."""
     return account.role == "province_admin" or may_decide(account, unit)
 
 

@@ -1,5 +1,6 @@
-"""One-time codes by SMS (and email): 6 digits, valid 5 minutes, one per 60 s per recipient,
-void after 5 wrong tries. Only an HMAC of the code is stored."""
+"""One-time codes by SMS (and email) and their sending limits (rate limit): 6 digits, valid 5 minutes, one
+sent per SMS_RESEND_INTERVAL (60 s) per recipient, void after MAX_ATTEMPTS (5) wrong tries. Only an HMAC of
+the code is stored."""
 
 import hashlib
 import hmac
@@ -15,7 +16,7 @@ from console.profiles import current_profile
 from models import VerificationCode
 
 VALID_FOR = timedelta(minutes=5)
-RESEND_AFTER = timedelta(seconds=60)
+SMS_RESEND_INTERVAL = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 PURPOSES = {"register": "注册", "login": "登录", "reset_password": "找回密码", "verify_email": "验证邮箱"}
 
@@ -28,8 +29,8 @@ def send_code(recipient, purpose, channel="sms"):
         .order_by(VerificationCode.created_at.desc())
         .first()
     )
-    if last and now - last.created_at < RESEND_AFTER:
-        wait = math.ceil((RESEND_AFTER - (now - last.created_at)).total_seconds())
+    if last and now - last.created_at < SMS_RESEND_INTERVAL:
+        wait = math.ceil((SMS_RESEND_INTERVAL - (now - last.created_at)).total_seconds())
         raise RuleViolation(f"验证码已发送，请 {wait} 秒后再获取")
     code = f"{secrets.randbelow(10**6):06d}"
     VerificationCode.create(
