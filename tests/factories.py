@@ -17,7 +17,7 @@ from models import (
     Unit,
     WorkPeriod,
 )
-from tests.conftest import make_accountant, resident_id
+from tests.helpers import make_accountant, resident_id
 
 SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
 

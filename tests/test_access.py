@@ -19,8 +19,8 @@ from models import (
     Unit,
     UnitChange,
 )
-from tests.conftest import make_account, make_accountant, resident_id, session_for
 from tests.factories import entry_filed, unit_code
+from tests.helpers import make_account, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg
 
 ROLES = ("anonymous", "accountant", "reviewer", "unit_head", "province_admin", "auditor")

@@ -7,8 +7,8 @@ from console.archive import appraisals, work_history
 from console.errors import RuleViolation
 from console.infra import clock
 from models import Account, Appraisal, AppraisalYear, AuditEntry, Authority
-from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, unit_at
+from tests.helpers import csrf_token, make_account, session_for
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import clock
 from models import Account, Attachment, AuditEntry, Authority, Collection
-from tests.conftest import make_account, make_accountant, resident_id, session_for
+from tests.helpers import make_account, make_accountant, resident_id, session_for
 from tests.images import PDF, noisy_jpeg
 
 

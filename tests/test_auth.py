@@ -7,7 +7,7 @@ import pytest
 
 from console.infra import clock
 from models import Account, AuditEntry
-from tests.conftest import PASSWORD, csrf_token, login, make_account, post_form
+from tests.helpers import PASSWORD, csrf_token, login, make_account, post_form
 
 
 def actions():

@@ -15,8 +15,8 @@ from models import (
     PostSection,
     ReviewEvent,
 )
-from tests.conftest import make_accountant, resident_id
 from tests.factories import complete
+from tests.helpers import make_accountant, resident_id
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from console.infra import clock
 from models import Account, AuditEntry, Authority, Unit
-from tests.conftest import csrf_token, login, make_account, post_form
+from tests.helpers import csrf_token, login, make_account, post_form
 
 
 def new_account(client, **fields):

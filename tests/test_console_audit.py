@@ -1,6 +1,6 @@
 """The auditor reads and filters the audit log; nobody changes it."""
 
-from tests.conftest import login, make_account
+from tests.helpers import login, make_account
 
 
 def test_auditor_filters_sign_ins_by_action(app, client):

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from models import AuditEntry, Authority, Unit
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 
 def authority(name):

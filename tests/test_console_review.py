@@ -14,8 +14,8 @@ from models import (
     ReturnReason,
     db,
 )
-from tests.conftest import make_account, post_form, session_for
 from tests.factories import submitted
+from tests.helpers import make_account, post_form, session_for
 
 
 @pytest.fixture

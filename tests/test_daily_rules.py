@@ -24,7 +24,7 @@ from models import (
     Unit,
     WorkPeriod,
 )
-from tests.conftest import make_accountant, resident_id
+from tests.helpers import make_accountant, resident_id
 
 REQUIREMENT = CreditRequirement.from_profile(load_profile("neimenggu").continuing_education)
 

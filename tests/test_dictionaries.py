@@ -3,7 +3,7 @@
 from console.infra.dictionaries import load_dictionaries
 from models import DictionaryEntry
 from models.dictionary import DICTIONARY_KINDS
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def names(kind):

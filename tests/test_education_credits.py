@@ -10,8 +10,8 @@ import xlsxwriter
 from console.errors import RuleViolation
 from console.imports import education_credits
 from models import AuditEntry, EducationCredit
-from tests.conftest import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import portal_account
+from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
 
 HEADER = "证件号码,年度,学分,专业科目学分,培训机构\n"
 

@@ -11,8 +11,8 @@ from console.errors import RuleViolation
 from console.filings import entry, workflow
 from console.infra.dictionaries import load_dictionaries
 from models import Attachment, Filing, LegacyRecord, ReturnReason
-from tests.conftest import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import portal_account, unit_at, unit_code
+from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.images import letter_scan
 
 TODAY = date(2026, 11, 22)

@@ -9,8 +9,8 @@ from console.errors import RuleViolation
 from console.filings import students, unit_head, workflow
 from console.review import decisions
 from models import Account, Attachment, AuditEntry, Filing, OutboxMessage
-from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, portal_account, unit_at
+from tests.helpers import csrf_token, make_account, session_for
 from tests.images import PDF
 
 

@@ -15,8 +15,8 @@ from console.infra.dictionaries import load_dictionaries
 from console.people import sign_in
 from console.review import diff
 from models import Account, AuditEntry, Education, LegacyRecord, PostSection, QualificationSection
-from tests.conftest import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import complete, unit_code
+from tests.helpers import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
 
 HEADER = ",".join(legacy.HEADER) + "\n"
 SUN = resident_id("150105", "19900512", 135)  # 男

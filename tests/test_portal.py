@@ -9,8 +9,8 @@ from console.infra import clock
 from console.people import registration
 from console.review import claims, decisions
 from models import Account, Accountant, AuditEntry, Authority, Collection, OutboxMessage
-from tests.conftest import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.factories import submitted
+from tests.helpers import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
 
 PASSWORD = "Grass#land2026"
 ID_NUMBER = resident_id("150105", "19900307", 124)

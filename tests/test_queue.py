@@ -11,8 +11,8 @@ from console.errors import RuleViolation
 from console.infra import clock
 from console.review import dashboard, export, worklist
 from models import Account, Authority, Collection, Education, PersonalSection, PostSection, ReviewEvent, Unit
-from tests.conftest import make_accountant, resident_id
 from tests.factories import unit_code
+from tests.helpers import make_accountant, resident_id
 
 MONDAY = date(2026, 11, 23)
 

@@ -228,6 +228,7 @@ def test_bulk_approval_skips_the_flagged_and_other_authorities(app, ctx, scans, 
     }
 
 
+@pytest.mark.committing
 def test_two_decisions_at_the_same_moment_end_with_exactly_one(app, waiting, profile):
     """Two requests (two threads, two connections) decide the same claimed collection at once."""
     li = reviewer("李审核")

@@ -10,8 +10,8 @@ from console.errors import RuleViolation
 from console.infra import clock
 from console.org import units
 from models import Accountant, Authority, CreditRecord, Unit, UnitChange, WorkPeriod
-from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, unit_at, unit_code
+from tests.helpers import csrf_token, make_account, session_for
 
 TODAY = date(2026, 11, 22)
 

@@ -20,8 +20,8 @@ from models import (
     Unit,
     WorkPeriod,
 )
-from tests.conftest import csrf_token, make_account, session_for
 from tests.factories import on_duty_at, unit_at
+from tests.helpers import csrf_token, make_account, session_for
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from models import (
     ReviewEvent,
     Unit,
 )
-from tests.conftest import csrf_token, make_accountant, resident_id, session_for
 from tests.factories import entry_filed
+from tests.helpers import csrf_token, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg, png
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")

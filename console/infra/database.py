@@ -38,7 +38,7 @@ def _open():
 
 
 def _close(exc):
-    if not db.is_closed():
+    if not db.is_closed() and not db.in_transaction():  # a transaction outlives the request only in tests
         db.close()
 
 

@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.e2e.conftest import screenshot
+from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_account
 
 NEW_PASSWORD = "Grassland#2026"
 

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from console.imports import legacy
 from console.infra.dictionaries import load_dictionaries
 from models import Account, db
-from tests.conftest import CAPTCHA_TEXT, resident_id
 from tests.e2e.conftest import screenshot
 from tests.factories import unit_code
+from tests.helpers import CAPTCHA_TEXT, resident_id
 
 HEADER = ",".join(legacy.HEADER)
 

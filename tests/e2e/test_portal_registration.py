@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from console.infra.dictionaries import load_dictionaries
 from models import Accountant, OutboxMessage
-from tests.conftest import CAPTCHA_TEXT, resident_id
 from tests.e2e.conftest import add_unit, screenshot, verify_email
 from tests.factories import entry_filed
+from tests.helpers import CAPTCHA_TEXT, resident_id
 from tests.images import noisy_jpeg
 from tests.test_wizard import JOURNEYS as WIZARD
 from tests.test_wizard import answers_for

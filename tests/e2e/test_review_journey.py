@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 from console.infra.dictionaries import load_dictionaries, load_reason_templates
 from console.people.passwords import hash_password
 from models import Account, Authority, Collection, OutboxMessage, ReasonTemplate, db
-from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.e2e.conftest import console_sign_in, screenshot
 from tests.factories import submitted
+from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.images import noisy_jpeg
 
 

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from console.people.passwords import hash_password
 from models import Account, Accountant, Appraisal, Filing, WorkPeriod, db
-from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_account
 from tests.e2e.conftest import console_sign_in, screenshot
 from tests.factories import on_duty_at, portal_account, unit_at
+from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_account
 
 
 def test_head_appraises_reports_a_departure_and_is_replaced(app, live_server, page, browser, scans):

@@ -8,9 +8,9 @@ from stdnum.cn import uscc
 from console.infra.dictionaries import load_dictionaries
 from console.people.passwords import hash_password
 from models import Account
-from tests.conftest import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
 from tests.e2e.conftest import add_unit, screenshot, verify_email
 from tests.factories import entry_filed
+from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
 from tests.images import noisy_jpeg
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
