@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from stdnum.cn import uscc
-
 from console.collection import attachments, lifecycle
 from console.infra import clock
 from models import (
@@ -18,13 +16,9 @@ from models import (
     WorkPeriod,
 )
 from tests.helpers import make_accountant, resident_id
+from tools.fake import unit_code
 
 SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
-
-
-def unit_code(region, serial=1):
-    body = f"91{region}MA{serial:07d}"
-    return body + uscc.calc_check_digit(body)
 
 
 def complete(app, collection, scans, unit_region="150203"):

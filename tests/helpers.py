@@ -10,6 +10,7 @@ from console.infra import clock
 from console.people.identity import gender_of
 from console.people.passwords import hash_password
 from models import Account, Accountant, Authority, db
+from tools import fake
 
 CAPTCHA_TEXT = "TEST"
 PASSWORD = "Correct#Horse9"
@@ -21,8 +22,7 @@ def csrf_token(client, url):
 
 
 def resident_id(region="150105", birth="19900307", serial=123):
-    body = f"{region}{birth}{serial:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return fake.resident_id(region, birth, serial)
 
 
 def make_accountant(name="张会计", id_number=None, phone="13900000001", authority=None):

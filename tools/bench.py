@@ -24,7 +24,7 @@ from flask_admin import Admin
 from flask_admin.contrib.peewee import ModelView
 from peewee import PostgresqlDatabase
 from PIL import Image
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 import console
@@ -38,9 +38,8 @@ from console.org import authorities
 from console.people.passwords import hash_password
 from console.review import claims, export, worklist
 from models import MODELS, Account, Authority, Collection, ReasonTemplate, RuleChange, Submission, db
+from tools import fake
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯健俊帆"
 SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
 LEVELS = ("本科", "大专", "硕士研究生", "中专")
 QUALIFICATIONS = ("初级", "中级", "无", "副高级")
@@ -113,11 +112,10 @@ def _units(counties, size, now):
     for county in counties:
         for n in range(max(size // 50 // len(counties), 5)):
             serial += 1
-            body = f"91{county.region_code}MA{serial:07d}"
             rows.append(
                 (
                     serial,
-                    body + uscc.calc_check_digit(body),
+                    fake.unit_code(county.region_code, serial),
                     f"{county.name[:-3]}{n}号商贸有限公司",
                     county.region_code,
                     county.id,
@@ -286,11 +284,8 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
     for i in numbers:
         county = counties[0] if i % 7 == 0 else counties[i % len(counties)]
         birth = date(1965, 1, 1) + timedelta(days=i % 10950)
-        body = f"{county.region_code}{birth:%Y%m%d}{(i // 10950) % 1000:03d}"
-        number = body + ric.calc_check_digit(body + "0")
-        name = SURNAMES[rng.randrange(len(SURNAMES))] + "".join(
-            GIVEN[rng.randrange(len(GIVEN))] for _ in range(rng.choice((1, 2, 2)))
-        )
+        number = fake.resident_id(county.region_code, birth, i // 10950)
+        name = fake.name(i, rng)
         gender = "male" if int(number[16]) % 2 else "female"
         unit = rng.choice(units[county.id])
         started = birth.replace(day=1) + timedelta(days=365 * 23)
@@ -700,11 +695,10 @@ def _legacy_file(rows):
     writer.writerow(legacy.HEADER)
     for n in range(rows):
         born = date(2005, 1, 1) + timedelta(days=n % 1000)
-        body = f"{regions[n % len(regions)]}{born:%Y%m%d}{n // 1000 % 1000:03d}"
-        number = body + ric.calc_check_digit(body + "0")
+        number = fake.resident_id(regions[n % len(regions)], born, n // 1000)
         writer.writerow(
             (
-                SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)],
+                fake.name(n),
                 "居民身份证",
                 number,
                 "男" if int(number[16]) % 2 else "女",
@@ -723,9 +717,8 @@ def _legacy_file(rows):
 
 def _known_region(region):
     """Whether GB/T 2260 (as python-stdnum knows it) has the region for someone born in 2005."""
-    body = f"{region}20050101001"
     try:
-        ric.get_birth_place(body + ric.calc_check_digit(body + "0"))
+        ric.get_birth_place(fake.resident_id(region, "20050101", 1))
     except ValidationError:
         return False
     return True

@@ -3,8 +3,6 @@
 import random
 from datetime import date, timedelta
 
-from stdnum.cn import ric, uscc
-
 from console.infra import clock
 from console.people.identity import gender_of
 from console.people.passwords import generate_password, hash_password
@@ -24,21 +22,10 @@ from models import (
     WorkPeriod,
     db,
 )
+from tools.fake import GIVEN, SURNAMES, resident_id, unit_code
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 UNIT_NAMES = ("财政服务中心", "农牧业发展有限公司", "第一中学", "人民医院", "能源投资有限责任公司", "商贸有限公司")
 STATES = ("draft", "submitted", "submitted", "submitted", "returned", "approved")
-
-
-def resident_id(region_code, birth, serial):
-    body = f"{region_code}{birth:%Y%m%d}{serial:03d}"
-    return body + ric.calc_check_digit(body + "0")  # stdnum drops the last character
-
-
-def unit_code(region_code, serial):
-    body = f"91{region_code}MA{serial:07d}"
-    return body + uscc.calc_check_digit(body)
 
 
 def load_demo(profile):
