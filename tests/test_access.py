@@ -3,6 +3,7 @@
 test_every_route_is_in_the_table fails when a route is added without a row here."""
 
 import pytest
+from peewee import fn
 
 from console.collection import attachments
 from console.infra import clock
@@ -13,8 +14,10 @@ from models import (
     Authority,
     Collection,
     CreditRecord,
+    DictionaryEntry,
     Filing,
     PersonalSection,
+    ReasonTemplate,
     RuleRun,
     Unit,
     UnitChange,
@@ -149,8 +152,8 @@ ROUTES = [
     ("GET", "/console/dictionary/details/", "/console/dictionary/details/?id=1", None, NEVER),
     ("GET", "/console/dictionary/new/", "/console/dictionary/new/", None, ADMIN_ONLY),
     ("POST", "/console/dictionary/new/", "/console/dictionary/new/", {}, ADMIN_ONLY),
-    ("GET", "/console/dictionary/edit/", "/console/dictionary/edit/?id=1", None, ADMIN_ONLY),
-    ("POST", "/console/dictionary/edit/", "/console/dictionary/edit/?id=1", {}, ADMIN_DONE),
+    ("GET", "/console/dictionary/edit/", "/console/dictionary/edit/?id={dictionary}", None, ADMIN_ONLY),
+    ("POST", "/console/dictionary/edit/", "/console/dictionary/edit/?id={dictionary}", {}, ADMIN_DONE),
     ("POST", "/console/dictionary/action/", "/console/dictionary/action/", {"action": "delete", "rowid": "1"}, NEVER),
     ("POST", "/console/dictionary/delete/", "/console/dictionary/delete/", {"id": "1"}, NEVER),
     ("GET", "/console/dictionary/export/<export_type>/", "/console/dictionary/export/csv/", None, NEVER),
@@ -175,8 +178,8 @@ ROUTES = [
     ("GET", "/console/reason_template/details/", "/console/reason_template/details/?id=1", None, NEVER),
     ("GET", "/console/reason_template/new/", "/console/reason_template/new/", None, ADMIN_ONLY),
     ("POST", "/console/reason_template/new/", "/console/reason_template/new/", {}, ADMIN_ONLY),
-    ("GET", "/console/reason_template/edit/", "/console/reason_template/edit/?id=1", None, ADMIN_ONLY),
-    ("POST", "/console/reason_template/edit/", "/console/reason_template/edit/?id=1", {}, ADMIN_DONE),
+    ("GET", "/console/reason_template/edit/", "/console/reason_template/edit/?id={reason_template}", None, ADMIN_ONLY),
+    ("POST", "/console/reason_template/edit/", "/console/reason_template/edit/?id={reason_template}", {}, ADMIN_DONE),
     ("POST", "/console/reason_template/delete/", "/console/reason_template/delete/", {"id": "1"}, NEVER),
     (
         "POST",
@@ -419,11 +422,13 @@ def test_every_route_is_in_the_table(app):
 @pytest.mark.parametrize("method, rule, url, data, expected", ROUTES, ids=[f"{m} {u}" for m, _, u, _, _ in ROUTES])
 def test_route_answers_each_role_as_expected(app, method, rule, url, data, expected):
     with app.app_context():
+        ids = {"county": Authority.select().where(Authority.level == "county").order_by(Authority.code).first().id}
         if "/dictionary/" in url:
             load_dictionaries()
+            ids["dictionary"] = DictionaryEntry.select(fn.MIN(DictionaryEntry.id)).scalar()
         if "/reason_template/" in url:
             load_reason_templates()
-        ids = {"county": Authority.select().where(Authority.level == "county").order_by(Authority.code).first().id}
+            ids["reason_template"] = ReasonTemplate.select(fn.MIN(ReasonTemplate.id)).scalar()
     accounts = {role: make_account(app, role, f"user-{role}") for role in ROLES if role != "anonymous"}
     if "{scan}" in url:
         with app.test_request_context():
