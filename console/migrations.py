@@ -36,9 +36,9 @@ def entry_filing(migrator):
 
 
 def screened_submissions(migrator):
-    """5: a submission keeps its checks and its changes; captchas are kept on the server; the review event's
-    unused note goes. (A database whose submission table migration 2 made from today's model has the new
-    columns already.)"""
+    """5: a submission keeps its checks and its changes; captchas are kept on the server; two columns nothing
+    wrote go (review_event.note, education.online_code). A database whose submission table migration 2 made
+    from today's model has the new columns already."""
     db.create_tables([Captcha])
     held = {c.name for c in db.get_columns("submission")}
     steps = [
@@ -46,8 +46,9 @@ def screened_submissions(migrator):
         for f in (Submission.checks, Submission.changes)
         if f.column_name not in held
     ]
-    if "note" in {c.name for c in db.get_columns("review_event")}:
-        steps.append(migrator.drop_column("review_event", "note"))
+    for table, column in (("review_event", "note"), ("education", "online_code")):
+        if column in {c.name for c in db.get_columns(table)}:
+            steps.append(migrator.drop_column(table, column))
     migrate(*steps)
 
 

@@ -127,7 +127,6 @@ class Education(BaseModel):
     graduated_on = DateField(null=True)
     certificate_no = CharField(default="")
     in_school = BooleanField(default=False)
-    online_code = CharField(default="")  # 学历电子备案表在线验证码 (002)
 
     class Meta:
         indexes = ((("collection", "mode"), True),)

@@ -5,7 +5,7 @@ from playhouse.migrate import migrate
 
 from console import migrations
 from console.infra import clock
-from models import Authority, RuleChange, SchemaVersion, Submission, UnitChange, db
+from models import Authority, Captcha, RuleChange, SchemaVersion, Submission, UnitChange, db
 
 
 def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path, monkeypatch):
@@ -52,5 +52,27 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
             assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
             names = {i.name for t in ("collection", "review_event") for i in db.get_indexes(t)}
             assert {"collection_status_submitted_at", "review_event_actor_id_at"} <= names
+    finally:
+        db.initialize(previous)
+
+
+def test_version_5_keeps_checks_with_submissions_and_drops_what_nothing_wrote(tmp_path):
+    previous = db.obj
+    db.initialize(SqliteDatabase(str(tmp_path / "v4.db")))
+    try:
+        migrations.upgrade()
+        with db.connection_context():
+            db.execute_sql("ALTER TABLE submission DROP COLUMN checks")
+            db.execute_sql("ALTER TABLE submission DROP COLUMN changes")
+            db.execute_sql("ALTER TABLE review_event ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+            db.execute_sql("ALTER TABLE education ADD COLUMN online_code VARCHAR(255) NOT NULL DEFAULT ''")
+            db.drop_tables([Captcha])
+            SchemaVersion.update(version=4).execute()
+        assert migrations.upgrade() == [5]
+        with db.connection_context():
+            assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
+            assert "note" not in {c.name for c in db.get_columns("review_event")}
+            assert "online_code" not in {c.name for c in db.get_columns("education")}
+            assert Captcha.table_exists()
     finally:
         db.initialize(previous)

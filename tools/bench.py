@@ -231,7 +231,6 @@ TABLES = (
             "graduated_on",
             "certificate_no",
             "in_school",
-            "online_code",
         ),
     ),
     (
@@ -354,7 +353,6 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
                 started - timedelta(days=40),
                 "",
                 False,
-                "",
             )
         )
         rows["qualification_section"].append(
