@@ -78,6 +78,11 @@ def create_user(username, role, authority_code, unit_uscc, display_name):
 def demo_data():
     """Demo accounts (passwords printed once), units, accountants and collections."""
     with db.connection_context():
+        root = Authority.table_exists() and Authority.get_or_none(Authority.code == current_profile.province_code)
+        if not root:
+            raise click.ClickException(
+                "数据库中还没有会计管理机构：请先运行 flask --app console init-db 和 flask --app console load-authorities"
+            )
         from tools import demo  # development data: loaded only by this command
 
         created = demo.load_demo(current_profile)

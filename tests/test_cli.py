@@ -64,3 +64,15 @@ def test_demo_data_creates_one_account_per_role_once(app, ctx):
     ) == counts
     assert {a.role for a in Account.select()} == {"province_admin", "reviewer", "unit_head", "auditor", "accountant"}
     assert all(a.must_change_password for a in Account.select().where(Account.role != "accountant"))
+
+
+def test_demo_data_on_a_database_without_the_tree_says_what_to_run(app, ctx):
+    Authority.update(code="old-15").where(Authority.code == "15").execute()  # the province has no tree yet
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code == 1 and "请先运行 flask --app console init-db" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_bench_with_a_missing_folder_says_so(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["bench", "--database", f"sqlite:///{tmp_path / 'nowhere' / 'b.db'}"])
+    assert result.exit_code == 1 and "不存在" in result.output and "Traceback" not in result.output

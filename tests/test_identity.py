@@ -3,10 +3,13 @@
 from datetime import date
 
 import pytest
+from stdnum import numdb
 from stdnum.cn import ric
 
 from console.errors import RuleViolation
+from console.infra import clock
 from console.people.identity import check_id, mask_id, mask_phone
+from tools.fake import resident_id
 
 
 def with_check_digit(body17):
@@ -24,6 +27,49 @@ def test_a_valid_resident_id_gives_birth_date_and_gender():
 
 def test_an_old_region_code_still_valid_for_its_birth_year_is_accepted():
     assert check_id("resident", "11010519491231002X").birth_date == date(1949, 12, 31)
+
+
+# the first and the last day of each decade from the 1950s to the 2000s
+BIRTHDAYS = [day for year in range(1950, 2010, 10) for day in (date(year, 1, 1), date(year + 9, 12, 31))]
+
+
+@pytest.mark.parametrize(
+    "region",
+    ["150102", "150105", "152921", "220104", "220113", "500101", "500103", "500106", "650102", "659001", "659002"],
+)
+def test_a_region_code_is_valid_whatever_the_birth_year(region):
+    """The code is where the household was registered when the number was given, often years after the birth
+    (Chongqing's 50xxxx since 1997, 659002 since 2002, 220113 since 2014)."""
+    for serial, born in enumerate(BIRTHDAYS):
+        identity = check_id("resident", resident_id(region, born, serial), today=date(2026, 11, 22))
+        assert identity.region_code == region and identity.birth_date == born
+
+
+def test_an_abolished_region_code_is_still_valid():
+    assert check_id("resident", resident_id("110103", date(2012, 5, 1), 2)).region_code == "110103"  # 崇文区, -2010
+
+
+@pytest.mark.parametrize("region", ["150199", "220199", "500199", "659099", "990105", "999999"])
+def test_a_code_gb_t_2260_never_had_is_refused(region):
+    assert not numdb.get("cn/loc").info(region)[-1][1]  # in stdnum's copy of GB/T 2260, neither current nor old
+    for serial, born in enumerate(BIRTHDAYS):
+        with pytest.raises(RuleViolation, match="前 6 位不是有效的行政区划代码"):
+            check_id("resident", resident_id(region, born, serial))
+
+
+@pytest.mark.parametrize("region", ["150102", "220113", "500101", "659002"])
+def test_a_wrong_check_digit_is_refused_in_any_region(region):
+    valid = resident_id(region, date(1985, 6, 15), 12)
+    for wrong in "0123456789X".replace(valid[-1], ""):
+        with pytest.raises(RuleViolation, match="校验位不正确"):
+            check_id("resident", valid[:-1] + wrong)
+
+
+def test_a_birth_date_is_checked_against_the_beijing_date(monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 1))
+    assert check_id("resident", resident_id("150102", date(2026, 1, 1), 1)).birth_date == date(2026, 1, 1)
+    with pytest.raises(RuleViolation, match="出生日期晚于今天"):
+        check_id("resident", resident_id("150102", date(2026, 1, 2), 1))
 
 
 @pytest.mark.parametrize(

@@ -26,18 +26,23 @@ def get_code(client, url, phone, data=None):
     return re.search(r"验证码是 (\d{6})", body).group(1)
 
 
+APPLICANT = {
+    "name": "王影",
+    "id_type": "resident",
+    "id_number": ID_NUMBER,
+    "phone": "13912345678",
+    "password": PASSWORD,
+    "confirm": PASSWORD,
+}
+
+
 def register(client, code=None, **fields):
-    data = {
-        "name": "王影",
-        "id_type": "resident",
-        "id_number": ID_NUMBER,
-        "phone": "13912345678",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-        **fields,
-    }
+    """Register with `fields` over a valid applicant; the SMS code is asked for with the valid form."""
+    data = {**APPLICANT, **fields}
     if code is None:
-        code = get_code(client, "/portal/register", data["phone"])
+        code = get_code(
+            client, "/portal/register", data["phone"], {**APPLICANT, "phone": data["phone"], "username": "asker"}
+        )
     return client.post(
         "/portal/register", data={"csrf_token": csrf_token(client, "/portal/register"), "sms_code": code, **data}
     )
@@ -88,7 +93,7 @@ def test_registration_refusals_keep_what_was_typed_and_store_nothing(client, fie
 
 def test_sms_code_must_be_given_and_right(client):
     assert "请输入短信验证码" in register(client, code="").get_data(as_text=True)
-    code = get_code(client, "/portal/register", "13912345678")
+    code = get_code(client, "/portal/register", "13912345678", {**APPLICANT, "username": "wangying"})
     wrong = register(client, code="000000" if code != "000000" else "111111").get_data(as_text=True)
     assert "验证码错误，还可再试 4 次" in wrong
     assert Accountant.select().count() == 0
@@ -104,9 +109,10 @@ def test_a_taken_id_names_the_bureau_to_call(client):
 def test_one_phone_one_id(client):
     make_accountant(id_number=resident_id(serial=321), phone="13912345678")
     url = "/portal/register"
-    page = client.post(
-        url, data={"csrf_token": csrf_token(client, url), "phone": "13912345678", "send_code": "1"}
-    ).get_data(as_text=True)
+    typed = {"name": "王影", "id_type": "resident", "id_number": ID_NUMBER, "phone": "13912345678"}
+    page = client.post(url, data={"csrf_token": csrf_token(client, url), "send_code": "1", **typed}).get_data(
+        as_text=True
+    )
     assert "该手机号已与其他证件号绑定" in page
     assert OutboxMessage.select().count() == 0
 
@@ -156,7 +162,7 @@ def test_password_reset_by_sms(client, monkeypatch):
 
 @pytest.mark.parametrize("province", ["jilin"])
 def test_jilin_registers_a_user_name_and_signs_in_with_it(client):
-    code = get_code(client, "/portal/register", "13912345678")
+    code = get_code(client, "/portal/register", "13912345678", {**APPLICANT, "username": "wangying"})
     page = register(client, code=code, username="").get_data(as_text=True)
     assert "用户名为 4-20 位字母、数字或下划线" in page
     assert register(client, code=code, username="wangying").status_code == 302
@@ -181,7 +187,7 @@ def test_bingtuan_signs_in_by_name_and_id(client):
 @pytest.mark.parametrize("province", ["chongqing"])
 def test_chongqing_letters_and_digits_and_phone_sign_in(client, monkeypatch):
     number = resident_id("500103", "20000202", 35)  # 渝中区 has had code 500103 since 1997
-    code = get_code(client, "/portal/register", "13912345678")
+    code = get_code(client, "/portal/register", "13912345678", {**APPLICANT, "username": "wangying"})
     symbols = register(client, code=code, id_number=number).get_data(as_text=True)
     assert "密码只能由字母和数字组成，不能输入特殊符号" in symbols
     assert register(client, code=code, id_number=number, password="grass2026", confirm="grass2026").status_code == 302
@@ -240,7 +246,7 @@ def test_email_reset_only_where_the_profile_allows_it(client):
 
 
 def test_two_registrations_of_one_id_at_once_end_with_one_account(client, monkeypatch):
-    code = get_code(client, "/portal/register", "13912345678")
+    code = get_code(client, "/portal/register", "13912345678", {**APPLICANT, "username": "wangying"})
     make_accountant(id_number=ID_NUMBER, phone="13800000000")  # the other tab got there first …
     original, calls = registration._check_unique, []
 
@@ -267,3 +273,18 @@ def test_after_approval_the_home_page_offers_a_change_that_opens_in_the_wizard(a
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/portal/collection/")
     assert Collection.select().where(Collection.kind == "change", Collection.status == "draft").count() == 1
     assert "信息变更：草稿" in client.get("/portal/").get_data(as_text=True)
+
+
+def test_no_code_is_sent_for_a_form_that_would_be_refused(client):
+    url = "/portal/register"
+    typed = {"name": "王影", "id_type": "resident", "id_number": ID_NUMBER[:-1] + "0", "phone": "13912345678"}
+    page = client.post(url, data={"csrf_token": csrf_token(client, url), "send_code": "1", **typed}).get_data(
+        as_text=True
+    )
+    assert "身份证号码校验位不正确" in page and 'value="王影"' in page
+    assert OutboxMessage.select().count() == 0
+    page = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "send_code": "1", **typed, "id_number": ID_NUMBER, "name": "A"},
+    ).get_data(as_text=True)
+    assert "请输入与证件一致的姓名" in page and OutboxMessage.select().count() == 0

@@ -50,6 +50,9 @@ JOB_ROWS = 100_000  # the rows of the imports the bench times (fewer when the da
 def run(size, url, json_path, rebuild, storage_dir):
     """Build N accountants (once) and measure the review console's cases (`flask --app console bench`)."""
     url = url or f"sqlite:///{Path(current_app.instance_path) / f'bench-{size}.db'}"
+    folder = Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else None
+    if folder and not folder.is_dir():
+        raise click.ClickException(f"数据库所在的文件夹 {folder} 不存在：请先创建它，或用 --database 换一个路径")
     storage_dir = storage_dir or str(Path(current_app.instance_path) / "bench-storage")
     # A separate app, so each request gets its own app context (and g) as in production, not the CLI's;
     # without CSRF, because the benchmark times the work, not the token round trip.

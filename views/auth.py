@@ -21,7 +21,7 @@ PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "stati
 def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "console_auth.login"
-    login_manager.blueprint_login_views = {"portal": "portal.login"}
+    login_manager.blueprint_login_views = dict.fromkeys(("portal", "wizard", "entry"), "portal.login")
     login_manager.login_message = "请先登录"
     # "basic" protection rewrites an anonymous session on its first request; parallel requests (the
     # captcha image, static files) then overwrite each other's cookies. It only serves

@@ -10,16 +10,20 @@ import logging
 from flask import current_app
 
 from console.infra import clock
+from console.people.identity import mask_phone
 from models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 
 class OutboxBackend:
+    """Development's backend: nothing leaves the machine; every message is printed (the recipient masked)."""
+
     name = "outbox"
 
     def deliver(self, message):
-        log.info("%s to %s: %s %s", message.channel, message.recipient, message.subject, message.body)
+        to = mask_phone(message.recipient) if message.channel == "sms" else message.recipient
+        log.info("%s to %s: %s %s", message.channel, to, message.subject, message.body)
 
 
 BACKENDS = {"outbox": OutboxBackend}
@@ -33,6 +37,9 @@ def init_app(app):
         module, _, cls = name.partition(":")
         backend = getattr(importlib.import_module(module), cls)()
     app.extensions["notifier"] = backend
+    if isinstance(backend, OutboxBackend) and not logging.getLogger().handlers and not log.handlers:
+        log.addHandler(logging.StreamHandler())  # `flask run` configures no logging: print the codes anyway
+        log.setLevel(logging.INFO)
 
 
 def send_sms(phone, text):

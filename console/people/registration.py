@@ -30,17 +30,26 @@ class Applicant:
     username: str = ""
 
 
-def register(profile, applicant):
-    """Create the accountant's archive record and account; everything is checked before anything is written."""
+def checked_applicant(profile, applicant, password=True):
+    """(identity, name, phone) once everything the applicant typed holds by itself: checked before an SMS
+    code is spent on it (the password is typed after the code, a page that re-shows keeps no password),
+    and again, with the password, at registration."""
     identity = _checked(lambda: check_id(applicant.id_type, applicant.id_number), "id_number")
     name = applicant.name.strip()
     if not NAME.match(name):
         raise RuleViolation("请输入与证件一致的姓名（2-30 个汉字或字母）", "name")
     phone = check_mobile(applicant.phone)
-    uses_username = "username_password_captcha" in profile.login_modes
-    if uses_username:
+    if "username_password_captcha" in profile.login_modes:
         _check_username(applicant.username.strip())
-    _checked(lambda: check_strength(applicant.password, **profile.accountant_password), "password")
+    if password:
+        _checked(lambda: check_strength(applicant.password, **profile.accountant_password), "password")
+    return identity, name, phone
+
+
+def register(profile, applicant):
+    """Create the accountant's archive record and account; everything is checked before anything is written."""
+    identity, name, phone = checked_applicant(profile, applicant)
+    uses_username = "username_password_captcha" in profile.login_modes
     _check_unique(identity, phone)
     _check_code(phone, "register", applicant.sms_code)
     root = Authority.get(Authority.code == profile.province_code)
@@ -163,8 +172,9 @@ SIGN_IN_MODES = {
 }
 
 
-def send_register_code(phone):
-    phone = check_mobile(phone)
+def send_register_code(profile, applicant):
+    """The registration's SMS code, once the rest of the form holds."""
+    _, _, phone = checked_applicant(profile, applicant, password=False)
     if Accountant.select().where(Accountant.phone == phone).exists():
         raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "phone")
     _checked(lambda: verification.send_code(phone, "register"), "sms_code")

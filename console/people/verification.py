@@ -42,11 +42,11 @@ def send_code(recipient, purpose, channel="sms"):
         created_at=now,
     )
     system = current_profile.system_name
-    text = f"【{system}】您的{PURPOSES[purpose]}验证码是 {code}，5 分钟内有效。如非本人操作，请忽略本短信。"
+    said = f"您的{PURPOSES[purpose]}验证码是 {code}，5 分钟内有效。"
     if channel == "sms":
-        notifier.send_sms(recipient, text)
+        notifier.send_sms(recipient, f"【{system}】{said}如非本人操作，请忽略本短信。")
     else:
-        notifier.send_email(recipient, f"{system}验证码", text)
+        notifier.send_email(recipient, f"{system}验证码", f"{said}如非本人操作，请忽略本邮件。\n\n{system}")
 
 
 def check_code(recipient, purpose, code, channel="sms"):

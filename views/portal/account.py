@@ -93,18 +93,18 @@ def register():
     uses_username = "username_password_captcha" in current_profile.login_modes
     if not uses_username:
         del form.username
+    applicant = registration.Applicant(
+        name=form.name.data or "",
+        id_type=form.id_type.data,
+        id_number=form.id_number.data or "",
+        phone=form.phone.data or "",
+        password=form.password.data or "",
+        sms_code=form.sms_code.data or "",
+        username=(form.username.data or "") if uses_username else "",
+    )
     if sending_code(form):
-        send_code(form, registration.send_register_code)
+        send_code(form, lambda _: registration.send_register_code(current_profile, applicant))
     elif form.validate_on_submit():
-        applicant = registration.Applicant(
-            name=form.name.data,
-            id_type=form.id_type.data,
-            id_number=form.id_number.data,
-            phone=form.phone.data,
-            password=form.password.data,
-            sms_code=form.sms_code.data or "",
-            username=form.username.data if uses_username else "",
-        )
         try:
             registration.register(current_profile, applicant)
         except RuleViolation as violation:
