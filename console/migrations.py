@@ -8,7 +8,7 @@ from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from console.infra import clock
-from models import MODELS, Captcha, Filing, RuleChange, SchemaVersion, Submission, UnitChange, db
+from models import MODELS, Captcha, Filing, PostSection, RuleChange, SchemaVersion, Submission, Unit, UnitChange, db
 
 BASE_VERSION = 1
 
@@ -40,19 +40,32 @@ def screened_submissions(migrator):
     wrote go (review_event.note, education.online_code). A database whose submission table migration 2 made
     from today's model has the new columns already."""
     db.create_tables([Captcha])
-    held = {c.name for c in db.get_columns("submission")}
-    steps = [
-        migrator.add_column("submission", f.column_name, f)
-        for f in (Submission.checks, Submission.changes)
-        if f.column_name not in held
-    ]
+    steps = _missing(migrator, Submission.checks, Submission.changes)
     for table, column in (("review_event", "note"), ("education", "online_code")):
         if column in {c.name for c in db.get_columns(table)}:
             steps.append(migrator.drop_column(table, column))
     migrate(*steps)
 
 
-MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing, 5: screened_submissions}
+def routing(migrator):
+    """6: where a collection goes as each manual says: the unit's chosen region and its code's kind, a unit put
+    under a special authority, the region or the 会计管理部门 the person chooses."""
+    migrate(
+        *_missing(migrator, Unit.code_kind, Unit.assigned, PostSection.work_region_code, PostSection.chosen_authority)
+    )
+
+
+def _missing(migrator, *fields):
+    """The add_column steps of the fields whose columns the database lacks (a table made from today's model
+    by an earlier migration has them already)."""
+    steps = []
+    for f in fields:
+        if f.column_name not in {c.name for c in db.get_columns(f.model._meta.table_name)}:
+            steps.append(migrator.add_column(f.model._meta.table_name, f.column_name, f))
+    return steps
+
+
+MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing, 5: screened_submissions, 6: routing}
 
 
 def latest_version():

@@ -12,8 +12,10 @@ from flask import current_app
 from werkzeug.local import LocalProxy
 
 from console.collection.attachments import OTHER_SLOTS, SLOTS
-from console.collection.sections import TITLES
+from console.collection.sections import SECTIONS, TITLES
+from console.people.passwords import CLASSES as PASSWORD_CLASSES
 from models.accountant import ID_TYPES
+from models.collection import RESIDENCE_TYPES
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "authority_data"
 
@@ -57,6 +59,29 @@ class Profile:
     continuing_education: dict = field(
         default_factory=lambda: {"credits": 90, "professional_share": "2/3", "since": 2019}
     )
+    # How a collection finds its bureau (docs/domain.md "Authorities and routing"): "unit" — the bureau of the
+    # unit's region, chosen by its address when the unit is added (002 §一.2, the 扶贫办 example); "region" — the
+    # region the person chooses (吉林 单位所属区域, 重庆 工作地所在地区); "authority" — the 会计管理部门 the
+    # person chooses (兵团, 000 §6). A unit put under a special authority goes there whatever the mode.
+    routing: str = "unit"
+    region_label: str = "所在地区"  # what the wizard calls the chosen region
+    # region codes (prefixes) accepted as in the territory beyond those the tree manages: 兵团 units and people
+    # carry ordinary 新疆 codes (65…) and choose their 师
+    territory: list = field(default_factory=list)
+    unit_codes: list = field(default_factory=lambda: ["uscc"])  # 吉林 also: org_code, licence_no (001 J-4.2)
+    residence_types: list = field(default_factory=lambda: ["household", "residence_permit", "student"])
+    # rules only some manuals state
+    work_start_after_graduation: bool = False  # 开始从事会计工作 not before full-time graduation (002 §七)
+    yearly_rules: bool = False  # the appraisal and continuing-education rules of 002 §十二
+    diploma_exempt: list = field(default_factory=lambda: ["初中及以下", "无学历"])  # levels that ask no diploma
+    always_slots: list = field(default_factory=list)  # scans everyone uploads (吉林: commitment, 真实材料保证书)
+    required_fields: list = field(default_factory=list)  # "section.field" a manual marks *, beyond the rules'
+    optional_fields: list = field(default_factory=list)  # "section.field" the rules would require, a manual not
+    name_editable: bool = False  # the name may be corrected before the first submission (000 §5, 002 §六)
+    proof_template: str = ""  # the printable work proof: "letter" (002's 证明函), "jilin" (001), "chongqing" (003)
+    off_duty_without_letter: bool = False  # no 证明函 uploaded: treated as not on duty (002 §四.13)
+    reduce_large_scans: bool = False  # a scan over the limit is reduced on the server, not refused (003)
+    sign_in_after_registration: bool = False  # registration goes on into the wizard (003 §1)
 
     @property
     def overlay_path(self):
@@ -114,10 +139,32 @@ def check(data, key):
     _one_of("id_types", data["id_types"], ID_TYPES.values(), "ID type")
     _one_of("work_proof", [data.get("work_proof", "work_proof")], SLOTS, "upload slot")
     _one_of("auto_pass", [data.get("auto_pass", "")], AUTO_PASS, "value")
+    _check_routing(data)
     _check_uploads(data["uploads"])
     _check_password(data["accountant_password"])
     if "continuing_education" in data:
         _check_education(data["continuing_education"])
+
+
+ROUTING = ("unit", "region", "authority")
+PROOF_TEMPLATES = ("", "letter", "jilin", "chongqing")
+UNIT_CODES = ("uscc", "org_code", "licence_no")
+
+
+def _check_routing(data):
+    _one_of("routing", [data.get("routing", "unit")], ROUTING, "value")
+    _one_of("unit_codes", data.get("unit_codes", ["uscc"]), UNIT_CODES, "unit code")
+    _one_of("residence_types", data.get("residence_types", ["household"]), RESIDENCE_TYPES.values(), "type")
+    _one_of("proof_template", [data.get("proof_template", "")], PROOF_TEMPLATES, "value")
+    _one_of("always_slots", data.get("always_slots", []), SLOTS, "upload slot", may_be_empty=True)
+    for code in data.get("territory", []):
+        if not (isinstance(code, str) and code.isdigit() and len(code) in (2, 4, 6)):
+            raise ProfileError(f"territory: {code!r} is no region code (2, 4 or 6 digits)")
+    for key in ("required_fields", "optional_fields"):
+        for name in data.get(key, []):
+            section, _, field_name = str(name).partition(".")
+            if section not in SECTIONS or SECTIONS[section].field(field_name) is None:
+                raise ProfileError(f"{key}: unknown field {name!r} (write section.field)")
 
 
 def _only(where, table, allowed):
@@ -179,7 +226,8 @@ def _check_image_rule(where, own, allowed, inherited=None):
 
 def _check_password(rule):
     where = "accountant_password."
-    _only(where, rule, ("min_length", "classes", "letters_digits_only"))
+    _only(where, rule, ("min_length", "classes", "letters_digits_only", "required"))
+    _one_of(f"{where}required", rule.get("required", []), PASSWORD_CLASSES, "class", may_be_empty=True)
     _require(where, rule, ("min_length", "classes"))
     if not _positive_int(rule["min_length"]):
         raise ProfileError(f"{where}min_length: expected a positive whole number")

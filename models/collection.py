@@ -93,6 +93,8 @@ class PostSection(_Section):
     unit_phone = CharField(default="")
     joined_on = DateField(null=True)
     work_started_on = DateField(null=True)
+    work_region_code = CharField(default="")  # the region the person chooses (吉林 单位所属区域, 重庆 工作地所在地区)
+    chosen_authority = ForeignKeyField(Authority, null=True, on_delete="RESTRICT")  # 兵团: the 会计管理部门 chosen
     residence_type = CharField(choices=RESIDENCE_TYPES, default="")
     residence_region_code = CharField(default="")
     school_name = CharField(default="")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from console.collection import attachments, lifecycle
+from console.collection import attachments, letters, lifecycle
 from console.infra import clock
 from models import (
     Account,
@@ -16,6 +16,7 @@ from models import (
     WorkPeriod,
 )
 from tests.helpers import make_accountant, resident_id
+from tests.images import letter_scan
 from tools.fake import unit_code
 
 SLOTS = ("photo", "id_front", "id_back", "diploma", "degree", "letter")
@@ -59,9 +60,17 @@ def complete(app, collection, scans, unit_region="150203"):
     personal.save()
     profile = app.extensions["profile"]
     for slot in SLOTS:
-        attachments.attach(collection, slot, scans["photo" if slot == "photo" else "scan"], profile, None)
+        attachments.attach(collection, slot, scan_for(collection, slot, scans), profile, None)
     collection.commitment_at = clock.now()
     collection.save()
+
+
+def scan_for(collection, slot, scans):
+    """What a careful applicant uploads for a slot: the photo, the printed and signed letter, or a scan."""
+    if slot == "letter":
+        facts, code = letters.letter(collection)
+        return letter_scan(letters._payload(code, facts))
+    return scans["photo" if slot == "photo" else "scan"]
 
 
 def applicant(name="王影", serial=124, phone="13912345678"):

@@ -15,6 +15,8 @@ from console.collection.rules import (
     route,
 )
 from console.errors import RuleViolation
+from console.profiles import current_profile
+from models import Authority
 
 TODAY = date(2026, 11, 22)
 
@@ -37,7 +39,20 @@ ON_DUTY = {
 
 
 def post(**changes):
-    return check_post({**ON_DUTY, **changes}, full_time_graduated_on=date(2012, 7, 1), today=TODAY)
+    return check_post({**ON_DUTY, **changes}, current_profile, graduated_on=date(2012, 7, 1), today=TODAY)
+
+
+def given(post=ON_DUTY, unit_region="150105", id_number="150203199003071234", **parts):
+    """Answers as console.collection.answers.read gives them, with the unit found for the post."""
+    return {
+        "personal": {"id_type": "resident", "id_number": id_number},
+        "post": post,
+        "unit": {"region_code": unit_region, "assigned": False} if post.get("has_unit") else {},
+        "full_time": {},
+        "part_time": {},
+        "qualification": {},
+        **parts,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +86,7 @@ def test_a_complete_post_section_passes():
         ({"work_started_on": None}, "work_started_on", "请填写开始从事会计工作时间"),
         ({"work_started_on": date(2012, 6, 30)}, "work_started_on", "不能早于全日制学历毕业时间（2012-07-01）"),
         ({"work_started_on": date(2027, 1, 1)}, "work_started_on", "不能晚于今天"),
+        ({"joined_on": date(2031, 3, 1)}, "joined_on", "入职时间不能晚于今天"),
     ],
 )
 def test_post_rules(changes, field, message):
@@ -79,24 +95,26 @@ def test_post_rules(changes, field, message):
 
 
 def test_work_start_is_declared_once():
-    errors = check_post(dict(ON_DUTY), declared_work_start=date(2010, 1, 1), today=TODAY)
+    errors = check_post(dict(ON_DUTY), current_profile, declared_work_start=date(2010, 1, 1), today=TODAY)
     assert "只能申报一次，申报后不能修改（已申报 2010-01-01）" in errors["work_started_on"]
-    assert (
-        check_post({**ON_DUTY, "work_started_on": date(2010, 1, 1)}, declared_work_start=date(2010, 1, 1), today=TODAY)
-        == {}
-    )
+    again = {**ON_DUTY, "work_started_on": date(2010, 1, 1)}
+    assert check_post(again, current_profile, declared_work_start=date(2010, 1, 1), today=TODAY) == {}
 
 
 def test_without_a_unit_the_place_of_collection_is_needed():
-    base = {"has_unit": False, "on_duty": False, "tech_post": "无职务"}
-    assert check_post(base, today=TODAY) == {"residence_type": "请选择采集地（户籍所在地、居住地或学校所在地）"}
-    assert check_post({**base, "residence_type": "household"}, today=TODAY) == {}
-    assert check_post({**base, "residence_type": "residence_permit"}, today=TODAY) == {
+    base = {"has_unit": False, "tech_post": "无职务"}
+
+    def check(**changes):
+        return check_post({**base, **changes}, current_profile, today=TODAY)
+
+    assert check() == {"residence_type": "请选择采集地（户籍所在地、居住地（居住证）、学校所在地（在校学生））"}
+    assert "residence_type" in check(residence_type="out_of_province")  # 内蒙古: out of the region, collect there
+    assert check(residence_type="household") == {}  # nobody without a unit is asked 是否在岗
+    assert check(residence_type="residence_permit") == {"residence_region_code": "请选择所在地区"}
+    assert check(residence_type="residence_permit", residence_region_code="15") == {
         "residence_region_code": "请选择所在地区"
-    }
-    assert check_post({**base, "residence_type": "student", "residence_region_code": "150105"}, today=TODAY) == {
-        "school_name": "请填写学校名称"
-    }
+    }  # never the 自治区财政厅 itself
+    assert check(residence_type="student", residence_region_code="150105") == {"school_name": "请填写学校名称"}
 
 
 def test_personal_rules():
@@ -167,53 +185,50 @@ def test_records_are_all_or_none_and_the_author_rank_is_a_number():
 
 def test_required_scans_follow_the_answers():
     full = {"level": "本科", "degree": "学士"}
-    assert required_slots("resident", ON_DUTY, full, {}, {"level": "中级"}, "letter") == [
+    slots = required_slots(current_profile, given(full_time=full, qualification={"level": "中级"}))
+    assert slots == [
         "photo",
         "id_front",
         "id_back",
         "diploma",
         "degree",
         "qualification",
-        "letter",
-    ]
-    no_unit = {"has_unit": False, "on_duty": False, "residence_type": "residence_permit"}
+    ]  # 内蒙古: no letter, off duty
+    no_unit = {"has_unit": False, "residence_type": "residence_permit"}
     assert required_slots(
-        "resident", no_unit, {"level": "初中及以下", "degree": "无"}, {}, {"level": "无"}, "letter"
-    ) == ["photo", "id_front", "id_back", "residence"]
-    assert required_slots("resident", ON_DUTY, full, {}, {"level": "无"}, "work_proof", ["publication"])[-2:] == [
-        "work_proof",
-        "publication_proof",
-    ]
+        current_profile, given(no_unit, full_time={"level": "高中", "degree": "无"}, qualification={"level": "无"})
+    ) == ["photo", "id_front", "id_back", "residence"]  # 002 §八: 中专及以上 need a diploma
     student = {"has_unit": False, "residence_type": "student"}
-    assert "student" in required_slots(
-        "resident",
-        student,
-        {"level": "大专", "degree": "无"},
-        {"level": "本科", "degree": "学士"},
-        {"level": "无"},
-        "letter",
+    parts = {"full_time": {"level": "大专", "degree": "无"}, "part_time": {"level": "本科", "degree": "学士"}}
+    assert "student" in required_slots(current_profile, given(student, qualification={"level": "无"}, **parts))
+
+
+@pytest.mark.parametrize("province", ["jilin"])
+def test_jilin_asks_the_commitment_and_the_proofs_of_talent_and_schooling(ctx):
+    answers = given(
+        full_time={"level": "本科", "degree": "无", "in_school": True},
+        qualification={"level": "无", "high_end_talent": True},
     )
+    slots = required_slots(current_profile, answers, ["publication"])
+    assert {"work_proof", "talent_proof", "student", "commitment", "publication_proof"} <= set(slots)
 
 
 @pytest.mark.parametrize("province", ["bingtuan"])
-def test_bingtuan_units_carry_xinjiang_codes(ctx):
-    assert post(unit_uscc=code("659001")) == {}
-    assert route({**ON_DUTY, "unit_uscc": code("659001")}, "659001", "新疆生产建设兵团").name == "第八师财政局"
-    assert "不在本省（区）范围内" in post(unit_uscc=code("650102"))["unit_uscc"]  # 乌鲁木齐: not the 兵团's
+def test_bingtuan_units_and_people_of_xinjiang_choose_their_division(ctx):
+    division = Authority.get(Authority.name == "第十一师财政局")
+    assert post(unit_uscc=code("650102"))["chosen_authority"] == "请选择会计管理部门"  # 乌鲁木齐: 兵团's if chosen
+    assert post(unit_uscc=code("650102"), chosen_authority=division.id) == {}
+    assert route(given({**ON_DUTY, "chosen_authority": division.id}, "650102"), current_profile) == division
+    resident = {"has_unit": False, "residence_type": "household", "chosen_authority": division.id}
+    assert route(given(resident, id_number="652901198501011234"), current_profile) == division
+    assert "不在本省（区）范围内" in post(unit_uscc=code("110105"), chosen_authority=division.id)["unit_uscc"]
 
 
 def test_routing(ctx):
-    assert route(ON_DUTY, "220102", "内蒙古自治区").name == "赛罕区财政局"  # the unit decides
-    assert route({"has_unit": False, "residence_type": "household"}, "150203", "内蒙古自治区").name == "昆都仑区财政局"
-    assert (
-        route(
-            {"has_unit": False, "residence_type": "residence_permit", "residence_region_code": "150102"},
-            "110105",
-            "内蒙古自治区",
-        ).name
-        == "新城区财政局"
-    )
+    assert route(given(), current_profile).name == "赛罕区财政局"  # the unit's region decides
+    household = {"has_unit": False, "residence_type": "household"}
+    assert route(given(household), current_profile).name == "昆都仑区财政局"
+    permit = {"has_unit": False, "residence_type": "residence_permit", "residence_region_code": "150102"}
+    assert route(given(permit, id_number="110105199003071234"), current_profile).name == "新城区财政局"
     with pytest.raises(RuleViolation, match="户籍不在内蒙古自治区范围内，请在户籍所在省份参加会计人员信息采集"):
-        route({"has_unit": False, "residence_type": "household"}, "110105", "内蒙古自治区")
-    with pytest.raises(RuleViolation, match="单位不在内蒙古自治区范围内"):
-        route({**ON_DUTY, "unit_uscc": code("110105")}, "150105", "内蒙古自治区")
+        route(given(household, id_number="110105199003071234"), current_profile)

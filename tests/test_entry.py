@@ -10,6 +10,7 @@ from console.collection import letters
 from console.errors import RuleViolation
 from console.filings import entry, workflow
 from console.infra.dictionaries import load_dictionaries
+from console.profiles import current_profile
 from models import Attachment, Filing, LegacyRecord, ReturnReason
 from tests.factories import portal_account, unit_at, unit_code
 from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
@@ -76,7 +77,9 @@ def test_a_qualification_filing_says_what_is_missing(app, ctx, world, scans, lev
 
 def test_a_mismatched_letter_is_returned_with_the_difference_and_the_right_one_goes_to_the_bureau(app, ctx, world):
     account, profile = world["account"], app.extensions["profile"]
-    filing = entry.start_appointment(account, world["unit"].uscc.lower(), "出纳", date(2025, 3, 1), TODAY)
+    filing = entry.start_appointment(
+        account, world["unit"].uscc.lower(), "出纳", date(2025, 3, 1), TODAY, current_profile
+    )
     facts, code = letters.for_filing(filing)
     assert filing.status == "draft" and Filing.get_by_id(filing.id).verification_code == code
     forged = {**facts, "证件号码": resident_id("150105", "19990101", 502)}
@@ -106,11 +109,11 @@ def test_a_mismatched_letter_is_returned_with_the_difference_and_the_right_one_g
 def test_an_appointment_needs_a_known_unit_a_post_and_a_past_date(app, ctx, world):
     account = world["account"]
     with pytest.raises(RuleViolation, match="该单位尚未在系统中登记"):
-        entry.start_appointment(account, unit_code("150105", 99), "出纳", TODAY, TODAY)
+        entry.start_appointment(account, unit_code("150105", 99), "出纳", TODAY, TODAY, current_profile)
     with pytest.raises(RuleViolation, match="请选择会计工作岗位"):
-        entry.start_appointment(account, world["unit"].uscc, "", TODAY, TODAY)
+        entry.start_appointment(account, world["unit"].uscc, "", TODAY, TODAY, current_profile)
     with pytest.raises(RuleViolation, match="请填写开始从事会计工作时间"):
-        entry.start_appointment(account, world["unit"].uscc, "出纳", date(2026, 12, 1), TODAY)
+        entry.start_appointment(account, world["unit"].uscc, "出纳", date(2026, 12, 1), TODAY, current_profile)
     assert Filing.select().count() == 0
 
 

@@ -77,8 +77,8 @@ def test_inner_mongolia_registration_then_sign_in_by_id(client):
         ({"id_number": ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")}, "身份证号码校验位不正确"),
         ({"id_number": "15010519900307"}, "身份证号码应为 18 位"),
         ({"name": "王"}, "请输入与证件一致的姓名"),
-        ({"password": "Ab#1", "confirm": "Ab#1"}, "密码至少 8 位"),
-        ({"password": "abcdefgh1", "confirm": "abcdefgh1"}, "至少 3 类"),
+        ({"password": "Ab#1", "confirm": "Ab#1"}, "密码至少 9 位"),
+        ({"password": "abcdefgh1", "confirm": "abcdefgh1"}, "密码须同时包含字母、数字、特殊字符，缺少特殊字符"),
         ({"confirm": "Other#2026x"}, "两次输入的密码不一致"),
         ({"id_type": "unknown"}, "不是有效的选择"),
     ],
@@ -190,8 +190,11 @@ def test_chongqing_letters_and_digits_and_phone_sign_in(client, monkeypatch):
     code = get_code(client, "/portal/register", "13912345678", {**APPLICANT, "username": "wangying"})
     symbols = register(client, code=code, id_number=number).get_data(as_text=True)
     assert "密码只能由字母和数字组成，不能输入特殊符号" in symbols
-    assert register(client, code=code, id_number=number, password="grass2026", confirm="grass2026").status_code == 302
+    registered = register(client, code=code, id_number=number, password="grass2026", confirm="grass2026")
+    assert registered.headers["Location"] == "/portal/collection/"  # 003 §1.2: on into the form, signed in
+    assert client.get("/portal/").status_code == 200
     assert Accountant.get().authority.name == "渝中区财政局"
+    client.post("/portal/logout", data={"csrf_token": csrf_token(client, "/portal/")})
     a_minute_later(monkeypatch)
 
     code = get_code(client, "/portal/login?mode=phone_sms", "13912345678", {"mode": "phone_sms"})
@@ -206,8 +209,9 @@ def test_staff_cannot_use_the_portal_home(app, reviewer_client):
 
 
 def test_anonymous_visitors_are_sent_to_the_portal_sign_in(client):
-    response = client.get("/portal/")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/portal/login?next=")
+    for url in ("/portal/", "/portal/collection/personal", "/portal/entry/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/portal/login?next="), url
 
 
 def test_inner_mongolia_resets_the_password_by_a_verified_email(client, monkeypatch):

@@ -63,7 +63,7 @@ EDUCATION = 'continuing_education = { credits = 90, professional_share = "2/3", 
 
 MISTAKES = {
     # kind of mistake: (profile, text, its replacement, the key and message the error names)
-    "unknown top-level key": ("jilin", "auto_pass =", "autopass =", "autopass: unknown key"),
+    "unknown top-level key": ("jilin", "routing =", "routng =", "routng: unknown key"),
     "missing required key": ("jilin", 'root_name = "吉林省财政厅"\n', "", "root_name: missing"),
     "wrong type": ("bingtuan", "abacus = true", 'abacus = "yes"', "abacus: expected bool, got str"),
     "key not the file's name": ("jilin", 'key = "jilin"', 'key = "jilln"', "key: 'jilln' differs"),
@@ -94,9 +94,9 @@ MISTAKES = {
     "width without height": ("neimenggu", "height = 413\n", "", "uploads.photo.height: missing"),
     "width not positive": ("neimenggu", "width = 295", "width = -295", "uploads.photo.width: expected a positive"),
     "unknown work-proof slot": ("neimenggu", 'work_proof = "letter"', 'work_proof = "letters"', "work_proof: unknown"),
-    "unknown auto pass": ("jilin", 'auto_pass = "legacy_unchanged"', 'auto_pass = "always"', "auto_pass: unknown"),
+    "unknown auto pass": ("neimenggu", 'auto_pass = "legacy_unchanged"', 'auto_pass = "always"', "auto_pass: unknown"),
     "unknown password key": ("jilin", "{ min_length = 8", "{ min_len = 8", "accountant_password.min_len: unknown key"),
-    "password classes out of range": ("neimenggu", "classes = 3", "classes = 5", "accountant_password.classes:"),
+    "password classes out of range": ("neimenggu", "classes = 1", "classes = 5", "accountant_password.classes:"),
     "four classes without symbols": ("chongqing", "classes = 1", "classes = 4", "accountant_password.classes:"),
     "unknown education key": (
         "jilin",

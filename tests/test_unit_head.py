@@ -9,6 +9,7 @@ from console.archive import credit_records, work_history
 from console.errors import RuleViolation
 from console.infra import clock
 from console.org import units
+from console.profiles import current_profile
 from models import Accountant, Authority, CreditRecord, Unit, UnitChange, WorkPeriod
 from tests.factories import on_duty_at, unit_at, unit_code
 from tests.helpers import csrf_token, make_account, session_for
@@ -116,10 +117,10 @@ def test_the_head_edits_contact_directly_and_asks_for_a_new_name(app, world, ctx
     assert (Unit.get_by_id(unit.id).address, Unit.get_by_id(unit.id).phone) == ("新华大街 9 号", "0471-1234567")
     with pytest.raises(RuleViolation, match="单位电话格式不正确"):  # one rule with the wizard
         units.update_contact(unit, "新华大街 9 号", "电话", head)
-    change = units.request_change(unit, "示范单位（集团）", unit.uscc, unit.region_code, head)
+    change = units.request_change(unit, "示范单位（集团）", unit.uscc, unit.region_code, head, current_profile)
     assert Unit.get_by_id(unit.id).name == "示范单位"  # not before the bureau confirms
     with pytest.raises(RuleViolation, match="已有一项变更申请正在确认"):
-        units.request_change(unit, "又一个名字", unit.uscc, unit.region_code, head)
+        units.request_change(unit, "又一个名字", unit.uscc, unit.region_code, head, current_profile)
     with pytest.raises(RuleViolation, match="请填写退回原因"):
         units.decide_change(change, world["reviewer"], False, "")
     units.decide_change(change, world["reviewer"], True)
@@ -141,13 +142,13 @@ def test_a_change_request_says_what_is_wrong(world, ctx, name, code, region, mes
     unit = world["unit"]
     code = world["other"].uscc if code == "other" else code or unit.uscc
     with pytest.raises(RuleViolation, match=message):
-        units.request_change(unit, name, code, region or unit.region_code, world["head"])
+        units.request_change(unit, name, code, region or unit.region_code, world["head"], current_profile)
     assert UnitChange.select().count() == 0
 
 
 def test_a_change_moves_the_unit_to_the_bureau_of_its_new_region(app, world, ctx):
     unit = world["unit"]
-    change = units.request_change(unit, unit.name, unit_code("150203", 5), "150203", world["head"])
+    change = units.request_change(unit, unit.name, unit_code("150203", 5), "150203", world["head"], current_profile)
     units.decide_change(change, world["reviewer"], True)
     assert Unit.get_by_id(unit.id).authority.code == "150203"
 

@@ -19,19 +19,22 @@ def licence():
     return noisy_jpeg(900, 650, 65, 145)
 
 
-def add(app, licence, uscc_code=None, name="内蒙古示范有限公司", address="赛罕区敕勒川大街 1 号"):
+def add(app, licence, uscc_code=None, name="内蒙古示范有限公司", address="赛罕区敕勒川大街 1 号", region="150105"):
+    profile = app.extensions["profile"]
     return units.add_unit(
-        uscc_code or code("150105"), name, address, "私营企业", "0471-6945678", licence, app.extensions["profile"], None
+        uscc_code or code("150105"), name, address, "私营企业", "0471-6945678", licence, profile, None, region
     )
 
 
 def test_an_unknown_unit_is_added_once_with_its_licence(app, ctx, licence):
-    assert units.find_unit(code("150105")) is None
+    assert units.find_unit(code("150105"), app.extensions["profile"]) is None
     unit = add(app, licence)
     assert (unit.authority.name, unit.region_code) == ("赛罕区财政局", "150105")
     assert Attachment.get(Attachment.unit == unit).slot == "licence"
     assert AuditEntry.select().where(AuditEntry.action == "unit.create").count() == 1
-    assert units.find_unit(code("150105").lower()).id == unit.id  # the next accountant finds it
+    assert (
+        units.find_unit(code("150105").lower(), app.extensions["profile"]).id == unit.id
+    )  # the next accountant finds it
 
 
 def test_adding_it_again_finds_the_first_record(app, ctx, licence):
@@ -66,3 +69,15 @@ def test_missing_fields_and_a_bad_licence_leave_nothing_behind(app, ctx, licence
     with pytest.raises(RuleViolation, match="文件内容不是 JPEG 格式的图片"):
         add(app, PDF)
     assert Unit.select().count() == 0 and Attachment.select().count() == 0
+
+
+def test_a_unit_is_managed_where_its_address_is(app, ctx, licence):
+    """002 §一.2: 自治区直属 扶贫办, registered at the region level, its address in 赛罕区 → 赛罕区 reviews."""
+    registered_high = code("150000", "MB0000007")
+    assert units.suggested_region(registered_high, app.extensions["profile"]) == ""  # no county in the code: choose
+    assert units.suggested_region(code("150105"), app.extensions["profile"]) == "150105"
+    with pytest.raises(RuleViolation, match="请选择单位所在的旗县") as unchosen:
+        add(app, licence, uscc_code=registered_high, region="")
+    assert unchosen.value.field == "unit_region_code"
+    office = add(app, licence, uscc_code=registered_high, name="内蒙古自治区扶贫开发办公室", region="150105")
+    assert (office.region_code, office.authority.name) == ("150105", "赛罕区财政局")

@@ -20,7 +20,7 @@ from models import (
     ReviewEvent,
     Unit,
 )
-from tests.factories import entry_filed
+from tests.factories import entry_filed, scan_for
 from tests.helpers import csrf_token, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg, png
 
@@ -130,8 +130,13 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
         "从事会计工作证明函",
     ):
         assert label in page
+    assert "未上传证明函的，按非在岗人员对待" in page  # 002 §四.13: offered, not demanded
+    refused = upload(applicant, "letter", scans["scan"]).get_data(as_text=True)  # no letter the system printed
+    assert "未能识别证明函上的二维码" in refused
     for slot in ("photo", "id_front", "id_back", "diploma", "degree", "letter"):
-        assert "已上传" in upload(applicant, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
+        with applicant.application.app_context():
+            content = scan_for(Collection.get(), slot, scans)
+        assert "已上传" in upload(applicant, slot, content).get_data(as_text=True)
 
     preview = applicant.get("/portal/collection/preview").get_data(as_text=True)
     assert "还有" not in preview and "昆都仑区财政局" in preview and "内蒙古财经大学" in preview
@@ -203,15 +208,22 @@ def unit_in(region):
     return body + uscc.calc_check_digit(body)
 
 
-def answers_for(region, born, graduated, started):
-    """Valid answers of every section any profile has, for a person and a unit of `region`."""
+def answers_for(region, born, graduated, started, choice=None):
+    """Valid answers of every section any profile has, for a person and a unit of `region`; `choice` what the
+    profile's routing asks (the work place's region, or the 会计管理部门)."""
     return {
         "notice": {},
         "preparation": {},
         "commitment": {"agree": "1"},
         "talent": {},
         "personal": STEPS["personal"],
-        "post": {**STEPS["post"], "unit_uscc": unit_in(region), "work_started_on": started},
+        "post": {
+            **STEPS["post"],
+            "unit_uscc": unit_in(region),
+            "work_started_on": started,
+            "joined_on": started,
+            **(choice or {}),
+        },
         "education": {**STEPS["education"], "full_time_graduated_on": graduated},
         "qualification": {"level": "无", "abacus_level": "无"},
         "awards": {},
@@ -227,29 +239,41 @@ def answers_for(region, born, graduated, started):
     }
 
 
-JOURNEYS = {  # province: (region, birth, graduated, started, the bureau it reaches, the work-proof scan)
-    "neimenggu": ("150203", "19900307", "2012-07-01", "2012-08-01", "昆都仑区财政局", "letter"),
-    "jilin": ("220102", "19850101", "2007-07-01", "2007-09-01", "长春市财政局", "work_proof"),
-    "bingtuan": ("659001", "19880101", "2010-07-01", "2010-08-01", "第八师财政局", "work_proof"),
-    "chongqing": ("500103", "20000202", "2022-07-01", "2022-08-01", "渝中区财政局", "work_proof"),
+JOURNEYS = {  # province: (region, birth, graduated, started, the bureau it reaches, the scans of the profile)
+    "neimenggu": ("150203", "19900307", "2012-07-01", "2012-08-01", "昆都仑区财政局", ("letter",)),
+    "jilin": ("220102", "19850101", "2007-07-01", "2007-09-01", "长春市财政局", ("work_proof", "commitment")),
+    "bingtuan": ("650102", "19880101", "2010-07-01", "2010-08-01", "第八师财政局", ("work_proof",)),
+    "chongqing": ("500103", "20000202", "2022-07-01", "2022-08-01", "渝中区财政局", ("work_proof",)),
 }
+
+
+def routing_answer(province, region, bureau):
+    """What each profile's routing asks of the person (001 单位所属区域, 003 工作地所在地区, 000 会计管理部门)."""
+    if province in ("jilin", "chongqing"):
+        return {"work_region_code": Authority.get(Authority.name == bureau).region_code}
+    if province == "bingtuan":
+        return {"chosen_authority": str(Authority.get(Authority.name == bureau).id)}
+    return {}
 
 
 @pytest.mark.parametrize("province", list(JOURNEYS))
 def test_each_province_reaches_pending_review_through_its_own_sections(app, province, scans):
-    region, born, graduated, started, bureau, work_proof = JOURNEYS[province]
+    region, born, graduated, started, bureau, own_scans = JOURNEYS[province]
     with app.app_context():
         known_unit(unit_in(region), region)
+        choice = routing_answer(province, region, bureau)
     client = accountant_client(app, region, born, app.extensions["profile"].province_code)
-    given = answers_for(region, born, graduated, started)
+    given = answers_for(region, born, graduated, started, choice)
     for key in app.extensions["profile"].sections:
         if key in ("attachments", "preview"):
             continue
         response = step(client, key, given[key])
         assert response.status_code == 302, (key, response.get_data(as_text=True)[-1500:])
     proofs = ("publication_proof",) if province == "chongqing" else ()
-    for slot in ("photo", "id_front", "id_back", "diploma", "degree", work_proof, *proofs):
-        assert "已上传" in upload(client, slot, scans["photo" if slot == "photo" else "scan"]).get_data(as_text=True)
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree", *own_scans, *proofs):
+        with app.app_context():
+            content = scan_for(Collection.get(), slot, scans)
+        assert "已上传" in upload(client, slot, content).get_data(as_text=True)
     if province == "chongqing":
         preview = client.get("/portal/collection/preview").get_data(as_text=True)
         assert "论文及著作名称" in preview and "财会月刊" in preview
@@ -294,6 +318,7 @@ def test_an_unknown_unit_is_added_on_the_unit_step(applicant, scans):
             **data,
             "unit_name": "新城示范公司",
             "unit_address": "新城区 1 号",
+            "unit_region_code": "150102",
             "licence": (io.BytesIO(scans["scan"]), "营业执照.jpg"),
         },
         action="add_unit",
@@ -315,16 +340,17 @@ def test_the_printable_letter_carries_the_entered_facts_and_a_code_that_changes_
     step(applicant, "post", STEPS["post"])
     page = applicant.get("/portal/collection/letter").get_data(as_text=True)
     code = re.search(r"证明函验证码：<strong>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</strong>", page).group(1)
-    assert "王影" in page and "示范单位" in page and UNIT in page and "2012 年 8 月 1 日" in page
+    assert "王影" in page and "示范单位" in page and UNIT in page and "2012-08-01" in page
+    assert "致：会计人员管理机构" in page and "单位财务专用章" in page and "人事负责人" in page  # 002's 式样
     assert PostSection.get().letter_code == code
     step(applicant, "post", {**STEPS["post"], "work_started_on": "2013-08-01"})
     changed = applicant.get("/portal/collection/letter").get_data(as_text=True)
     assert code not in changed and PostSection.get().letter_code != code
 
 
-@pytest.mark.parametrize("province", ["jilin"])
-def test_only_profiles_with_the_letter_print_it(app, province):
-    client = accountant_client(app, "220102", "19850101", "2201")
+@pytest.mark.parametrize("province", ["bingtuan"])
+def test_only_profiles_whose_manual_prints_a_proof_print_one(app, province):
+    client = accountant_client(app, "659001", "19850101", "66")
     assert client.get("/portal/collection/letter").status_code == 404
 
 

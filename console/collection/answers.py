@@ -49,7 +49,7 @@ def read(collection):
         query = query.join_from(Collection, part, JOIN.LEFT_OUTER, on=joined).select_extend(
             part.id, *(getattr(part, f.name) for f in _columns(part))
         )
-    held = (Unit.id, Unit.uscc, Unit.name, Unit.address, Unit.authority)
+    held = (Unit.id, Unit.uscc, Unit.name, Unit.address, Unit.phone, Unit.region_code, Unit.authority, Unit.assigned)
     query = query.join_from(PostSection, Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id).select_extend(*held)
     row = list(query.where(Collection.id == collection).tuples().first() or ())
     given, at = {}, 1
@@ -58,7 +58,7 @@ def read(collection):
         present, values = row[at] is not None, row[at + 1 : at + 1 + len(names)]
         given[key] = dict(zip(names, values)) if present else {}
         at += 1 + len(names)
-    unit = dict(zip(("id", "uscc", "name", "address", "authority"), row[at:]))
+    unit = dict(zip([f.name for f in held], row[at:]))
     given["unit"] = unit if unit["id"] is not None else {}  # the unit found or added for the post section
     return given
 
@@ -75,7 +75,12 @@ def record(collection, key):
     return read(collection)[key]
 
 
-SNAPSHOT_HIDDEN = ("unit", "letter_code", "email_verified")  # bookkeeping, not what the applicant declared
+SNAPSHOT_HIDDEN = (
+    "unit",
+    "letter_code",
+    "email_verified",
+    "chosen_authority",
+)  # bookkeeping, not what the applicant declared
 
 
 def flat(given):

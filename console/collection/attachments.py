@@ -3,6 +3,7 @@
 
 import hashlib
 
+from console.collection import answers, letters
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
 from console.org.access import is_accountant, may_read
@@ -22,6 +23,7 @@ SLOTS = {
     "residence": "居住证明",
     "student": "学籍在线验证报告",
     "commitment": "材料真实性承诺书",
+    "talent_proof": "人才证明材料",
     "award_proof": "获奖证明材料",
     "violation_proof": "处罚通知等证明材料",
     "publication_proof": "论文或著作证明材料",
@@ -38,6 +40,7 @@ SLOT_SECTIONS = {
     **dict.fromkeys(("photo", "id_front", "id_back"), "personal"),
     **dict.fromkeys(("diploma", "degree", "part_time_diploma", "part_time_degree"), "education"),
     "qualification": "qualification",
+    "talent_proof": "talent",
     **dict.fromkeys(("letter", "work_proof", "residence", "student"), "post"),
     "award_proof": "awards",
     "violation_proof": "violations",
@@ -50,6 +53,10 @@ def attach(collection, slot, data, profile, uploader):
     if slot not in SLOTS:
         raise RuleViolation("未知的附件类型")
     checked = images.check_image(data, images.ImageRule.for_slot(profile, slot))
+    if slot == "letter" and profile.proof_template == "letter":  # 002 §七: 证明函上传时由系统自动审核
+        difference = letters.collection_mismatch(checked.content, collection.id, answers.read(collection))
+        if difference:
+            raise RuleViolation(difference, slot)
     name = stored(checked)
     with db.atomic():
         replaced = Attachment.get_or_none(Attachment.collection == collection, Attachment.slot == slot)

@@ -14,7 +14,9 @@ from console.collection.attachments import SLOTS
 from console.errors import RuleViolation
 from console.imports.legacy import LEGACY_MAP, legacy_record
 from console.infra import audit, clock, images, storage
-from console.people import verification
+from console.org import unit_codes
+from console.people import identity, verification
+from console.people.phones import check_mobile
 from console.review import decisions, diff, screening
 from models import (
     Accountant,
@@ -109,23 +111,28 @@ def missing(collection, profile, given=None, files=None):
     `files` are the collection's answers and scans when the caller has read them already."""
     given = given or answers.read(collection)
     files = scans(collection) if files is None else files
-    found = [("personal", f, m) for f, m in rules.check_personal(given["personal"], profile.email_verification).items()]
-    found += [
-        ("post", f, m)
-        for f, m in rules.check_post(
-            given["post"], given["full_time"].get("graduated_on"), collection.accountant.work_started_on
-        ).items()
-    ]
-    if given["post"].get("has_unit") and "unit_uscc" not in {f for s, f, _ in found if s == "post"}:
-        found += _unit_known(given)
-    found += [("education", f, m) for f, m in rules.check_education(given["full_time"], given["part_time"]).items()]
-    found += [
-        ("qualification", f, m)
-        for f, m in rules.check_qualification(given["qualification"], with_abacus=profile.abacus).items()
-    ]
+    personal, post = given["personal"], given["post"]
+    typed = typed_identity(collection, personal, profile)
+    checks = {
+        "personal": rules.check_personal(personal, profile.email_verification, typed),
+        "post": rules.check_post(
+            post,
+            profile,
+            given["full_time"].get("graduated_on"),
+            collection.accountant.work_started_on,
+            id_type=personal.get("id_type"),
+        ),
+        "education": rules.check_education(given["full_time"], given["part_time"], profile=profile),
+        "qualification": rules.check_qualification(given["qualification"], with_abacus=profile.abacus),
+    }
     for key, (kind, _) in answers.RECORD_MODELS.items():
-        if key in profile.sections:
-            found += [(key, f, m) for f, m in rules.check_record(kind, given[key]).items()]
+        checks[key] = rules.check_record(kind, given[key]) if key in profile.sections else {}
+    flat = {**given, "education": {f"{m}_{k}": v for m in ("full_time", "part_time") for k, v in given[m].items()}}
+    for key in checks:
+        checks[key] = {**rules.check_required(profile, key, flat.get(key, {})), **checks[key]}
+    found = [(key, f, m) for key, errors in checks.items() for f, m in errors.items()]
+    if post.get("has_unit") and "unit_uscc" not in checks["post"]:
+        found += _unit_known(given)
     uploaded = {a.slot for a in files}
     found += [
         ("attachments", slot, f"请上传{SLOTS[slot]}") for slot in required_slots(profile, given) if slot not in uploaded
@@ -141,7 +148,7 @@ def scans(collection):
 
 def _unit_known(given):
     """The unit must be in the system: found by 获取单位信息, or added once with its licence (002 §七.3)."""
-    if given["unit"].get("uscc") != (given["post"].get("unit_uscc") or "").strip().upper():
+    if given["unit"].get("uscc") != unit_codes.normalized(given["post"].get("unit_uscc")):
         return [("post", "unit_uscc", "请点击“获取单位信息”；系统中没有的单位，请按提示添加")]
     return []
 
@@ -149,15 +156,15 @@ def _unit_known(given):
 def required_slots(profile, given):
     """The scans the answers call for (console.collection.rules.required_slots)."""
     records = [kind for key, (kind, _) in answers.RECORD_MODELS.items() if key in profile.sections and given[key]]
-    return rules.required_slots(
-        given["personal"].get("id_type"),
-        given["post"],
-        given["full_time"],
-        given["part_time"],
-        given["qualification"],
-        profile.work_proof,
-        records,
-    )
+    return rules.required_slots(profile, given, records)
+
+
+def optional_slots(profile, given):
+    """Scans offered but not demanded: 内蒙古's 证明函, without which an on-duty person counts as not on duty."""
+    post = given["post"]
+    if profile.off_duty_without_letter and post.get("has_unit") and post.get("on_duty"):
+        return [profile.work_proof]
+    return []
 
 
 def submit(collection, account, profile):
@@ -168,7 +175,7 @@ def submit(collection, account, profile):
     gaps = missing(collection, profile, given, files)
     if gaps:
         raise RuleViolation(f"还有 {len(gaps)} 项未完成：{gaps[0][2]}", gaps[0][1])
-    authority = rules.route(given["post"], given["personal"]["id_number"][:6], profile.name)
+    authority = rules.route(given, profile)
     legacy = legacy_record(given["personal"].get("id_type"), given["personal"].get("id_number"))
     checks = screening.run(collection, given, profile, files)
     flags = screening.flags_of(checks)
@@ -228,7 +235,7 @@ def withdraw(collection, account):
     return Collection.get_by_id(collection.id)
 
 
-def save_section(collection, key, data):
+def save_section(collection, key, data, profile):
     """Keep what was typed in the draft, valid or not, so back, next and coming back days later lose nothing."""
     if collection.status not in EDITABLE:
         raise RuleViolation("信息采集已提交，不能修改；如需修改，请先撤回")
@@ -245,7 +252,7 @@ def save_section(collection, key, data):
             if any(not rules.blank(v) for v in data.values()):
                 model.insert(collection=collection, **_record_values(kind, data)).execute()
         elif key == "personal":
-            _save_personal(collection, data)
+            _save_personal(collection, data, profile)
         elif key in answers.SECTION_MODELS:
             _upsert(answers.SECTION_MODELS[key], collection, data)
         collection.step = key
@@ -253,13 +260,51 @@ def save_section(collection, key, data):
         collection.save()
 
 
-def _save_personal(collection, data):
+def typed_identity(collection, personal, profile):
+    """The registered facts the person may type in this collection: the gender and birth date a document's
+    number does not carry (港澳台 passes, passports, 军官证); the name before the first submission where the
+    manual lets the person correct it (000 §5, 002 §六), and in a 信息变更. The ID number never: the bureau
+    corrects it (console.archive.registry.correct_id_number)."""
+    editable = (
+        set()
+        if identity.carries_birth(personal.get("id_type"), personal.get("id_number"))
+        else {"gender", "birth_date"}
+    )
+    first = collection.kind == "collection" and collection.revision == 0
+    if collection.kind == "change" or (profile.name_editable and first):
+        editable.add("name")
+    return editable
+
+
+def _save_personal(collection, data, profile):
     personal = PersonalSection.get(PersonalSection.collection == collection)
     if (data.get("email") or "") != personal.email:
         personal.email_verified = False  # a new address must be verified again
     for name in ("ethnicity", "nationality", "political_status", "email"):
         setattr(personal, name, data.get(name) or "")
+    for name in typed_identity(collection, personal.__data__, profile):
+        setattr(personal, name, (data.get(name) or "").strip() if name == "name" else data.get(name) or None)
+    personal.name = personal.name or collection.accountant.name
     personal.save()
+    if collection.kind == "collection" and collection.revision == 0:  # before any submission, the person's own
+        Accountant.update(name=personal.name, gender=personal.gender, birth_date=personal.birth_date).where(
+            Accountant.id == collection.accountant_id
+        ).execute()
+
+
+def send_phone_code(collection, phone):
+    """信息变更: a code to the new phone, which no one else's archive may hold (one phone ↔ one ID)."""
+    phone = check_mobile(phone, "new_phone")
+    if Accountant.select().where(Accountant.phone == phone, Accountant.id != collection.accountant_id).exists():
+        raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "new_phone")
+    verification.send_code(phone, "change_phone")
+
+
+def change_phone(collection, phone, code):
+    """The new phone, once the code sent to it is typed; it is the archive's when the change is approved."""
+    phone = check_mobile(phone, "new_phone")
+    verification.check_code(phone, "change_phone", code)
+    PersonalSection.update(phone=phone).where(PersonalSection.collection == collection).execute()
 
 
 def verify_email(collection, code):

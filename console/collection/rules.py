@@ -6,15 +6,19 @@ asked of the authority tree (routing), so the checks of a unit need the database
 for, route() which authority the collection goes to."""
 
 import re
-from datetime import date
 
 from console.collection.sections import RECORDS, SECTIONS
 from console.errors import RuleViolation
+from console.infra import clock
 from console.org import units
-from console.org.routing import authority_for_region
+from console.org.routing import authority_for_region, choosable_authorities, choosable_regions
+from console.people import identity
 from console.people.phones import unit_phone_problem
+from models import Authority
+from models.accountant import GENDERS
+from models.collection import RESIDENCE_TYPES
 
-NO_CERTIFICATE_LEVELS = ("初中及以下", "无学历")  # 003 §2.2
+NO_CERTIFICATE_LEVELS = ("初中及以下", "无学历")  # no school, major or date to give (003 §2.2)
 NONE = ("", "无", "无职务")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -27,8 +31,15 @@ def is_none(value):
     return blank(value) or str(value).strip() in NONE
 
 
-def check_personal(answers, email_required=False):
+def check_personal(answers, email_required=False, typed=(), today=None):
+    """个人信息; `typed` are the registered facts the person may type here (lifecycle.typed_identity)."""
     errors = {}
+    if "name" in typed and identity.name_problem(answers.get("name")):
+        errors["name"] = identity.name_problem(answers.get("name"))
+    if "gender" in typed and answers.get("gender") not in GENDERS.values():
+        errors["gender"] = "请选择性别"
+    if "birth_date" in typed and identity.birth_date_problem(answers.get("birth_date"), today or clock.today()):
+        errors["birth_date"] = identity.birth_date_problem(answers.get("birth_date"), today or clock.today())
     for field, label in (("ethnicity", "民族"), ("nationality", "国家（地区）"), ("political_status", "政治面貌")):
         if blank(answers.get(field)):
             errors[field] = f"请选择{label}"
@@ -41,20 +52,21 @@ def check_personal(answers, email_required=False):
     return errors
 
 
-def check_post(answers, full_time_graduated_on=None, declared_work_start=None, today=None):
-    today = today or date.today()
+def check_post(answers, profile, graduated_on=None, declared_work_start=None, today=None, id_type="resident"):
+    """单位与岗位: with a unit, its code, the post and the work start; without, where the person collects. The
+    answers that route the collection are the profile's (a region or a 会计管理部门 chosen, 000 §6, 001, 003)."""
+    today = today or clock.today()
     if answers.get("has_unit") is None:
         return {"has_unit": "请选择是否有工作单位"}
-    errors = _check_unit(answers) if answers["has_unit"] else _check_residence(answers)
-    if answers.get("on_duty") is None:
-        errors["on_duty"] = "请选择是否在岗"
-    if answers.get("on_duty") and answers["has_unit"] and blank(answers.get("post")):
-        errors["post"] = "请选择现从事会计工作岗位（从事非会计工作的选“无”）"
+    errors = (
+        _check_unit(answers, profile, today) if answers["has_unit"] else _check_residence(answers, profile, id_type)
+    )
+    errors.update(_check_choice(answers, profile))
     if is_none(answers.get("tech_post")) and answers.get("tech_post_appointed_on"):
         errors["tech_post_appointed_on"] = "会计专业技术职务为“无职务”时，不填写聘任时间"
     elif not is_none(answers.get("tech_post")) and not answers.get("tech_post_appointed_on"):
         errors["tech_post_appointed_on"] = "请填写会计专业技术职务聘任时间"
-    errors.update(_check_work_start(answers, full_time_graduated_on, today))
+    errors.update(_check_work_start(answers, graduated_on if profile.work_start_after_graduation else None, today))
     if declared_work_start and answers.get("work_started_on") != declared_work_start:
         errors["work_started_on"] = (
             f"开始从事会计工作时间只能申报一次，申报后不能修改（已申报 {declared_work_start:%Y-%m-%d}）"
@@ -62,29 +74,60 @@ def check_post(answers, full_time_graduated_on=None, declared_work_start=None, t
     return errors
 
 
-def _check_unit(answers):
+def _check_unit(answers, profile, today):
     try:
-        units.checked_uscc(answers.get("unit_uscc"), outside=units.OUTSIDE)
+        units.checked_code(answers.get("unit_uscc"), profile, outside=units.OUTSIDE)
     except RuleViolation as refused:
         return {"unit_uscc": str(refused)}
-    problem = unit_phone_problem(answers.get("unit_phone"))
-    return {"unit_phone": problem} if problem else {}
-
-
-def _check_residence(answers):
-    if blank(answers.get("residence_type")):
-        return {"residence_type": "请选择采集地（户籍所在地、居住地或学校所在地）"}
     errors = {}
-    if answers["residence_type"] != "household" and blank(answers.get("residence_region_code")):
+    problem = unit_phone_problem(answers.get("unit_phone"))
+    if problem:
+        errors["unit_phone"] = problem
+    if answers.get("joined_on") and answers["joined_on"] > today:
+        errors["joined_on"] = "入职时间不能晚于今天"
+    if answers.get("on_duty") is None:
+        errors["on_duty"] = "请选择是否在岗"
+    elif answers["on_duty"] and blank(answers.get("post")):
+        errors["post"] = "请选择现从事会计工作岗位（从事非会计工作的选“无”）"
+    return errors
+
+
+def _check_residence(answers, profile, id_type):
+    kinds = profile.residence_types
+    if answers.get("residence_type") not in kinds:
+        return {"residence_type": f"请选择采集地（{'、'.join(RESIDENCE_TYPES.label(k) for k in kinds)}）"}
+    errors = {}
+    if answers["residence_type"] == "household" and id_type != "resident" and profile.routing != "authority":
+        errors["residence_type"] = "持港澳台居民证件、护照或军官证的，请按居住地或学校所在地采集"
+    elif (
+        answers["residence_type"] != "household"
+        and profile.routing != "authority"
+        and answers.get("residence_region_code") not in dict(choosable_regions(profile.province_code))
+    ):
         errors["residence_region_code"] = "请选择所在地区"
     if answers["residence_type"] == "student" and blank(answers.get("school_name")):
         errors["school_name"] = "请填写学校名称"
     return errors
 
 
+def _check_choice(answers, profile):
+    """The answer that routes the collection where the profile lets the person choose."""
+    if profile.routing == "authority" and answers.get("chosen_authority") not in dict(
+        choosable_authorities(profile.province_code)
+    ):
+        return {"chosen_authority": "请选择会计管理部门"}
+    if (
+        profile.routing == "region"
+        and answers["has_unit"]
+        and answers.get("work_region_code") not in dict(choosable_regions(profile.province_code))
+    ):
+        return {"work_region_code": f"请选择{profile.region_label}"}
+    return {}
+
+
 def _check_work_start(answers, graduated_on, today):
     started = answers.get("work_started_on")
-    needs_start = answers.get("on_duty") and not is_none(answers.get("post"))
+    needs_start = answers.get("has_unit") and answers.get("on_duty") and not is_none(answers.get("post"))
     if not started:
         return {"work_started_on": "请填写开始从事会计工作时间"} if needs_start else {}
     if started > today:
@@ -98,20 +141,27 @@ def works_before_graduation(started, graduated_on):
     return bool(started and graduated_on and started < graduated_on)
 
 
-def check_education(full_time, part_time=None, today=None):
-    """Full-time education is required; part-time is all or nothing."""
-    today = today or date.today()
-    errors = {f"full_time_{k}": v for k, v in _check_one_education(full_time, today, required=True).items()}
+def check_education(full_time, part_time=None, today=None, profile=None):
+    """Full-time education is required; part-time is all or nothing. What a manual leaves optional
+    (兵团: 毕业院校、毕业时间, 000 §7) is not asked for."""
+    today = today or clock.today()
+    optional = set(profile.optional_fields) if profile else set()
+
+    def one(mode, answers):
+        found = _check_one_education(answers, today)
+        return {f"{mode}_{k}": v for k, v in found.items() if f"education.{mode}_{k}" not in optional}
+
+    errors = one("full_time", full_time)
     part_time = part_time or {}
     if any(not blank(v) for k, v in part_time.items() if k != "in_school"):
-        errors.update({f"part_time_{k}": v for k, v in _check_one_education(part_time, today, True).items()})
+        errors.update(one("part_time", part_time))
     return errors
 
 
-def _check_one_education(answers, today, required):
+def _check_one_education(answers, today):
     level = answers.get("level")
     if blank(level):
-        return {"level": "请选择最高学历"} if required else {}
+        return {"level": "请选择最高学历"}
     if level in NO_CERTIFICATE_LEVELS:
         return {}
     errors = {
@@ -122,6 +172,20 @@ def _check_one_education(answers, today, required):
     graduated = answers.get("graduated_on")
     if graduated and graduated > today and not answers.get("in_school"):
         errors["graduated_on"] = "毕业时间晚于今天；在校生请选择“在校”"
+    return errors
+
+
+def check_required(profile, key, answers):
+    """The fields of a section the profile's manual marks * beyond what the rules ask (兵团: 电子邮箱,
+    行政职务, 单位电话, 入职时间, 000 §5–6), where they apply to the answers."""
+    section = SECTIONS[key]
+    errors = {}
+    for name in profile.required_fields:
+        where, _, field_name = name.partition(".")
+        spec = section.field(field_name) if where == key else None
+        if spec is not None and spec.applies(answers) and blank(answers.get(field_name)):
+            verb = "请选择" if spec.kind in ("dictionary", "choice") else "请填写"
+            errors[field_name] = f"{verb}{spec.label}"
     return errors
 
 
@@ -166,42 +230,59 @@ def check_record(kind, answers):
     return errors
 
 
-def required_slots(id_type, post, full_time, part_time, qualification, work_proof_slot, records=()):
-    """The scans the answers call for (000 §9, 002 §四, 003 §2): always the photo and the ID, then what applies.
-    `records` names the kinds of record given (award, violation, publication): each needs its proof."""
+def required_slots(profile, given, records=()):
+    """The scans the answers call for (000 §9, 001, 002 §四, 003 §2): always the photo and the ID, then what
+    applies. `records` names the kinds of record given (award, violation, publication): each needs its proof."""
+    personal, post, qualification = given["personal"], given["post"], given["qualification"]
+    full_time, part_time = given["full_time"], given["part_time"] or {}
     slots = ["photo", "id_front", "id_back"]
-    part_time = part_time or {}
-    if full_time.get("level") not in NO_CERTIFICATE_LEVELS:
+    if full_time.get("level") not in profile.diploma_exempt:
         slots.append("diploma")
     if not is_none(full_time.get("degree")):
         slots.append("degree")
-    if not blank(part_time.get("level")) and part_time["level"] not in NO_CERTIFICATE_LEVELS:
+    if not blank(part_time.get("level")) and part_time["level"] not in profile.diploma_exempt:
         slots.append("part_time_diploma")
     if not is_none(part_time.get("degree")):
         slots.append("part_time_degree")
     if not is_none(qualification.get("level")):
         slots.append("qualification")
-    if post.get("has_unit") and post.get("on_duty"):
-        slots.append(work_proof_slot)
-    if not post.get("has_unit") and post.get("residence_type") in ("residence_permit", "out_of_province"):
+    if qualification.get("high_end_talent") and "talent" in profile.sections:
+        slots.append("talent_proof")  # 001: 人才证明
+    if post.get("has_unit") and post.get("on_duty") and not profile.off_duty_without_letter:
+        slots.append(profile.work_proof)
+    residence = None if post.get("has_unit") else post.get("residence_type")
+    if residence in ("residence_permit", "out_of_province"):
         slots.append("residence")
-    if not post.get("has_unit") and post.get("residence_type") == "student":
-        slots.append("student")
+    if residence == "student" or full_time.get("in_school"):
+        slots.append("student")  # 001 §3: 在校生最后上传学生证明
+    if personal.get("id_type") and "commitment" in profile.always_slots:
+        slots.append("commitment")  # 001: 真实材料保证书
     slots += [f"{kind}_proof" for kind in records]
     return slots
 
 
-def route(post, id_region_code, province_name):
-    """The authority a collection goes to (002 §一.2, §七.2, §十三): the unit's region from its USCC, else the
-    household (ID digits 1-6), the residence or the school. Never 直属 or 林管局 by the applicant's choice."""
+def route(given, profile):
+    """The authority a collection goes to (002 §一.2, §七.2, §十三; 000 §6; 001; 003 §2): a unit put under a
+    special authority goes there; else, as the profile routes, the unit's own region, the region or the
+    会计管理部门 the person chose; without a unit the household (ID digits 1-6), the residence or the school.
+    Never 直属 or 林管局 by the applicant's choice."""
+    post, unit = given["post"], given["unit"]
+    if post.get("has_unit") and unit.get("assigned"):
+        return Authority.get_by_id(unit["authority"])
+    if profile.routing == "authority":
+        chosen = dict(choosable_authorities(profile.province_code)).get(post.get("chosen_authority"))
+        if chosen is None:
+            raise RuleViolation("请选择会计管理部门", "chosen_authority")
+        return Authority.get_by_id(post["chosen_authority"])
     if post.get("has_unit"):
-        region, where = post["unit_uscc"].strip().upper()[2:8], "单位"
+        region = post.get("work_region_code") if profile.routing == "region" else unit.get("region_code")
+        where = "单位"
     elif post.get("residence_type") == "household":
-        region, where = id_region_code or "", "户籍"
+        region, where = given["personal"].get("id_number", "")[:6], "户籍"
     else:
-        region = post.get("residence_region_code") or ""
+        region = post.get("residence_region_code")
         where = "学校" if post.get("residence_type") == "student" else "居住地"
     authority = authority_for_region(region) if region else None
     if authority is None:
-        raise RuleViolation(f"{where}不在{province_name}范围内，请在{where}所在省份参加会计人员信息采集", "region")
+        raise RuleViolation(f"{where}不在{profile.name}范围内，请在{where}所在省份参加会计人员信息采集", "region")
     return authority

@@ -3,7 +3,9 @@ the review page label their answers by, and the return-reason templates point in
 
 A field's kind says how it is asked and shown: text, date, yes_no (是/否, or its own two choices), flag (a checkbox), dictionary (a
 dropdown of one 字典), choice (fixed options) and fixed (shown, taken from the registration, not typed here).
-`shown_when` names the answer of another field the field applies to (the wizard hides it otherwise)."""
+`shown_when` names the answer of another field the field applies to (the wizard hides it otherwise);
+`asked_when` the profile setting only some profiles ask it under. A "registered" field comes from the
+registration and is typed only where the rules allow; "authority" is a 会计管理部门 chosen from the tree."""
 
 from dataclasses import dataclass, replace
 
@@ -24,6 +26,7 @@ class Field:
     dictionary: str = ""  # the 字典 of a "dictionary" field
     choices: Choices = Choices()  # the options of a "choice" (or a coded "fixed") field
     shown_when: tuple = ()  # (field, answer) it applies to
+    asked_when: tuple = ()  # (profile setting, value): only profiles with that setting ask it
 
     def shown_value(self, value):
         """An answer as the person chose it: 是/否, a choice's label (male → 男), a date as 2015-03-01."""
@@ -32,6 +35,9 @@ class Field:
         if self.kind in ("yes_no", "flag"):
             return (self.choices or YES_NO).label("1" if _yes(value) else "0")
         return self.choices.label(value, str(value)) if self.choices else str(value)
+
+    def asked(self, profile):
+        return not self.asked_when or getattr(profile, self.asked_when[0]) == self.asked_when[1]
 
     def applies(self, answers):
         """Whether the field is asked, given the answers (typed, stored or as a snapshot's text)."""
@@ -82,11 +88,13 @@ SECTIONS = {
             "personal",
             "个人信息",
             (
-                Field("name", "姓名", "fixed"),
+                # from the registration; the name, gender and birth date may be typed where the rules allow
+                # (console.collection.lifecycle.typed_identity)
+                Field("name", "姓名", "registered"),
                 Field("id_type", "证件类型", "fixed", choices=ID_TYPES),
                 Field("id_number", "证件号码", "fixed"),
-                Field("gender", "性别", "fixed", choices=GENDERS),
-                Field("birth_date", "出生日期", "fixed"),
+                Field("gender", "性别", "registered", choices=GENDERS),
+                Field("birth_date", "出生日期", "registered"),
                 Field("phone", "手机号码", "fixed"),
                 Field("ethnicity", "民族", "dictionary", "ethnicity"),
                 Field("nationality", "国家（地区）", "choice", choices=NATIONALITIES),
@@ -99,9 +107,10 @@ SECTIONS = {
             "单位与岗位",
             (
                 Field("has_unit", "是否有工作单位", "yes_no"),
-                *_with_unit(Field("unit_uscc", "统一社会信用代码")),
-                Field("on_duty", "是否在岗", "yes_no"),
                 *_with_unit(
+                    Field("unit_uscc", "统一社会信用代码"),
+                    Field("work_region_code", "所在地区", "choice", asked_when=("routing", "region")),
+                    Field("on_duty", "是否在岗", "yes_no"),
                     Field("post", "现从事会计工作岗位", "dictionary", "post"),
                     Field("admin_post", "会计行政职务", "dictionary", "admin_post"),
                     Field("tech_post", "会计专业技术职务", "dictionary", "tech_post"),
@@ -115,6 +124,7 @@ SECTIONS = {
                     Field("residence_region_code", "所在地区", "choice"),
                     Field("school_name", "学校名称"),
                 ),
+                Field("chosen_authority", "会计管理部门", "authority", asked_when=("routing", "authority")),
             ),
         ),
         Section("education", "学历学位", _education("full_time", "全日制") + _education("part_time", "非全日制")),
@@ -130,8 +140,8 @@ SECTIONS = {
                 Field("cpa", "注册会计师", "flag"),
                 Field("tax_adviser", "税务师", "flag"),
                 Field("asset_appraiser", "资产评估师", "flag"),
-                Field("abacus_level", "珠算等级", "dictionary", "abacus_level"),
-                Field("abacus_certificate_no", "珠算证号"),
+                Field("abacus_level", "珠算等级", "dictionary", "abacus_level", asked_when=("abacus", True)),
+                Field("abacus_certificate_no", "珠算证号", asked_when=("abacus", True)),
             ),
         ),
         Section("talent", "人才信息", (Field("high_end_talent", "入选会计领军（高端）人才", "flag"),)),
@@ -190,16 +200,25 @@ def labels():
     return found
 
 
-def shown(flat, keys):
-    """[(section, stored under, [(field, shown value)])] of the given sections, with the fields that apply to
-    the answers, from a submission's snapshot ({section: {field: text}}, console.collection.answers.flat)."""
+REGION_FIELDS = ("work_region_code", "residence_region_code")  # a code chosen from the tree, shown by its name
+
+
+def shown(flat, keys, profile, regions):
+    """[(section, stored under, [(field, shown value)])] of the given sections, with the fields the profile asks
+    that apply to the answers, from a submission's snapshot ({section: {field: text}},
+    console.collection.answers.flat); `regions` names the region codes. The 会计管理部门 chosen is shown as
+    the collection's authority, not here."""
     found = []
     for key in keys:
         section, stored = SECTIONS[key], STORED_IN.get(key, key)
         answers = flat.get(stored, {})
-        fields = [f for f in section.fields if f.applies(answers)]
-        found.append((section, stored, [(f, f.shown_value(answers.get(f.name))) for f in fields]))
+        fields = [f for f in section.fields if f.kind != "authority" and f.asked(profile) and f.applies(answers)]
+        found.append((section, stored, [(f, _shown(f, answers.get(f.name), regions)) for f in fields]))
     return found
+
+
+def _shown(field, value, regions):
+    return regions.get(value, value or "") if field.name in REGION_FIELDS else field.shown_value(value)
 
 
 # The sections a return reason points into (the talent answers are kept, and pointed at, in qualification's).

@@ -79,11 +79,11 @@ def file_qualification(account, level, certificate_no, acquired_on, scan, profil
     )
 
 
-def start_appointment(account, raw_uscc, post, work_started_on, today):
+def start_appointment(account, raw_uscc, post, work_started_on, today, profile):
     """单位聘任会计人员入库备案, first step: the appointment, from which the letter is printed."""
     person = account.accountant
     _not_filed_yet(person)
-    unit = units.find_unit(raw_uscc)
+    unit = units.find_unit(raw_uscc, profile)
     if unit is None:
         raise RuleViolation("该单位尚未在系统中登记，请联系单位已登记的会计人员或会计管理机构", "unit_uscc")
     if post not in dictionaries.active_names("post"):

@@ -3,70 +3,123 @@
 on the head's request once the bureau confirms; the bureau merges duplicates and closes units."""
 
 from peewee import IntegrityError
-from stdnum.cn import uscc as uscc_code
 
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage, texts
+from console.org import unit_codes
 from console.org.access import may_decide
-from console.org.routing import authority_for_region
+from console.org.routing import authority_for_region, choosable_regions, in_territory
 from console.people.phones import unit_phone_problem
-from models import Accountant, Unit, UnitChange, db
+from models import Accountant, Authority, Unit, UnitChange, db
 
-# A unit's USCC (统一社会信用代码) is valid and registered in the profile's territory: its characters 3-8
-# are a region the tree manages. The messages say it as each step needs it.
+# A unit's code is one the profile accepts (the USCC everywhere; 吉林 also the 组织机构代码 and the old
+# 营业执照注册号), with a right check digit; where the unit's region decides the bureau (routing by unit or by
+# authority), the region the code carries is in the profile's territory. The messages say it as each step needs.
 INVALID_USCC = "统一社会信用代码不正确，请核对营业执照或法人证书上的 18 位代码"
+INVALID_CODE = "单位代码不正确：请填写 18 位统一社会信用代码、9 位组织机构代码或 15 位营业执照注册号"
 OUTSIDE = "单位所在地不在本省（区）范围内，请在单位所在地参加会计人员信息采集"
 OUTSIDE_WHEN_ADDING = "只能添加本省（区）范围内的单位；在外省工作的，请在单位所在地参加会计人员信息采集"
 
 
-def uscc_fault(code):
-    """None for a valid USCC in the territory, else the flag that says why not."""
-    if not uscc_code.is_valid(code):
+def code_fault(code, profile):
+    """None for a code the profile accepts, else the flag that says why not."""
+    kind = unit_codes.kind_of(code)
+    if kind is None or kind not in profile.unit_codes:
         return "uscc_invalid"
-    if authority_for_region(code[2:8]) is None:
+    region = unit_codes.region_of(code)
+    if profile.routing != "region" and region and not in_territory(region, profile):
         return "unit_out_of_province"
     return None
 
 
-def checked_uscc(raw, outside=OUTSIDE_WHEN_ADDING, field="unit_uscc"):
-    """The USCC as typed, normalized; refused with the message of its fault, at `field`."""
-    code = (raw or "").strip().upper()
-    fault = uscc_fault(code)
+def checked_code(raw, profile, outside=OUTSIDE_WHEN_ADDING, field="unit_uscc"):
+    """The unit's code as typed, normalized; refused with the message of its fault, at `field`."""
+    code = unit_codes.normalized(raw)
+    fault = code_fault(code, profile)
+    if fault == "uscc_invalid":
+        raise RuleViolation(INVALID_USCC if profile.unit_codes == ["uscc"] else INVALID_CODE, field)
     if fault:
-        raise RuleViolation(INVALID_USCC if fault == "uscc_invalid" else outside, field)
+        raise RuleViolation(outside, field)
     return code
 
 
-def find_unit(raw):
-    """获取单位信息: the unit already in the system, or None when it must be added."""
-    return Unit.get_or_none(Unit.uscc == checked_uscc(raw))
+def find_units(typed, profile):
+    """获取单位信息: the units what was typed names — by its code (one, or none when it must be added), or
+    where it is no code, by a part of the name (001 查找单位信息). Refuses a bad code."""
+    text = (typed or "").strip()
+    if not text:
+        raise RuleViolation("请填写单位代码或单位名称", "unit_uscc")
+    if unit_codes.kind_of(unit_codes.normalized(text)) or text.isascii():
+        found = find_unit(text, profile)
+        return [found] if found else []
+    return list(
+        Unit.select().where(Unit.name.contains(text), Unit.state == "active").order_by(Unit.name).limit(NAMED_UNITS)
+    )
 
 
-def add_unit(raw_uscc, name, address, economic_type, phone, licence, profile, uploader):
-    """Add an in-province unit with its licence scan; a unit is added once, by whoever comes first."""
-    code = checked_uscc(raw_uscc)
+NAMED_UNITS = 10  # the matches a name search lists
+
+
+def find_unit(raw, profile):
+    """The unit of a code, or None when it must be added; a merged duplicate leads to the unit kept."""
+    unit = Unit.get_or_none(Unit.uscc == checked_code(raw, profile))
+    while unit is not None and unit.merged_into_id:
+        unit = Unit.get_by_id(unit.merged_into_id)
+    return unit
+
+
+def home_region(code, chosen, profile):
+    """The region a new unit is managed in: the one chosen for its address (where the profile routes by unit,
+    002 §七.3: 按证照地址选择到旗县), else the region of the work place chosen, else the one its code carries."""
+    region = (chosen or "").strip()
+    if profile.routing == "unit" or region:
+        if region not in dict(choosable_regions(profile.province_code)):
+            raise RuleViolation("请选择单位所在的旗县（市、区）", "unit_region_code")
+        return region
+    return unit_codes.region_of(code) or profile.province_code
+
+
+def suggested_region(code, profile):
+    """The county a unit's code names, offered first when the unit is added; "" when it names none."""
+    region = unit_codes.region_of(unit_codes.normalized(code)) or ""
+    return region if region in dict(choosable_regions(profile.province_code)) else ""
+
+
+def add_unit(raw_code, name, address, economic_type, phone, licence, profile, uploader, region_code=""):
+    """Add a unit with its licence scan, managed in the region `home_region` gives; a unit is added once,
+    by whoever comes first."""
+    code = checked_code(raw_code, profile)
     if not (name or "").strip():
         raise RuleViolation("请填写单位全称", "unit_name")
     if not (address or "").strip():
         raise RuleViolation("请填写单位地址", "unit_address")
-    authority = authority_for_region(code[2:8])
-    scan = images.check_image(licence, images.ImageRule.for_slot(profile, "licence"))
+    region = home_region(code, region_code, profile)
+    try:
+        scan = images.check_image(licence, images.ImageRule.for_slot(profile, "licence"))
+    except RuleViolation as refused:
+        raise RuleViolation(str(refused), "licence") from refused
     name_on_disk = attachments.stored(scan)
     try:
         with db.atomic():
             unit = Unit.create(
                 uscc=code,
+                code_kind=unit_codes.kind_of(code),
                 name=name.strip(),
-                region_code=code[2:8],
-                authority=authority,
+                region_code=region,
+                authority=authority_for_region(region) or Authority.get(Authority.code == profile.province_code),
                 address=address.strip(),
                 phone=(phone or "").strip(),
                 economic_type=economic_type or "",
                 created_at=clock.now(),
             )
             attachments.record(name_on_disk, scan, "licence", uploader, unit=unit)
-            audit.record("unit.create", unit, {"统一社会信用代码": code, "单位全称": unit.name}, actor=uploader)
+            audit.record(
+                "unit.create",
+                unit,
+                {unit_codes.KINDS.label(unit.code_kind): code, "单位全称": unit.name, "所在地区": region},
+                actor=uploader,
+            )
     except IntegrityError:
         storage.remove(name_on_disk)  # someone added it a moment ago: theirs stands
         return Unit.get(Unit.uscc == code)
@@ -93,13 +146,17 @@ def update_contact(unit, address, phone, account):
         audit.record("unit.update", unit, changes, actor=account)
 
 
-def request_change(unit, name, raw_uscc, region_code, account):
+def request_change(unit, name, raw_uscc, region_code, account, profile):
     """Name, USCC or region change only on the head's request, in force once the bureau confirms it."""
     if account.role != "unit_head" or account.unit_id != unit.id:
         raise RuleViolation("只能为本单位申请变更")
     if UnitChange.select().where(UnitChange.unit == unit, UnitChange.status == "submitted").exists():
         raise RuleViolation("已有一项变更申请正在确认，请等待会计管理机构处理")
-    name, code, region = (name or "").strip(), checked_uscc(raw_uscc, field="uscc"), (region_code or "").strip()
+    name, code, region = (
+        (name or "").strip(),
+        checked_code(raw_uscc, profile, field="uscc"),
+        (region_code or "").strip(),
+    )
     if not name:
         raise RuleViolation("请填写单位全称", "name")
     if authority_for_region(region) is None or len(region) != 6:

@@ -35,12 +35,37 @@ class Identity:
         return self.number[:6] if self.birth_date else None
 
 
+NAME = re.compile(r"^[\u4e00-\u9fa5A-Za-z·•. ]{2,30}$")
+OLDEST = 100  # years: a birth date further back is a typing error
+
+
+def name_problem(name):
+    """Why a name as typed cannot be the one on the document, or None."""
+    return None if NAME.match((name or "").strip()) else "请输入与证件一致的姓名（2-30 个汉字或字母）"
+
+
+def birth_date_problem(born, today):
+    """Why a birth date typed by hand (a document that does not carry it) cannot be right, or None."""
+    if born is None:
+        return "请填写出生日期"
+    if born > today:
+        return "出生日期不能晚于今天"
+    if born.year < today.year - OLDEST:
+        return f"出生日期早于 {today.year - OLDEST} 年，请核对"
+    return None
+
+
+def carries_birth(id_type, number):
+    """Whether the document's number tells the birth date and gender: a resident ID or a 港澳台居民居住证."""
+    return id_type == "resident" or (id_type == "hmt" and (number or "")[:6] in RESIDENCE_PERMIT_REGIONS)
+
+
 def check_id(id_type, raw, today=None):
     """The normalized Identity, or RuleViolation with the reason in Chinese."""
     number = re.sub(r"\s", "", raw or "").upper()
     if not number:
         raise RuleViolation("请输入证件号码")
-    if id_type == "resident" or (id_type == "hmt" and number[:6] in RESIDENCE_PERMIT_REGIONS):
+    if carries_birth(id_type, number):
         return _resident(id_type, number, today or clock.today())
     pattern = {"hmt": _HMT_PASS, "passport": _PASSPORT, "military": _MILITARY}.get(id_type)
     if pattern is None:

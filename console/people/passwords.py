@@ -11,6 +11,12 @@ from console.errors import RuleViolation
 
 STAFF_RULE = {"min_length": 8, "classes": 3}
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^a-zA-Z\d]"))
+# What a profile may require to appear, each at least once, and how the message names it.
+CLASSES = {
+    "letter": (re.compile(r"[a-zA-Z]"), "字母"),
+    "digit": (re.compile(r"\d"), "数字"),
+    "symbol": (re.compile(r"[^a-zA-Z\d]"), "特殊字符"),
+}
 
 
 def hash_password(password):
@@ -21,15 +27,19 @@ def password_matches(password_hash, password):
     return check_password_hash(password_hash, password)
 
 
-def check_strength(password, min_length, classes, letters_digits_only=False):
-    """Refuse a password shorter than min_length or drawing on fewer than `classes` of
-    lower case, upper case, digits and symbols."""
+def check_strength(password, min_length, classes, letters_digits_only=False, required=()):
+    """Refuse a password shorter than min_length, drawing on fewer than `classes` of lower case, upper case,
+    digits and symbols, or lacking any of the `required` CLASSES (内蒙古: 字母、数字及特殊字符, 002 §三.4)."""
     if letters_digits_only and not (password.isascii() and password.isalnum()):
         raise RuleViolation("密码只能由字母和数字组成，不能输入特殊符号")
     if len(password) < min_length:
         raise RuleViolation(f"密码至少 {min_length} 位")
     if sum(1 for c in _CLASSES if c.search(password)) < classes:
         raise RuleViolation(f"密码须包含大写字母、小写字母、数字、符号中的至少 {classes} 类")
+    lacking = [label for name, (pattern, label) in CLASSES.items() if name in required and not pattern.search(password)]
+    if lacking:
+        labels = "、".join(CLASSES[name][1] for name in required)
+        raise RuleViolation(f"密码须同时包含{labels}，缺少{'、'.join(lacking)}")
 
 
 def generate_password():

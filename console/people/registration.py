@@ -10,12 +10,11 @@ from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.routing import authority_for_region
 from console.people import verification
-from console.people.identity import check_id
+from console.people.identity import check_id, name_problem
 from console.people.passwords import check_strength, hash_password
 from console.people.phones import check_mobile
 from models import Account, Accountant, Authority, db
 
-NAME = re.compile(r"^[\u4e00-\u9fa5A-Za-z·•. ]{2,30}$")
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,19}$")
 
 
@@ -36,8 +35,8 @@ def checked_applicant(profile, applicant, password=True):
     and again, with the password, at registration."""
     identity = _checked(lambda: check_id(applicant.id_type, applicant.id_number), "id_number")
     name = applicant.name.strip()
-    if not NAME.match(name):
-        raise RuleViolation("请输入与证件一致的姓名（2-30 个汉字或字母）", "name")
+    if name_problem(name):
+        raise RuleViolation(name_problem(name), "name")
     phone = check_mobile(applicant.phone)
     if "username_password_captcha" in profile.login_modes:
         _check_username(applicant.username.strip())

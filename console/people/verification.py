@@ -18,7 +18,13 @@ from models import VerificationCode
 VALID_FOR = timedelta(minutes=5)
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
-PURPOSES = {"register": "注册", "login": "登录", "reset_password": "找回密码", "verify_email": "验证邮箱"}
+PURPOSES = {
+    "register": "注册",
+    "login": "登录",
+    "reset_password": "找回密码",
+    "verify_email": "验证邮箱",
+    "change_phone": "变更手机号",
+}
 
 
 def send_code(recipient, purpose, channel="sms"):

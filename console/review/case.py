@@ -10,6 +10,7 @@ from peewee import JOIN
 from console.collection import answers, attachments, sections
 from console.imports.legacy import legacy_record
 from console.org.access import may_decide
+from console.org.routing import choosable_regions
 from console.review import claims, decisions, diff, screening
 from models import (
     Account,
@@ -73,7 +74,7 @@ def open_case(collection, account, profile):
     keys = [k for k in profile.sections if sections.SECTIONS[k].fields and k != "commitment"]
     return Case(
         collection=collection,
-        shown=sections.shown(flat, keys),
+        shown=sections.shown(flat, keys, profile, dict(choosable_regions(profile.province_code))),
         checks=screening.by_field(checks),
         changes=changes,
         files=files,

@@ -10,11 +10,11 @@ from dataclasses import asdict, dataclass
 
 from PIL import Image
 
-from console.collection import rules
+from console.collection import letters, rules
 from console.errors import RuleViolation
 from console.imports.legacy import LEGACY_MAP
 from console.infra import clock, images, storage
-from console.org import units
+from console.org import unit_codes, units
 from console.people import identity
 from models import Attachment, LegacyRecord, PersonalSection
 
@@ -26,6 +26,7 @@ FLAGS = {
     "photo_background": "照片非白底",
     "work_before_graduation": "参加工作早于毕业",
     "phone_duplicate": "手机号被其他证件使用",
+    "letter_mismatch": "证明函与填写信息不一致",
 }
 WHITE_SHARE = 0.8  # of the photo's border that must be near-white
 
@@ -45,9 +46,9 @@ def run(collection, given, profile, files=None, today=None):
     personal, post = given["personal"], given["post"]
     found = _identity(personal, today) + _phone(personal)
     if post.get("has_unit"):
-        found += _unit(post.get("unit_uscc") or "")
+        found += _unit(post.get("unit_uscc") or "", profile)
     graduated = given["full_time"].get("graduated_on")
-    if post.get("work_started_on") and graduated:
+    if post.get("work_started_on") and graduated and profile.work_start_after_graduation:
         early = rules.works_before_graduation(post["work_started_on"], graduated)
         found.append(
             Check(
@@ -63,7 +64,16 @@ def run(collection, given, profile, files=None, today=None):
     photo = next((a for a in files if a.slot == "photo"), None)
     if photo is not None:
         found += _photo(photo, profile)
+    letter = next((a for a in files if a.slot == "letter"), None)
+    if letter is not None and profile.proof_template == "letter":
+        found += _letter(letter, collection, given)
     return found
+
+
+def _letter(scan, collection, given):
+    """The uploaded 证明函 against the answers as they stand (they may have changed since it was printed)."""
+    difference = letters.collection_mismatch(storage.read(scan.storage_name), collection.id, given)
+    return [Check("attachments", "letter", difference is None, difference or "与填写的信息一致", "letter_mismatch")]
 
 
 def flags_of(checks):
@@ -104,26 +114,21 @@ def _identity(personal, today):
 
 def _phone(personal):
     phone, number = personal.get("phone") or "", personal.get("id_number") or ""
-    others = {
-        p.id_number
-        for p in PersonalSection.select(PersonalSection.id_number)
-        .where(PersonalSection.phone == phone, PersonalSection.id_number != number)
-        .limit(3)
-    }
-    others |= {
-        r.id_number
-        for r in LegacyRecord.select(LegacyRecord.id_number)
-        .where(LegacyRecord.phone == phone, LegacyRecord.id_number != number)
-        .limit(3)
-    }
+    elsewhere = PersonalSection.select(PersonalSection.id_number.alias("number")).where(
+        PersonalSection.phone == phone, PersonalSection.id_number != number
+    )
+    in_old_database = LegacyRecord.select(LegacyRecord.id_number.alias("number")).where(
+        LegacyRecord.phone == phone, LegacyRecord.id_number != number
+    )
+    others = {n for (n,) in (elsewhere | in_old_database).limit(6).tuples()}  # one query over both
     if others:
         masked = "、".join(identity.mask_id(n) for n in sorted(others))
         return [Check("personal", "phone", False, f"该手机号还登记在证件号码 {masked} 名下", "phone_duplicate")]
     return [Check("personal", "phone", True, "未被其他证件使用")]
 
 
-def _unit(raw):
-    fault = units.uscc_fault(raw.strip().upper())
+def _unit(raw, profile):
+    fault = units.code_fault(unit_codes.normalized(raw), profile)
     text = {"uscc_invalid": "校验不通过", "unit_out_of_province": "单位登记地不在本省（区）"}
     return [Check("post", "unit_uscc", fault is None, text.get(fault, "校验正确，单位在本省（区）"), fault or "")]
 

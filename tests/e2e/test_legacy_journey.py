@@ -52,7 +52,7 @@ def test_first_sign_in_with_the_initial_password_opens_a_prefilled_wizard(app, l
     page.get_by_label("同意", exact=True).check()
     page.get_by_role("button", name="保存并下一步").click()
     expect(page.get_by_role("heading", name="个人信息")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("孙旧")
+    expect(page.get_by_label("姓名")).to_have_value("孙旧")  # 002 §六: correctable before the first submission
     page.goto(f"{live_server}/portal/collection/post")
     expect(page.get_by_label("统一社会信用代码")).to_have_value(unit_code("150105"))
     expect(page.get_by_label("开始从事会计工作时间")).to_have_value("2012-07-01")

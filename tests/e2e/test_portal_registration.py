@@ -6,14 +6,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from console.collection.attachments import SLOTS
 from console.infra.dictionaries import load_dictionaries
-from models import Accountant, OutboxMessage
+from models import Accountant, Collection, OutboxMessage
 from tests.e2e.conftest import add_unit, screenshot, verify_email
-from tests.factories import entry_filed
+from tests.factories import entry_filed, scan_for
 from tests.helpers import CAPTCHA_TEXT, resident_id
 from tests.images import noisy_jpeg
 from tests.test_wizard import JOURNEYS as WIZARD
-from tests.test_wizard import answers_for
+from tests.test_wizard import answers_for, routing_answer
 
 PHONE = "13912345678"
 JOURNEYS = {
@@ -53,24 +54,27 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
     page.goto(f"{live_server}/portal/register")
     page.get_by_label("姓名").fill("王影")
     page.get_by_label("证件号码").fill(id_number)
+    if province == "jilin":
+        page.get_by_label("用户名").fill("wangying")
     page.get_by_label("手机号码").fill(PHONE)
-    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_role("button", name="获取验证码").click()  # everything above is checked before a code is sent
     expect(page.get_by_text("验证码已发送，5 分钟内有效")).to_be_visible()
     expect(page.get_by_label("证件号码")).to_have_value(id_number)  # kept across the code request
     page.get_by_label("短信验证码").fill(latest_code())
-    if province == "jilin":
-        page.get_by_label("用户名").fill("wangying")
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_label("确认密码").fill(password)
     screenshot(page, f"portal-register-{province}", 375)
     page.get_by_role("button", name="注册").click()
-    expect(page.get_by_text("注册成功，请登录后进行信息采集")).to_be_visible()
-
-    values = {"证件号码": id_number, "用户名": "wangying", "姓名": "王影", "密码": password, "验证码": CAPTCHA_TEXT}
-    for label in sign_in_fields:
-        page.get_by_label(label, exact=True).fill(values[label])
-    screenshot(page, f"portal-login-{province}", 375)
-    page.get_by_role("button", name="登录").click()
+    if app.extensions["profile"].sign_in_after_registration:  # 003 §1.2: straight into the form
+        expect(page.get_by_text("注册成功，请填写信息采集表")).to_be_visible()
+        page.goto(f"{live_server}/portal/")
+    else:
+        expect(page.get_by_text("注册成功，请登录后进行信息采集")).to_be_visible()
+        values = {"证件号码": id_number, "用户名": "wangying", "姓名": "王影", "密码": password, "验证码": CAPTCHA_TEXT}
+        for label in sign_in_fields:
+            page.get_by_label(label, exact=True).fill(values[label])
+        screenshot(page, f"portal-login-{province}", 375)
+        page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="王影，您好")).to_be_visible()
     expect(page.get_by_text(id_number[:6] + "********" + id_number[-4:])).to_be_visible()
     screenshot(page, f"portal-home-{province}", 1280)
@@ -79,10 +83,11 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
         load_dictionaries()
         if app.extensions["profile"].entry_filing:
             entry_filed(Accountant.get(Accountant.id_number == id_number))  # the bureau confirmed it
-    unit_region, born, graduated, started, bureau, work_proof = WIZARD[province]
-    answers = answers_for(unit_region, born, graduated, started)
+    unit_region, born, graduated, started, bureau, own_scans = WIZARD[province]
+    with app.app_context():
+        answers = answers_for(unit_region, born, graduated, started, routing_answer(province, unit_region, bureau))
     photo, scan = noisy_jpeg(295, 413, 60, 100), noisy_jpeg(900, 650, 65, 145)
-    page.get_by_role("link", name="开始信息采集").click()
+    page.get_by_role("link", name=re.compile("(开始|继续填写)信息采集")).click()
     for key in app.extensions["profile"].sections:
         if key in ("attachments", "preview"):
             continue
@@ -97,21 +102,24 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
             "button", name="我已阅读，下一步" if key in ("notice", "preparation") else "保存并下一步"
         ).click()
     expect(page.get_by_role("heading", name="附件上传")).to_be_visible()
-    for slot, label in (
-        ("photo", "1 寸免冠白底证件照"),
-        ("id_front", "身份证头像面"),
-        ("id_back", "身份证国徽面"),
-        ("diploma", "全日制学历证书"),
-        ("degree", "全日制学位证书"),
-        (work_proof, "从事会计工作证明函" if work_proof == "letter" else "工作证明"),
-        *((("publication_proof", "论文或著作证明材料"),) if province == "chongqing" else ()),
-    ):
+    scans = {"photo": photo, "scan": scan}
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree", *own_scans):
+        label = SLOTS[slot]
+        with app.app_context():
+            content = scan_for(Collection.get(), slot, scans)  # the letter as the system printed it
         item = page.locator("li.upload", has_text=label)
         item.locator(f"#file-{slot}").set_input_files(
-            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}]
+            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": content}]
         )
         item.get_by_role("button", name="上传").click()
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()
+    if province == "chongqing":
+        item = page.locator("li.upload", has_text=SLOTS["publication_proof"])
+        item.locator("#file-publication_proof").set_input_files(
+            files=[{"name": "论文.jpg", "mimeType": "image/jpeg", "buffer": scan}]
+        )
+        item.get_by_role("button", name="上传").click()
+        expect(page.get_by_text(f"{SLOTS['publication_proof']}已上传")).to_be_visible()
     page.get_by_role("link", name="下一步：预览确认").click()
     expect(page.get_by_text(bureau).first).to_be_visible()
     page.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()

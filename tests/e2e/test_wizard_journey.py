@@ -7,9 +7,9 @@ from stdnum.cn import uscc
 
 from console.infra.dictionaries import load_dictionaries
 from console.people.passwords import hash_password
-from models import Account
+from models import Account, Collection
 from tests.e2e.conftest import add_unit, screenshot, verify_email
-from tests.factories import entry_filed
+from tests.factories import entry_filed, scan_for
 from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_accountant, resident_id
 from tests.images import noisy_jpeg
 
@@ -87,10 +87,18 @@ def test_wizard_to_pending_review(app, live_server, page):
     next_step(page)
 
     expect(page.get_by_role("heading", name="附件上传")).to_be_visible()
+    letter = page.locator("li.upload", has_text=SCANS["letter"])
+    letter.locator("#file-letter").set_input_files(
+        files=[{"name": "证明函.jpg", "mimeType": "image/jpeg", "buffer": scan}]
+    )
+    letter.get_by_role("button", name="上传").click()  # a scan that is no letter the system printed
+    expect(page.locator("li.upload.has-error")).to_contain_text("未能识别证明函上的二维码")
     for slot, label in SCANS.items():
+        with app.app_context():
+            content = scan_for(Collection.get(), slot, {"photo": photo, "scan": scan})
         item = page.locator("li.upload", has_text=label)
         item.locator(f"#file-{slot}").set_input_files(
-            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": photo if slot == "photo" else scan}]
+            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": content}]
         )
         item.get_by_role("button", name="上传").click()
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()

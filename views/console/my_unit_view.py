@@ -9,6 +9,7 @@ from wtforms import StringField
 
 from console.errors import RuleViolation
 from console.org import units
+from console.profiles import current_profile
 from models import UnitChange
 from models.unit_change import CHANGE_STATES
 from views.console.base import RoleGate, own_unit
@@ -70,7 +71,12 @@ class MyUnitView(RoleGate, BaseView):
             abort(400)
         try:
             units.request_change(
-                unit, form.name.data, form.uscc.data, form.region_code.data, current_user._get_current_object()
+                unit,
+                form.name.data,
+                form.uscc.data,
+                form.region_code.data,
+                current_user._get_current_object(),
+                current_profile,
             )
         except RuleViolation as refusal:
             attach_violation(form, refusal, "name")

@@ -106,10 +106,14 @@ def register():
         send_code(form, lambda _: registration.send_register_code(current_profile, applicant))
     elif form.validate_on_submit():
         try:
-            registration.register(current_profile, applicant)
+            account = registration.register(current_profile, applicant)
         except RuleViolation as violation:
             attach_violation(form, violation)
         else:
+            if current_profile.sign_in_after_registration:  # 003 §1.2: 注册成功后进入信息采集填报界面
+                auth.open_session(sign_in.by_password(account, applicant.password, applicant.phone))
+                flash("注册成功，请填写信息采集表", "success")
+                return redirect(url_for("wizard.start"))
             flash("注册成功，请登录后进行信息采集", "success")
             return redirect(url_for(".login"))
     return render_template("portal/register.html", form=form, uses_username=uses_username)

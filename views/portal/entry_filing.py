@@ -131,6 +131,7 @@ def appointment():
             form.post.data,
             form.work_started_on.data,
             clock.today(),
+            current_profile,
         )
     except RuleViolation as refusal:
         attach_violation(form, refusal, "unit_uscc")
@@ -152,7 +153,7 @@ def _own_appointment(filing_id):
 def letter(filing_id):
     """The printable letter, with its verification code in words and in a QR code."""
     facts, code = letters.for_filing(_own_appointment(filing_id))
-    return render_template("portal/letter.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
+    return render_template("portal/proofs/letter.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
 
 
 @bp.route("/<int:filing_id>/letter", methods=("POST",))

@@ -2,6 +2,8 @@
 fields; dropdowns of a 字典 are filled from the dictionaries at request time. A few fields are the form's own,
 not answers: the e-mail code, and what adds a unit the system does not know yet."""
 
+from dataclasses import replace
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
@@ -24,6 +26,8 @@ class Chosen(SelectField):
 
 
 def _field(spec):
+    if spec.kind == "registered":  # typed only where the rules allow: then as its kind of value
+        return _field(replace(spec, kind="date" if spec.name == "birth_date" else "choice" if spec.choices else "text"))
     if spec.kind == "date":
         return DateField(spec.label, validators=[Optional()], format="%Y-%m-%d")
     if spec.kind == "yes_no":
@@ -32,18 +36,22 @@ def _field(spec):
         return BooleanField(spec.label)
     if spec.kind == "dictionary":
         return Chosen(spec.label, spec.dictionary)
-    if spec.kind == "choice":
+    if spec.kind in ("choice", "authority"):  # options from the schema, or filled at request time
         return SelectField(spec.label, choices=spec.choices.options(BLANK), validate_choice=False)
     return StringField(spec.label)
 
 
 # The form's own fields, each after the answer it goes with.
 EXTRAS = {
-    "personal": {"email": {"email_code": lambda: StringField("邮箱验证码")}},
+    "personal": {
+        "phone": {"new_phone": lambda: StringField("新手机号码"), "phone_code": lambda: StringField("新手机号验证码")},
+        "email": {"email_code": lambda: StringField("邮箱验证码")},
+    },
     "post": {
         "unit_uscc": {
             "unit_name": lambda: StringField("单位全称"),
             "unit_address": lambda: StringField("单位地址"),
+            "unit_region_code": lambda: SelectField("单位所在地区（按证照地址选择到旗县）", validate_choice=False),
             "unit_economic_type": lambda: Chosen("单位经济类型", "economic_type"),
             "licence": lambda: FileField("统一社会信用代码证书（营业执照、法人证书等）扫描件"),
         }
@@ -60,9 +68,8 @@ def _form_class(section):
     """Fields in the schema's order (WTForms orders them by when each was made), the extras after theirs."""
     fields = {}
     for spec in section.fields:
-        if spec.kind == "fixed":
-            continue
-        fields[spec.name] = _field(spec)
+        if spec.kind != "fixed":
+            fields[spec.name] = _field(spec)
         for name, make in EXTRAS.get(section.key, {}).get(spec.name, {}).items():
             fields[name] = make()
     return type(f"{section.key.title()}Form", (FlaskForm,), fields)

@@ -8,17 +8,26 @@ from wtforms import SelectField, StringField
 from console.collection import answers, attachments, letters, lifecycle, rules, sections
 from console.collection.sections import SECTIONS, TITLES
 from console.errors import RuleViolation
-from console.org import units
+from console.org import routing, unit_codes, units
 from console.people import verification
 from console.profiles import current_profile
-from models import Authority, Collection
+from models import Collection
+from models.collection import RESIDENCE_TYPES
 from views.forms import attach_errors, options
 from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, upload_rules, uploads, with_draft
-from views.portal.wizard.forms import FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
+from views.portal.wizard.forms import BLANK, FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
 
 # Fields that only apply to one answer of another field; the page hides the others (static/wizard.js).
 SHOWN_WHEN = {
     f.name: f"{f.shown_when[0]}={int(f.shown_when[1])}" for s in SECTIONS.values() for f in s.fields if f.shown_when
+}
+
+
+# What the printable work proof of each manual is called (the template of each is portal/proofs/<key>.html).
+PROOF_TITLES = {
+    "letter": "填写并打印从事会计工作证明函",
+    "jilin": "打印单位从事会计工作证明",
+    "chongqing": "打印工作证明",
 }
 
 
@@ -46,37 +55,27 @@ def section(collection, key):
 
 
 def form_page(collection, key):
-    form = FORMS[key]()
-    if key == "qualification" and not current_profile.abacus:
-        del form.abacus_level, form.abacus_certificate_no
-    if key == "personal" and not current_profile.email_verification:
-        del form.email_code
-    fill_choices(form)
-    if "residence_region_code" in form:
-        form.residence_region_code.choices = options(
-            [("", "请选择")]
-            + [
-                (a.region_code, a.name.removesuffix("财政局"))
-                for a in Authority.select()
-                .where(Authority.is_active, ~Authority.special, Authority.region_code.is_null(False))
-                .order_by(Authority.code)
-            ]
-        )
+    given = answers.read(collection)
+    form = prepared_form(collection, key, given)
     errors, adding_unit = {}, False
-    action = request.form.get("action")
+    action = request.form.get("action") or ("choose_unit" if "pick" in request.form else None)
     if request.method == "GET":
-        form.process(data=stored(collection, key))
+        form.process(data=stored(collection, key, given))
     elif form.validate_on_submit():
         typed_answers = typed(form)
-        lifecycle.save_section(collection, key, typed_answers)
+        lifecycle.save_section(collection, key, typed_answers, current_profile)
         if action == "prev":
             return redirect(step_url(key, -1))
-        if action in ("lookup", "add_unit"):
-            errors, adding_unit = unit_action(collection, form, action)
-            return render_form(collection, key, form, errors, adding_unit)
+        if action in ("lookup", "add_unit", "choose_unit"):
+            errors, adding_unit, matches = unit_action(collection, form, action)
+            return render_form(collection, key, form, errors, adding_unit, matches)
         if "email_code" in form:
             errors = email_action(collection, form, action)
             if action == "send_email_code" or errors:
+                return render_form(collection, key, form, errors, adding_unit)
+        if "new_phone" in form:
+            errors = phone_action(collection, form, action)
+            if action == "send_phone_code" or errors:
                 return render_form(collection, key, form, errors, adding_unit)
         errors = lifecycle.section_errors(collection, key, current_profile, typed_answers)
         if key == "commitment" and form.agree.data != "1":
@@ -86,14 +85,51 @@ def form_page(collection, key):
     return render_form(collection, key, form, errors, adding_unit)
 
 
-def render_form(collection, key, form, errors, adding_unit):
+def prepared_form(collection, key, given):
+    """The section's form with the fields this profile and this person are asked, and today's choices."""
+    form = FORMS[key]()
+    editable = lifecycle.typed_identity(collection, given["personal"], current_profile) if key == "personal" else ()
+    for spec in SECTIONS[key].fields:
+        if spec.name in form and (
+            not spec.asked(current_profile) or spec.kind == "registered" and spec.name not in editable
+        ):
+            del form[spec.name]
+    if key == "personal" and not current_profile.email_verification:
+        del form.email_code
+    if key == "personal" and collection.kind != "change":  # a new phone only by a 信息变更, confirmed by a code
+        del form.new_phone, form.phone_code
+    if key == "post" and current_profile.routing != "unit":  # the unit's region is the work place chosen, or its code's
+        del form.unit_region_code
+    fill_choices(form)
+    code = current_profile.province_code
+    regions = options([("", BLANK), *routing.choosable_regions(code)])
+    for name in ("residence_region_code", "work_region_code", "unit_region_code"):
+        if name in form:
+            form[name].choices = regions
+    if "work_region_code" in form:
+        form.work_region_code.label.text = current_profile.region_label
+    if "chosen_authority" in form:
+        form.chosen_authority.choices = options(
+            [("", BLANK), *((str(i), n) for i, n in routing.choosable_authorities(code))]
+        )
+    if "residence_type" in form:
+        kinds = current_profile.residence_types
+        form.residence_type.choices = options([("", BLANK), *((k, RESIDENCE_TYPES.label(k)) for k in kinds)])
+    if "unit_uscc" in form and current_profile.unit_codes != ["uscc"]:
+        form.unit_uscc.label.text = "单位代码（统一社会信用代码、组织机构代码或营业执照注册号）或单位名称"
+    return form
+
+
+def render_form(collection, key, form, errors, adding_unit, matches=()):
     attach_errors(form, errors)
     given = answers.read(collection)
     registered = [
         (f.label, f.shown_value(given["personal"].get(f.name)))
         for f in SECTIONS["personal"].fields
-        if f.kind == "fixed"
+        if f.kind in ("fixed", "registered") and f.name not in form
     ]
+    if adding_unit and "unit_region_code" in form and not form.unit_region_code.data:
+        form.unit_region_code.data = units.suggested_region(form.unit_uscc.data, current_profile)
     return render(
         "portal/wizard_form.html",
         collection,
@@ -104,9 +140,11 @@ def render_form(collection, key, form, errors, adding_unit):
         adding_unit=adding_unit,
         hidden_fields=() if adding_unit else UNIT_ADDING,
         unit=given["unit"],
+        matches=matches,
         email_verified=given["personal"].get("email_verified"),
         registered=registered,
-        route=routed_to(collection) if key == "post" else None,
+        route=routed_to(given) if key == "post" else None,
+        proof_title=PROOF_TITLES.get(current_profile.proof_template),
     )
 
 
@@ -128,33 +166,72 @@ def email_action(collection, form, action):
     return {}
 
 
-def unit_action(collection, form, action):
-    """获取单位信息, or add the unit the system does not know yet; returns (errors, whether adding goes on)."""
+def phone_action(collection, form, action):
+    """信息变更 of the phone: send a code to the new number, or take the number once its code is typed."""
     try:
-        if action == "lookup":
-            unit = units.find_unit(form.unit_uscc.data)
-            if unit is None:
-                flash("系统中还没有该单位：请填写单位信息、上传证书后添加（一个单位只需添加一次）", "warning")
-                return {}, True
-        else:
-            licence = form.licence.data.read() if form.licence.data else b""
-            if not licence:
-                raise RuleViolation("请上传统一社会信用代码证书扫描件", "licence")
-            unit = units.add_unit(
-                form.unit_uscc.data,
-                form.unit_name.data,
-                form.unit_address.data,
-                form.unit_economic_type.data,
-                form.unit_phone.data,
-                licence,
-                current_profile,
-                current_user._get_current_object(),
-            )
+        if action == "send_phone_code":
+            lifecycle.send_phone_code(collection, form.new_phone.data)
+            flash("验证码已发送到新手机号，5 分钟内有效", "success")
+        elif (form.phone_code.data or "").strip():
+            lifecycle.change_phone(collection, form.new_phone.data, form.phone_code.data)
+            form.new_phone.data = form.phone_code.data = ""
+            flash("手机号码已更换，审核通过后生效", "success")
     except RuleViolation as refusal:
-        return {refusal.field or "unit_uscc": str(refusal)}, action == "add_unit"
+        return {refusal.field or "phone_code": str(refusal)}
+    return {}
+
+
+def unit_action(collection, form, action):
+    """获取单位信息 (by code; by name, the units it names listed to choose from), or add the unit the system
+    does not know yet; returns (errors, whether adding goes on, units to choose from)."""
+    try:
+        if action == "choose_unit":
+            unit = units.Unit.get_or_none(units.Unit.id == request.form.get("pick", type=int))
+            if unit is None or unit.state != "active":
+                raise RuleViolation("请重新查找并选择单位", "unit_uscc")
+        elif action == "lookup":
+            by_code = unit_codes.kind_of(unit_codes.normalized(form.unit_uscc.data)) is not None
+            found = units.find_units(form.unit_uscc.data, current_profile)
+            if not (by_code and found):
+                lifecycle.set_unit(collection, None)  # what was found before is no longer the answer
+                return _not_found(by_code, found)
+            unit = found[0]
+        else:
+            unit = _added(form)
+    except RuleViolation as refusal:
+        return {refusal.field or "unit_uscc": str(refusal)}, action == "add_unit", ()
     lifecycle.set_unit(collection, unit)
+    form.unit_uscc.data = unit.uscc
     flash(f"已获取单位信息：{unit.name}", "success")
-    return {}, False
+    return {}, False, ()
+
+
+def _not_found(by_code, found):
+    if found:
+        flash("请在下列单位中选择您的工作单位", "warning")
+        return {}, False, found
+    if not by_code:
+        return {"unit_uscc": "没有名称含此文字的单位；系统中没有的单位，请填写单位代码后添加"}, False, ()
+    flash("系统中还没有该单位：请填写单位信息、上传证书后添加（一个单位只需添加一次）", "warning")
+    return {}, True, ()
+
+
+def _added(form):
+    licence = form.licence.data.read() if form.licence.data else b""
+    if not licence:
+        raise RuleViolation("请上传统一社会信用代码证书扫描件", "licence")
+    return units.add_unit(
+        form.unit_uscc.data,
+        form.unit_name.data,
+        form.unit_address.data,
+        form.unit_economic_type.data,
+        form.unit_phone.data,
+        licence,
+        current_profile,
+        current_user._get_current_object(),
+        region_code=(form.unit_region_code.data if "unit_region_code" in form else "")
+        or (form.work_region_code.data if "work_region_code" in form else ""),
+    )
 
 
 def typed(form):
@@ -165,33 +242,36 @@ def typed(form):
         value = field.data
         if field.name in YES_NO_FIELDS:
             value = {"1": True, "0": False}.get(value)
+        elif field.name == "chosen_authority":
+            value = int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
         elif isinstance(field, (StringField, SelectField)):
             value = (value or "").strip()
         data[field.name] = value
     return data
 
 
-def stored(collection, key):
+def stored(collection, key, given):
     if key in answers.RECORD_MODELS:
-        return answers.record(collection, key)
+        return given[key]
     if key == "commitment":
         return {"agree": "1" if collection.commitment_at else None}
-    given = answers.read(collection)
     if key == "education":
         return {f"{mode}_{k}": v for mode in ("full_time", "part_time") for k, v in given[mode].items()}
-    values = dict(given["qualification" if key == "talent" else key])
+    values = dict(given[sections.STORED_IN.get(key, key)])
     for name in YES_NO_FIELDS:
         if values.get(name) is not None:
             values[name] = "1" if values[name] else "0"
+    if values.get("chosen_authority") is not None:
+        values["chosen_authority"] = str(values["chosen_authority"])
     return values
 
 
-def routed_to(collection):
-    given = answers.read(collection)
+def routed_to(given):
+    """The bureau the answers so far route to, shown on the unit step and the preview; None until they do."""
     if not given["post"]:
         return None
     try:
-        return rules.route(given["post"], collection.accountant.id_number[:6], current_profile.name)
+        return rules.route(given, current_profile)
     except (RuleViolation, KeyError, AttributeError):
         return None
 
@@ -218,25 +298,29 @@ def preview_page(collection):
         form=form,
         gaps=lifecycle.missing(collection, current_profile, given, uploaded),
         titles=TITLES,
-        shown=sections.shown(answers.flat(given), keys),
+        shown=sections.shown(
+            answers.flat(given), keys, current_profile, dict(routing.choosable_regions(current_profile.province_code))
+        ),
         uploaded=uploaded,
         slots=attachments.SLOTS,
-        route=routed_to(collection),
+        route=routed_to(given),
     )
 
 
 @bp.route("/letter")
 @with_draft
 def letter(collection):
-    """The printable 从事会计工作证明函, where the profile asks for it."""
-    if current_profile.work_proof != "letter":
+    """The printable work proof of the profile's manual: 002's 从事会计工作证明函 with its code, or the plain
+    proof of 001 or 003; none where the manual prints none."""
+    template = current_profile.proof_template
+    if not template:
         abort(404)
     try:
         facts, code = letters.letter(collection)
     except RuleViolation as refusal:
         flash(str(refusal), "warning")
         return redirect(url_for(".section", key="post"))
-    return render_template("portal/letter.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
+    return render_template(f"portal/proofs/{template}.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
 
 
 @bp.route("/change", methods=("POST",))

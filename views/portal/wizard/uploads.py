@@ -17,20 +17,25 @@ from views.portal.wizard import bp, render, return_reasons, upload_rules, with_d
 from views.portal.wizard.forms import FittedPhotoForm, UploadForm
 
 
-def attachments_page(collection):
+def attachments_page(collection, errors=None, status=200):
+    """The scans the answers call for, and those offered but not demanded; a refused upload's reason at its
+    slot (`errors`)."""
     uploaded = {a.slot: a for a in Attachment.select().where(Attachment.collection == collection)}
-    needed = lifecycle.required_slots(current_profile, answers.read(collection))
+    given = answers.read(collection)
+    needed = lifecycle.required_slots(current_profile, given)
     return render(
         "portal/wizard_attachments.html",
         collection,
         "attachments",
         needed=needed,
+        optional=[s for s in lifecycle.optional_slots(current_profile, given) if s not in needed],
+        errors=errors or {},
         uploaded=uploaded,
         slots=attachments.SLOTS,
         form=UploadForm(),
         rules=upload_rules(),
         reasons=return_reasons(collection),
-    )
+    ), status
 
 
 @bp.route("/attachments/<slot>", methods=("POST",))
@@ -42,9 +47,9 @@ def upload(collection, slot):
         return redirect(url_for(".section", key="attachments"))
     try:
         attachments.attach(collection, slot, form.file.data.read(), current_profile, current_user._get_current_object())
-        flash(f"{attachments.SLOTS[slot]}已上传", "success")
     except RuleViolation as refusal:
-        flash(f"{attachments.SLOTS[slot]}：{refusal}", "error")
+        return attachments_page(collection, {slot: f"{attachments.SLOTS[slot]}：{refusal}"}, 422)
+    flash(f"{attachments.SLOTS[slot]}已上传", "success")
     return redirect(url_for(".section", key="attachments"))
 
 
