@@ -101,6 +101,7 @@ ROUTES = [
         row(302, 302, 403, 403, 403, 403),
     ),
     ("POST", "/portal/collection/change", "/portal/collection/change", {}, row(302, 302, 403, 403, 403, 403)),
+    ("POST", "/portal/collection/submit", "/portal/collection/submit", {}, row(302, 302, 403, 403, 403, 403)),
     ("POST", "/portal/collection/withdraw", "/portal/collection/withdraw", {}, row(302, 302, 403, 403, 403, 403)),
     ("GET", "/portal/collection/letter", "/portal/collection/letter", None, row(302, 302, 403, 403, 403, 403)),
     ("GET", "/files/<int:attachment_id>", "/files/{scan}", None, row(302, 404, 200, 404, 200, 404)),

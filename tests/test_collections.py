@@ -1,5 +1,6 @@
 """The accountant's side of the state machine: draft, what is missing, submit once, withdraw, submit again."""
 
+import json
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from console.errors import RuleViolation
 from console.infra import clock
 from models import (
     Account,
+    Attachment,
     AuditEntry,
     Authority,
     Collection,
@@ -82,6 +84,18 @@ def test_submit_routes_by_the_unit_and_happens_once(app, person, scans):
     assert AuditEntry.select().where(AuditEntry.action == "collection.submit").count() == 1
     with pytest.raises(RuleViolation, match="正在等待审核；如需修改，请先撤回"):
         lifecycle.open_draft(person.accountant)
+
+
+def test_on_duty_without_a_letter_is_submitted_as_not_on_duty(app, person, scans):
+    draft = lifecycle.open_draft(person.accountant)
+    complete(app, draft, scans)
+    Attachment.delete().where(Attachment.slot == "letter").execute()
+    assert lifecycle.missing(draft, app.extensions["profile"]) == []  # 002 §四.13: no block, ...
+
+    submitted = lifecycle.submit(draft, person, app.extensions["profile"])
+    assert PostSection.get(PostSection.collection == submitted).on_duty is False  # ... treated as not on duty
+    assert json.loads(submitted.submissions.get().answers)["post"]["on_duty"] == "否"
+    assert submitted.authority.name == "昆都仑区财政局"
 
 
 def test_an_incomplete_collection_is_not_submitted(app, person):

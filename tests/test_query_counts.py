@@ -45,7 +45,7 @@ def reviewer(app, scans):
 def test_a_submission_takes_at_most_its_budget(app, filled):
     client, token = filled
     response, statements = counted(
-        lambda: client.post("/portal/collection/preview", data={"csrf_token": token, "confirm": "y"})
+        lambda: client.post("/portal/collection/submit", data={"csrf_token": token, "confirm": "y"})
     )
     assert response.status_code == 302 and response.headers["Location"] == "/portal/"
     assert len(statements) <= SUBMIT, statements

@@ -31,7 +31,7 @@ from models import (
     WorkPeriod,
     db,
 )
-from tests.factories import applicant, complete, submitted, unit_code
+from tests.factories import applicant, complete, scan_for, submitted, unit_code
 from tests.images import noisy_jpeg
 
 
@@ -288,10 +288,13 @@ def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, p
     )
     PostSection.update(unit=other, unit_uscc=other.uscc).where(PostSection.collection == change).execute()
     Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
+    with pytest.raises(RuleViolation, match="工作单位已变更，请上传新单位出具的从事会计工作证明函"):
+        lifecycle.submit(Collection.get_by_id(change.id), account, profile)  # the old unit's letter is void
+    attachments.attach(change, "letter", scan_for(change, "letter", scans), profile, None)
     sent = lifecycle.submit(Collection.get_by_id(change.id), account, profile)
-    assert sent.status == "submitted"
+    assert sent.status == "submitted" and "letter_mismatch" not in sent.flags
     fields, files = diff.of(sent)
-    assert fields == [("post", "unit_uscc", unit_code("150203"), other.uscc)] and files == []
+    assert fields == [("post", "unit_uscc", unit_code("150203"), other.uscc)] and files == [("letter", "已更换")]
 
     decisions.approve(claims.claim(sent, li), li, profile)
     person = Accountant.get_by_id(waiting.accountant_id)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from stdnum.cn import uscc
 
+from console.collection import lifecycle
 from console.infra import clock
 from console.infra.dictionaries import load_dictionaries
 from models import (
@@ -82,6 +83,12 @@ def email_code(address):
     return re.search(r"验证码是 (\d{6})", sent.body).group(1) if sent else ""
 
 
+def submit(client, data):
+    """提交审核 on the preview."""
+    token = csrf_token(client, "/portal/collection/preview")
+    return client.post("/portal/collection/submit", data={"csrf_token": token, **data})
+
+
 def step(client, key, data, action="next"):
     """Post a wizard step as a browser would, pressing 获取单位信息 / 发送邮箱验证码 first where a person would."""
     url = f"/portal/collection/{key}"
@@ -140,16 +147,17 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
 
     preview = applicant.get("/portal/collection/preview").get_data(as_text=True)
     assert "还有" not in preview and "昆都仑区财政局" in preview and "内蒙古财经大学" in preview
-    unticked = step(applicant, "preview", {}).get_data(as_text=True)
+    unticked = submit(applicant, {}).get_data(as_text=True)
     assert "请阅读并勾选真实性承诺" in unticked
     old_tab = csrf_token(applicant, "/portal/collection/preview")
-    done = step(applicant, "preview", {"confirm": "y"})
+    done = submit(applicant, {"confirm": "y"})
     assert done.status_code == 302 and done.headers["Location"] == "/portal/"
     home = applicant.get("/portal/").get_data(as_text=True)
     assert "提交成功！请等待审核，勿重复提交" in home and "待审核" in home and "昆都仑区财政局" in home
 
-    again = applicant.post("/portal/collection/preview", data={"csrf_token": old_tab, "confirm": "y"})
-    assert again.status_code == 302  # the second click, or an old tab: back home, nothing submitted again
+    again = applicant.post("/portal/collection/submit", data={"csrf_token": old_tab, "confirm": "y"})
+    assert again.headers["Location"] == "/portal/"  # the second click, or an old tab: where the first landed
+    assert "提交成功！请等待审核，勿重复提交" in applicant.get("/portal/").get_data(as_text=True)
     assert ReviewEvent.select().where(ReviewEvent.kind == "submit").count() == 1
 
     late = applicant.post(
@@ -166,6 +174,27 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
     )
     assert "已撤回，可以修改后重新提交" in withdrawn.get_data(as_text=True)
     assert Collection.get().status == "withdrawn"
+
+
+def test_without_a_letter_the_preview_warns_and_a_racing_second_click_lands_where_the_first_did(
+    applicant, scans, monkeypatch
+):
+    for key in ("preparation", "commitment", "personal", "post", "education", "qualification"):
+        step(applicant, key, STEPS[key])
+    for slot in ("photo", "id_front", "id_back", "diploma", "degree"):
+        upload(applicant, slot, scans["photo" if slot == "photo" else "scan"])
+    preview = applicant.get("/portal/collection/preview").get_data(as_text=True)
+    assert "未上传从事会计工作证明函，提交后将按非在岗人员对待" in preview and "还有" not in preview
+    stale = Collection.get()  # read by the second click before the first one's submit committed
+    assert submit(applicant, {"confirm": "y"}).headers["Location"] == "/portal/"
+    applicant.get("/portal/")  # the first click's page takes its message
+
+    monkeypatch.setattr(lifecycle, "latest_of", lambda accountant: stale)
+    second = submit(applicant, {"confirm": "y"})
+    assert second.headers["Location"] == "/portal/"
+    assert "提交成功！请等待审核，勿重复提交" in applicant.get("/portal/").get_data(as_text=True)
+    assert ReviewEvent.select().where(ReviewEvent.kind == "submit").count() == 1
+    assert PostSection.get(PostSection.collection == stale).on_duty is False
 
 
 def test_bad_input_is_explained_at_the_field_and_what_was_typed_is_kept(applicant):
@@ -277,7 +306,7 @@ def test_each_province_reaches_pending_review_through_its_own_sections(app, prov
     if province == "chongqing":
         preview = client.get("/portal/collection/preview").get_data(as_text=True)
         assert "论文及著作名称" in preview and "财会月刊" in preview
-    assert step(client, "preview", {"confirm": "y"}).headers["Location"] == "/portal/"
+    assert submit(client, {"confirm": "y"}).headers["Location"] == "/portal/"
     submitted = Collection.get()
     assert (submitted.status, submitted.authority.name) == ("submitted", bureau)
 

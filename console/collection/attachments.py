@@ -54,7 +54,7 @@ def attach(collection, slot, data, profile, uploader):
         raise RuleViolation("未知的附件类型")
     checked = images.check_image(data, images.ImageRule.for_slot(profile, slot))
     if slot == "letter" and profile.proof_template == "letter":  # 002 §七: 证明函上传时由系统自动审核
-        difference = letters.collection_mismatch(checked.content, collection.id, answers.read(collection))
+        difference = letters.collection_mismatch(checked.content, collection, answers.read(collection))
         if difference:
             raise RuleViolation(difference, slot)
     name = stored(checked)

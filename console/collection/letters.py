@@ -64,7 +64,7 @@ def region_name(region_code):
 def letter(collection):
     """The collection's letter: its facts and verification code, the code kept on the record as printed."""
     facts = facts_of(answers.read(collection))
-    code = verification_code(collection.id, facts)
+    code = verification_code(_key(collection), facts)
     PostSection.update(letter_code=code).where(PostSection.collection == collection).execute()
     return facts, code
 
@@ -117,10 +117,15 @@ def mismatch(scan, code, facts, what="备案"):
     return None
 
 
-def collection_mismatch(scan, collection_id, given):
+def collection_mismatch(scan, collection, given):
     """What an uploaded scan of the collection's letter says that the answers do not; None when it is theirs."""
     try:
         facts = facts_of(given)
     except RuleViolation as missing:
         return str(missing)
-    return mismatch(scan, verification_code(collection_id, facts), facts, "采集")
+    return mismatch(scan, verification_code(_key(collection), facts), facts, "采集")
+
+
+def _key(collection):
+    # the person's, not the collection's: a 信息变更 that leaves the letter's facts as they were keeps the letter
+    return f"accountant-{collection.accountant_id}"

@@ -35,13 +35,18 @@ from models import (
 EDITABLE = ("draft", "returned", "withdrawn")
 
 
-def editable(accountant):
-    """The accountant's collection open for editing, or None when there is none yet; refuses while one is
-    submitted or after approval."""
-    latest = accountant.collections.order_by(Collection.id.desc()).first()
+def latest_of(accountant):
+    collection = accountant.collections.order_by(Collection.id.desc()).first()
+    if collection is not None:
+        collection.accountant = accountant  # the rules read the person's declared start of work
+    return collection
+
+
+def editable(accountant, collection=None):
+    """The accountant's collection open for editing (`collection` when the caller has read the latest), or
+    None when there is none yet; refuses while one is submitted or after approval."""
+    latest = collection or latest_of(accountant)
     if latest is None or latest.status in EDITABLE:
-        if latest is not None:
-            latest.accountant = accountant  # the rules read the person's declared start of work
         return latest
     if latest.status == "submitted":
         raise RuleViolation("信息采集已提交，正在等待审核；如需修改，请先撤回")
@@ -133,13 +138,44 @@ def missing(collection, profile, given=None, files=None):
     found = [(key, f, m) for key, errors in checks.items() for f, m in errors.items()]
     if post.get("has_unit") and "unit_uscc" not in checks["post"]:
         found += _unit_known(given)
-    uploaded = {a.slot for a in files}
+    void = old_units_proof(collection, given, files)
+    if void is not None:
+        found.append(("attachments", void.slot, f"工作单位已变更，请上传新单位出具的{SLOTS[void.slot]}"))
+    uploaded = {a.slot for a in files if a is not void}
     found += [
-        ("attachments", slot, f"请上传{SLOTS[slot]}") for slot in required_slots(profile, given) if slot not in uploaded
+        ("attachments", slot, f"请上传{SLOTS[slot]}")
+        for slot in required_slots(profile, given)
+        if slot not in uploaded and (void is None or slot != void.slot)
     ]
     if collection.commitment_at is None and "commitment" in profile.sections:
         found.append(("commitment", "commitment", "请阅读并同意诚信提供信息承诺"))
     return found
+
+
+WORK_PROOFS = ("letter", "work_proof")
+
+
+def old_units_proof(collection, given, files):
+    """In a 信息变更 to another unit, the work proof still the one copied from the archive: the old unit's, so
+    void (002 §四.13: 工作单位调动等需要由调入单位重新出具此证明函). None otherwise."""
+    proof = next((a for a in files if a.slot in WORK_PROOFS), None)
+    if collection.kind != "change" or proof is None or not given["post"].get("has_unit"):
+        return None
+    archived = (
+        Attachment.select(Attachment.sha256, PostSection.unit.alias("unit_id"))
+        .join(Collection, on=Attachment.collection == Collection.id)
+        .join(PostSection, on=PostSection.collection == Collection.id)
+        .where(
+            Collection.accountant == collection.accountant_id,
+            Collection.status == "approved",
+            Attachment.slot == proof.slot,
+        )
+        .order_by(Collection.id.desc())
+        .dicts()
+        .first()
+    )
+    moved = archived is not None and archived["unit_id"] != given["unit"].get("id")
+    return proof if moved and archived["sha256"] == proof.sha256 else None
 
 
 def scans(collection):
@@ -161,10 +197,7 @@ def required_slots(profile, given):
 
 def optional_slots(profile, given):
     """Scans offered but not demanded: 内蒙古's 证明函, without which an on-duty person counts as not on duty."""
-    post = given["post"]
-    if profile.off_duty_without_letter and post.get("has_unit") and post.get("on_duty"):
-        return [profile.work_proof]
-    return []
+    return ["letter"] if rules.off_duty_for_want_of_letter(profile, given["post"], ()) else []
 
 
 def submit(collection, account, profile):
@@ -176,6 +209,9 @@ def submit(collection, account, profile):
     if gaps:
         raise RuleViolation(f"还有 {len(gaps)} 项未完成：{gaps[0][2]}", gaps[0][1])
     authority = rules.route(given, profile)
+    off_duty = rules.off_duty_for_want_of_letter(profile, given["post"], {a.slot for a in files})
+    if off_duty:
+        given["post"]["on_duty"] = False
     legacy = legacy_record(given["personal"].get("id_type"), given["personal"].get("id_number"))
     checks = screening.run(collection, given, profile, files)
     flags = screening.flags_of(checks)
@@ -198,6 +234,8 @@ def submit(collection, account, profile):
         )
         if not moved:
             raise RuleViolation("该信息采集已提交，请勿重复提交")
+        if off_duty:
+            PostSection.update(on_duty=False).where(PostSection.collection == collection).execute()
         submitted = Collection.get_by_id(collection.id)
         revision = submitted.revision
         ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)

@@ -261,6 +261,13 @@ def required_slots(profile, given, records=()):
     return slots
 
 
+def off_duty_for_want_of_letter(profile, post, uploaded):
+    """内蒙古 (002 §四.13): 无证明函的按照非在岗人员对待 — on duty at a unit, but no letter uploaded."""
+    return bool(
+        profile.off_duty_without_letter and post.get("has_unit") and post.get("on_duty") and "letter" not in uploaded
+    )
+
+
 def route(given, profile):
     """The authority a collection goes to (002 §一.2, §七.2, §十三; 000 §6; 001; 003 §2): a unit put under a
     special authority goes there; else, as the profile routes, the unit's own region, the region or the

@@ -72,7 +72,7 @@ def run(collection, given, profile, files=None, today=None):
 
 def _letter(scan, collection, given):
     """The uploaded 证明函 against the answers as they stand (they may have changed since it was printed)."""
-    difference = letters.collection_mismatch(storage.read(scan.storage_name), collection.id, given)
+    difference = letters.collection_mismatch(storage.read(scan.storage_name), collection, given)
     return [Check("attachments", "letter", difference is None, difference or "与填写的信息一致", "letter_mismatch")]
 
 

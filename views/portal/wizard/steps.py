@@ -276,27 +276,48 @@ def routed_to(given):
         return None
 
 
-def preview_page(collection):
+@bp.route("/submit", methods=("POST",))
+def submit():
+    """提交审核. The second POST of a double click finds the collection submitted by the first (before or
+    while it is handled) and lands on the same page as the first."""
+    collection = lifecycle.latest_of(current_user.accountant)
+    if collection is None:
+        return redirect(url_for(".start"))
+    if collection.status not in lifecycle.EDITABLE:
+        return _submitted(collection.status)
     form = SubmitForm()
-    if form.validate_on_submit():
-        if not form.confirm.data:
-            form.confirm.errors = ["请阅读并勾选真实性承诺"]
-        else:
-            try:
-                lifecycle.submit(collection, current_user._get_current_object(), current_profile)
-            except RuleViolation as refusal:
-                flash(str(refusal), "error")
-            else:
-                flash("提交成功！请等待审核，勿重复提交", "success")
-                return redirect(url_for("portal.home"))
+    if not form.validate_on_submit():
+        return preview_page(collection, form)
+    if not form.confirm.data:
+        form.confirm.errors = ["请阅读并勾选真实性承诺"]
+        return preview_page(collection, form)
+    try:
+        return _submitted(lifecycle.submit(collection, current_user._get_current_object(), current_profile).status)
+    except RuleViolation as refusal:
+        now = Collection.get_by_id(collection.id).status
+        if now not in lifecycle.EDITABLE:
+            return _submitted(now)
+        flash(str(refusal), "error")
+        return preview_page(collection, form)
+
+
+def _submitted(status):
+    """Where a submission lands: home, told it waits for review or passed at once."""
+    if status in ("submitted", "approved"):
+        flash("提交成功！请等待审核，勿重复提交" if status == "submitted" else "提交成功，已审核通过", "success")
+    return redirect(url_for("portal.home"))
+
+
+def preview_page(collection, form=None):
     given, uploaded = answers.read(collection), lifecycle.scans(collection)
     keys = [key for key in section_keys() if SECTIONS[key].fields and key != "commitment"]
     return render(
         "portal/wizard_preview.html",
         collection,
         "preview",
-        form=form,
+        form=form or SubmitForm(),
         gaps=lifecycle.missing(collection, current_profile, given, uploaded),
+        off_duty=rules.off_duty_for_want_of_letter(current_profile, given["post"], {a.slot for a in uploaded}),
         titles=TITLES,
         shown=sections.shown(
             answers.flat(given), keys, current_profile, dict(routing.choosable_regions(current_profile.province_code))

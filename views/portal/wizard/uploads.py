@@ -20,9 +20,13 @@ from views.portal.wizard.forms import FittedPhotoForm, UploadForm
 def attachments_page(collection, errors=None, status=200):
     """The scans the answers call for, and those offered but not demanded; a refused upload's reason at its
     slot (`errors`)."""
-    uploaded = {a.slot: a for a in Attachment.select().where(Attachment.collection == collection)}
-    given = answers.read(collection)
+    files, given = lifecycle.scans(collection), answers.read(collection)
+    uploaded = {a.slot: a for a in files}
     needed = lifecycle.required_slots(current_profile, given)
+    void = lifecycle.old_units_proof(collection, given, files)
+    if void is not None:  # asked for again, from the new unit
+        needed = [*needed, void.slot] if void.slot not in needed else needed
+        errors = {void.slot: f"工作单位已变更，请上传新单位出具的{attachments.SLOTS[void.slot]}", **(errors or {})}
     return render(
         "portal/wizard_attachments.html",
         collection,
