@@ -8,7 +8,19 @@ from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from console.infra import clock
-from models import MODELS, Captcha, Filing, PostSection, RuleChange, SchemaVersion, Submission, Unit, UnitChange, db
+from models import (
+    MODELS,
+    Attachment,
+    Captcha,
+    Filing,
+    PostSection,
+    RuleChange,
+    SchemaVersion,
+    Submission,
+    Unit,
+    UnitChange,
+    db,
+)
 
 BASE_VERSION = 1
 
@@ -55,6 +67,11 @@ def routing(migrator):
     )
 
 
+def archive_documents(migrator):
+    """7: a person's archive keeps its own scans (the proof of a corrected ID number)."""
+    migrate(*_missing(migrator, Attachment.accountant))
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -65,7 +82,14 @@ def _missing(migrator, *fields):
     return steps
 
 
-MIGRATIONS = {2: review_console, 3: daily_management, 4: entry_filing, 5: screened_submissions, 6: routing}
+MIGRATIONS = {
+    2: review_console,
+    3: daily_management,
+    4: entry_filing,
+    5: screened_submissions,
+    6: routing,
+    7: archive_documents,
+}
 
 
 def latest_version():

@@ -4,6 +4,7 @@ from datetime import date
 
 from console.collection import attachments, letters, lifecycle
 from console.infra import clock
+from console.org.routing import authority_for_region
 from models import (
     Account,
     Accountant,
@@ -31,7 +32,7 @@ def complete(app, collection, scans, unit_region="150203"):
         uscc=code,
         name="示范单位",
         region_code=unit_region,
-        authority=Authority.select().first(),
+        authority=authority_for_region(unit_region) or Authority.select().first(),  # out of province: any
         created_at=clock.now(),
     )
     PostSection.create(

@@ -44,12 +44,17 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
             db.execute_sql("DROP INDEX review_event_actor_id_at")
             db.execute_sql("ALTER TABLE filing DROP COLUMN post")
             db.execute_sql("ALTER TABLE filing DROP COLUMN work_started_on")
+            kept = ", ".join(c.name for c in db.get_columns("attachment") if c.name != "accountant_id")
+            db.execute_sql(f"CREATE TABLE attachment_v6 AS SELECT {kept} FROM attachment")
+            db.execute_sql("DROP TABLE attachment")
+            db.execute_sql("ALTER TABLE attachment_v6 RENAME TO attachment")
             SchemaVersion.update(version=1).execute()
-        assert migrations.upgrade() == [2, 3, 4, 5, 6]
+        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7]
         with db.connection_context():
             assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
             assert {"post", "work_started_on"} <= {c.name for c in db.get_columns("filing")}
             assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
+            assert "accountant_id" in {c.name for c in db.get_columns("attachment")}
             names = {i.name for t in ("collection", "review_event") for i in db.get_indexes(t)}
             assert {"collection_status_submitted_at", "review_event_actor_id_at"} <= names
     finally:
@@ -68,7 +73,7 @@ def test_version_5_keeps_checks_with_submissions_and_drops_what_nothing_wrote(tm
             db.execute_sql("ALTER TABLE education ADD COLUMN online_code VARCHAR(255) NOT NULL DEFAULT ''")
             db.drop_tables([Captcha])
             SchemaVersion.update(version=4).execute()
-        assert migrations.upgrade() == [5, 6]
+        assert migrations.upgrade() == [5, 6, 7]
         with db.connection_context():
             assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
             assert "note" not in {c.name for c in db.get_columns("review_event")}

@@ -23,6 +23,7 @@ from models import (
     Education,
     LegacyRecord,
     OutboxMessage,
+    PersonalSection,
     PostSection,
     ReasonTemplate,
     ReturnReason,
@@ -301,3 +302,33 @@ def test_a_change_after_approval_is_reviewed_against_the_archive(app, waiting, p
     assert person.unit_id == other.id
     periods = [(p.unit_id, p.ended_on is None, p.source) for p in person.work_periods.order_by(WorkPeriod.id)]
     assert periods == [(waiting.postsection_set.get().unit_id, False, "declared"), (other.id, True, "change")]
+
+
+def test_an_approved_change_corrects_the_name_and_phone_and_the_person_follows_the_routing(
+    app, waiting, profile, scans
+):
+    li = reviewer("李审核")
+    assert Accountant.get_by_id(waiting.accountant_id).authority.code == "150105"  # registered by the ID's region
+    decisions.approve(claims.claim(waiting, li), li, profile)
+    assert Accountant.get_by_id(waiting.accountant_id).authority.code == "150203"  # managed where it was routed
+    account = applicant_of(waiting)
+    change = lifecycle.open_change(account.accountant)
+    PersonalSection.update(name="王莹", phone="13900001111").where(PersonalSection.collection == change).execute()
+    Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
+    sent = lifecycle.submit(Collection.get_by_id(change.id), account, profile)
+    assert {(section, field) for section, field, *_ in diff.of(sent)[0]} == {
+        ("personal", "name"),
+        ("personal", "phone"),
+    }
+
+    applicant("张三", 301, "13900001111")  # registered with the new phone while the change waited
+    with pytest.raises(RuleViolation, match="该手机号已被其他人员使用"):
+        decisions.approve(claims.claim(sent, li), li, profile)
+    assert Collection.get_by_id(sent.id).status == "submitted"
+    person = Accountant.get_by_id(waiting.accountant_id)
+    assert (person.name, person.phone) == ("王影", "13912345678")  # nothing half-written
+
+    Accountant.update(phone="13900002222").where(Accountant.name == "张三").execute()
+    decisions.approve(claims.claim(sent, li), li, profile)
+    person = Accountant.get_by_id(waiting.accountant_id)
+    assert (person.name, person.phone) == ("王莹", "13900001111")

@@ -8,6 +8,7 @@ from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import clock, images
 from console.org import units
+from console.review import claims, decisions
 from models import (
     Account,
     Accountant,
@@ -15,12 +16,13 @@ from models import (
     Attachment,
     AuditEntry,
     Authority,
+    Collection,
     Filing,
     PostSection,
     Unit,
     WorkPeriod,
 )
-from tests.factories import on_duty_at, unit_at
+from tests.factories import on_duty_at, submitted, unit_at
 from tests.helpers import csrf_token, make_account, session_for
 
 
@@ -127,3 +129,67 @@ def test_the_registry_finds_people_by_id_tail_and_masks_them(app, world):
     details = client.get(f"/console/accountant/details/?id={person.id}").get_data(as_text=True)
     assert "会计工作年限" in details and "示范公司" in details
     assert AuditEntry.select().where(AuditEntry.action == "accountant.read").count() == 1
+
+
+def test_a_unit_put_under_a_special_authority_takes_its_waiting_collections_there(app, ctx, scans):
+    profile = app.extensions["profile"]
+    kunqu = Authority.get(Authority.code == "150203")
+    first = submitted(app, scans)
+    decisions.approve(
+        claims.claim(first, reviewer := make_account(app, "reviewer", "li", authority=kunqu)), reviewer, profile
+    )
+    waiting = submitted(app, scans, name="王影乙", serial=125, phone="13912345679")
+    claims.claim(waiting, reviewer)
+    unit = Unit.get_by_id(waiting.postsection_set.get().unit_id)
+    direct = Authority.get(Authority.name == "自治区直属")
+
+    county = make_account(app, "reviewer", "county", authority=kunqu)
+    assert units.assignable(county, unit) == []
+    with pytest.raises(RuleViolation, match="请选择可以管理该单位的会计管理机构"):
+        units.assign(unit, direct.id, county)
+    city = make_account(app, "reviewer", "city", authority=Authority.get(Authority.code == "1502"))
+    assert [a.name for a in units.assignable(city, unit)] == ["昆都仑区财政局", "包头市财政局"]
+    admin = make_account(app, "province_admin", "admin")
+    assert direct in units.assignable(admin, unit)
+
+    assert units.assign(unit, direct.id, admin) == 1
+    moved, kept = Collection.get_by_id(waiting.id), Collection.get_by_id(first.id)
+    assert (moved.authority_id, moved.claimed_by_id) == (direct.id, None)  # the claim at the county is released
+    assert kept.authority_id == kunqu.id  # decided where it was decided
+    entry = AuditEntry.get(AuditEntry.action == "unit.assign")
+    assert "自治区直属" in entry.detail and entry.actor_id == admin.id
+    later = submitted(app, scans, name="王影丙", serial=126, phone="13912345670")
+    assert later.authority_id == direct.id  # 002 §七.2: routed to the special authority from now on
+
+    units.assign(Unit.get_by_id(unit.id), kunqu.id, admin)  # and back under its region's bureau
+    assert (Unit.get_by_id(unit.id).assigned, Collection.get_by_id(later.id).authority_id) == (False, kunqu.id)
+
+
+def test_the_console_assigns_a_unit_and_refuses_a_county(app, scans):
+    with app.test_request_context():
+        unit = Unit.get_by_id(submitted(app, scans).postsection_set.get().unit_id)
+        direct = Authority.get(Authority.name == "自治区直属")
+    admin = session_for(app, make_account(app, "province_admin", "admin"))
+    page = admin.get(f"/console/unit/details/?id={unit.id}").get_data(as_text=True)
+    assert "昆都仑区财政局（所在地区）" in page and "大兴安岭林管局" in page
+    token = csrf_token(admin, f"/console/unit/details/?id={unit.id}")
+    done = admin.post(
+        f"/console/unit/assign/?id={unit.id}", data={"csrf_token": token, "authority": direct.id}, follow_redirects=True
+    )
+    assert "已改由自治区直属管理，转移待审核 1 件" in done.get_data(as_text=True)
+    assert Unit.get_by_id(unit.id).authority_id == direct.id
+    again = admin.post(
+        f"/console/unit/assign/?id={unit.id}", data={"csrf_token": token, "authority": "x"}, follow_redirects=True
+    )
+    assert "请选择可以管理该单位的会计管理机构" in again.get_data(as_text=True)  # bad input: a message, no 500
+
+    county = session_for(
+        app, make_account(app, "reviewer", "county", authority=Authority.get(Authority.code == "150203"))
+    )
+    assert 'id="assign"' not in county.get(f"/console/unit/details/?id={unit.id}").get_data(as_text=True)
+    refused = county.post(
+        f"/console/unit/assign/?id={unit.id}",
+        data={"csrf_token": csrf_token(county, "/console/"), "authority": unit.authority_id},
+        follow_redirects=True,
+    )
+    assert "单位不存在或不能调整其会计管理机构" in refused.get_data(as_text=True)

@@ -1,25 +1,29 @@
 """The people registry (会计人员档案) as the bureau keeps it: an approved collection brings its person into the
-archive; who is in the 异动 database comes back only by a reviewer of their bureau, with a reason on record."""
+archive; who is in the 异动 database comes back only by a reviewer of their bureau, with a reason on record;
+a wrong ID number is corrected by that bureau alone, with the proof."""
 
-from peewee import SQL, Value, fn
+from peewee import SQL, IntegrityError, Value, fn
 
 from console.archive import work_history
+from console.collection import attachments
 from console.errors import RuleViolation
-from console.infra import audit, clock, texts
+from console.infra import audit, clock, images, storage, texts
 from console.org.access import may_decide
-from models import Accountant, PersonalSection, PostSection, WorkPeriod, db
+from console.people import identity
+from models import Accountant, Collection, Filing, PersonalSection, PostSection, WorkPeriod, db
+
+NUMBER_TAKEN = "该证件号码已属于另一名会计人员，请核实"
 
 
 def enter_archive(collection, now):
-    """An approved collection's person enters the archive (在库) with its unit and duty; the work history
-    starts, or turns where a 信息变更 moved them."""
-    post = (
-        PostSection.select(PostSection, PersonalSection.email)
-        .join(PersonalSection, on=PersonalSection.collection == PostSection.collection)
-        .where(PostSection.collection == collection.id)
-        .objects()
-        .first()
-    )
+    """An approved collection's person enters the archive (在库) as the collection has them: its name, phone,
+    gender and birth date (what a 信息变更 corrected), its unit and duty, managed by the bureau it was routed
+    to; the work history starts, or turns where a 信息变更 moved them."""
+    post = PostSection.get_or_none(PostSection.collection == collection.id)
+    personal = PersonalSection.get(PersonalSection.collection == collection.id)
+    taken = Accountant.select().where(Accountant.phone == personal.phone, Accountant.id != collection.accountant_id)
+    if taken.exists():
+        raise RuleViolation("该手机号已被其他人员使用（一个手机号只能对应一个证件号），请退回并说明")
     started = post.work_started_on if post else None
     if collection.kind == "change" and post:
         _follow_change(collection.accountant_id, post, now)
@@ -27,9 +31,14 @@ def enter_archive(collection, now):
         Accountant.update(
             archive_state="archived",
             archived_at=now,
+            authority=collection.authority_id,
+            name=personal.name,
+            phone=personal.phone,
+            gender=personal.gender,
+            birth_date=personal.birth_date,
+            email=personal.email,
             unit=post.unit_id if post else None,
             on_duty=bool(post and post.on_duty),
-            email=post.email if post else "",
             work_started_on=fn.COALESCE(Accountant.work_started_on, started),
         )
         .where(Accountant.id == collection.accountant_id)
@@ -69,3 +78,54 @@ def restore(accountant, reason, account):
         if not done:
             raise RuleViolation("该人员不在异动库中")
         audit.record("accountant.restore", accountant, {"姓名": accountant.name, "原因": reason}, actor=account)
+
+
+def correct_id_number(accountant, raw_number, proof, account, profile):
+    """更正证件号码 (002 §六: 身份证号码错误的，由会计管理机构更正): only by the bureau that manages the
+    person, with the 公安 certificate of the change; the archive, the person's collections and filings follow,
+    with the gender and birth date a resident ID carries; the old and new numbers go to the audit log."""
+    if not may_decide(account, accountant):
+        raise RuleViolation("该人员不属于本机构管理，不能更正其证件号码")
+    try:
+        new = identity.check_id(accountant.id_type, raw_number)
+    except RuleViolation as wrong:
+        raise RuleViolation(str(wrong), "id_number") from None
+    if new.number == accountant.id_number:
+        raise RuleViolation("新证件号码与原证件号码相同", "id_number")
+    taken = Accountant.select().where(
+        Accountant.id_type == accountant.id_type, Accountant.id_number == new.number, Accountant.id != accountant.id
+    )
+    if taken.exists():
+        raise RuleViolation(NUMBER_TAKEN, "id_number")
+    if not proof:
+        raise RuleViolation("请上传公安机关出具的证件号码变更证明", "proof")
+    try:
+        checked = images.check_image(proof, images.ImageRule.for_slot(profile, "id_correction"))
+    except RuleViolation as refused:
+        raise RuleViolation(str(refused), "proof") from refused
+    born = {"gender": new.gender, "birth_date": new.birth_date} if new.birth_date else {}
+    name = attachments.stored(checked)
+    try:
+        with db.atomic():
+            Accountant.update(id_number=new.number, id_tail=new.number[-4:], **born).where(
+                Accountant.id == accountant.id
+            ).execute()
+            collections = Collection.select(Collection.id).where(Collection.accountant == accountant.id)
+            PersonalSection.update(id_number=new.number, **born).where(
+                PersonalSection.collection.in_(collections)
+            ).execute()
+            Filing.update(id_number=new.number).where(
+                (Filing.accountant == accountant.id)
+                | ((Filing.id_type == accountant.id_type) & (Filing.id_number == accountant.id_number))
+            ).execute()
+            attachments.record(name, checked, "id_correction", account, accountant=accountant.id)
+            audit.record(
+                "accountant.correct_id_number",
+                accountant,
+                {"姓名": accountant.name, "原证件号码": accountant.id_number, "新证件号码": new.number},
+                actor=account,
+            )
+    except IntegrityError:
+        storage.remove(name)  # the number was taken a moment ago
+        raise RuleViolation(NUMBER_TAKEN, "id_number") from None
+    return Accountant.get_by_id(accountant.id)

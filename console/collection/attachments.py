@@ -32,6 +32,7 @@ OTHER_SLOTS = {
     "licence": "营业执照或法人证书",
     "head_letter": "单位会计机构负责人备案函",
     "student": "学籍在线验证报告",
+    "id_correction": "公安机关出具的证件号码变更证明",
 }
 ALL_SLOTS = {**SLOTS, **OTHER_SLOTS}  # a filing's scans: its own kinds, and a certificate or letter
 ID_SCANS = {"id_front", "id_back"}
@@ -98,8 +99,8 @@ def remove(attachment):
 
 
 def can_read(account, attachment):
-    """Whoever may read the collection, unit or filing may read its scans (console.org.access)."""
-    owner = attachment.collection or attachment.unit or attachment.filing
+    """Whoever may read the collection, unit, filing or archive may read its scans (console.org.access)."""
+    owner = attachment.collection or attachment.unit or attachment.filing or attachment.accountant
     return owner is not None and may_read(account, owner)
 
 

@@ -45,6 +45,8 @@ ACTIONS = {
     "unit.update": "修改单位信息",
     "unit.merge": "合并单位",
     "unit.close": "注销单位",
+    "unit.assign": "调整单位的会计管理机构",
+    "accountant.correct_id_number": "更正证件号码",
     "unit_change.request": "申请变更单位名称、代码或地区",
     "unit_change.approve": "确认单位变更",
     "unit_change.return": "退回单位变更",

@@ -8,10 +8,10 @@ from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage, texts
 from console.org import unit_codes
-from console.org.access import may_decide
+from console.org.access import may_decide, may_read
 from console.org.routing import authority_for_region, choosable_regions, in_territory
 from console.people.phones import unit_phone_problem
-from models import Accountant, Authority, Unit, UnitChange, db
+from models import Accountant, Authority, Collection, PostSection, Unit, UnitChange, db
 
 # A unit's code is one the profile accepts (the USCC everywhere; 吉林 also the 组织机构代码 and the old
 # 营业执照注册号), with a right check digit; where the unit's region decides the bureau (routing by unit or by
@@ -126,6 +126,51 @@ def add_unit(raw_code, name, address, economic_type, phone, licence, profile, up
     return unit
 
 
+def assignable(account, unit):
+    """The authorities the account may put the unit under (002 §七.2): its own region's bureau, and for the
+    province admin every special authority (直属, 林管局) and every city's own (盟市直属); a city's reviewer
+    only its own, for a unit of its territory. [] when the account may not assign it."""
+    home = authority_for_region(unit.region_code)
+    if home is None:
+        return []
+    if account.role == "province_admin":
+        others = Authority.select().where(
+            Authority.is_active, Authority.special | (Authority.level == "city"), Authority.id != home.id
+        )
+        return [home, *others.order_by(Authority.special, Authority.code)]
+    city = account.authority if account.role == "reviewer" and account.authority_id else None
+    if city is None or city.level != "city" or not (may_read(account, unit) or unit.authority_id == city.id):
+        return []
+    return [home] if home.id == city.id else [home, city]
+
+
+def assign(unit, authority_id, account):
+    """Put the unit under an authority, or back under its region's: its collections waiting for review move
+    there (their claims released), and later ones are routed there; decided ones stay where they were
+    decided. Audited."""
+    choices = assignable(account, unit)
+    target = next((a for a in choices if a.id == authority_id), None)
+    if target is None:
+        raise RuleViolation("请选择可以管理该单位的会计管理机构", "authority")
+    if target.id == unit.authority_id:
+        raise RuleViolation(f"该单位已由{target.name}管理", "authority")
+    waiting = PostSection.select(PostSection.collection).where(PostSection.unit == unit)
+    with db.atomic():
+        Unit.update(authority=target, assigned=target.id != choices[0].id).where(Unit.id == unit.id).execute()
+        moved = (
+            Collection.update(authority=target, claimed_by=None, claimed_until=None)
+            .where(Collection.id.in_(waiting), Collection.status == "submitted")
+            .execute()
+        )
+        audit.record(
+            "unit.assign",
+            unit,
+            {"原会计管理机构": unit.authority.name, "新会计管理机构": target.name, "转移待审核": moved},
+            actor=account,
+        )
+    return moved
+
+
 def manages(account, unit):
     """The unit's own bureau keeps it (a city reads its counties' units, 002 §一.2); the province admin all."""
     return account.role == "province_admin" or may_decide(account, unit)
@@ -200,6 +245,7 @@ def decide_change(change, account, confirmed, note=""):
                         uscc=change.uscc,
                         region_code=change.region_code,
                         authority=authority_for_region(change.region_code),
+                        assigned=False,  # a unit that moves is managed where it moved to
                     )
                     .where(Unit.id == change.unit_id)
                     .execute()

@@ -7,14 +7,16 @@ from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from peewee import JOIN
-from wtforms import TextAreaField
+from wtforms import StringField, TextAreaField
 
 from console.archive import registry, work_history
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.access import may_decide, readable_authorities
 from console.people.identity import mask_id, mask_phone
+from console.profiles import current_profile
 from console.review import worklist
 from models import Accountant, Appraisal, Authority, CreditRecord, EducationCredit, Unit, WorkPeriod
 from models.accountant import ARCHIVE_STATES
@@ -22,17 +24,22 @@ from models.appraisal import GRADES
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
 from views.console.base import ConsoleModelView
 from views.console.unit_view import AuthorityFilter, readable_authority_options
-from views.forms import posted
+from views.forms import attach_violation, posted
 
 
 class RestoreForm(FlaskForm):
     reason = TextAreaField("恢复原因")
 
 
+class IdCorrectionForm(FlaskForm):
+    id_number = StringField("新证件号码")
+    proof = FileField("公安机关出具的证件号码变更证明（扫描件）")
+
+
 class AccountantView(ConsoleModelView):
     read_roles = frozenset({"reviewer", "province_admin"})
     write_roles = frozenset({"reviewer"})
-    write_views = ConsoleModelView.write_views | {"restore_view"}
+    write_views = ConsoleModelView.write_views | {"restore_view", "correct_view"}
     allow_create = allow_edit = False
     simple_list_pager = True  # no COUNT over a million people
     details_template = "console/accountant_details.html"
@@ -113,6 +120,7 @@ class AccountantView(ConsoleModelView):
             "kinds": CREDIT_KINDS.labels,
             "record_states": CREDIT_STATES.labels,
             "may_restore": person.archive_state == "abnormal" and may_decide(current_user, person),
+            "may_correct": may_decide(current_user, person),
             "restore_form": RestoreForm(),
             "mask_id": mask_id,
             "mask_phone": mask_phone,
@@ -132,3 +140,22 @@ class AccountantView(ConsoleModelView):
         except RuleViolation as refusal:
             flash(str(refusal), "error")
         return redirect(url_for(".details_view", id=person.id))
+
+    @expose("/correct/", methods=("GET", "POST"))
+    def correct_view(self):
+        """更正证件号码, by the bureau that manages the person (console.archive.registry.correct_id_number)."""
+        person = self.get_one(request.args.get("id"))
+        if person is None or not may_decide(current_user, person):
+            flash("该人员不属于本机构管理，不能更正其证件号码", "error")
+            return redirect(url_for(".index_view"))
+        form = IdCorrectionForm()
+        if form.validate_on_submit():
+            proof = form.proof.data.read() if form.proof.data else b""
+            try:
+                registry.correct_id_number(person, form.id_number.data, proof, current_user, current_profile)
+            except RuleViolation as refusal:
+                attach_violation(form, refusal)
+            else:
+                flash(f"已更正 {person.name} 的证件号码", "success")
+                return redirect(url_for(".details_view", id=person.id))
+        return self.render("console/id_correction.html", person=person, form=form, masked=mask_id(person.id_number))

@@ -43,10 +43,14 @@ class ChangeDecisionForm(FlaskForm):
     note = TextAreaField("退回原因")
 
 
+class AssignForm(FlaskForm):
+    authority = SelectField("会计管理机构", coerce=int, validate_choice=False)
+
+
 class UnitView(ConsoleModelView):
     read_roles = frozenset({"reviewer", "province_admin"})
     write_roles = frozenset({"reviewer", "province_admin"})
-    write_views = ConsoleModelView.write_views | {"merge_view", "close_view", "change_view"}
+    write_views = ConsoleModelView.write_views | {"merge_view", "close_view", "change_view", "assign_view"}
     allow_create = False  # a unit is added by the first accountant who works there, with its licence
     audit_name = "unit"
     details_template = "console/unit_details.html"
@@ -144,7 +148,36 @@ class UnitView(ConsoleModelView):
             "change": UnitChange.get_or_none(UnitChange.unit == unit, UnitChange.status == "submitted"),
             "decision_form": ChangeDecisionForm(),
             "manages": units.manages(current_user, unit),
+            "assign_form": self.assign_form(unit),
         }
+
+    def assign_form(self, unit, form=None):
+        """The authorities the unit may be put under, or None when the account may not assign it."""
+        choices = units.assignable(current_user, unit)
+        if not choices:
+            return None
+        form = form or AssignForm(authority=unit.authority_id)
+        form.authority.choices = [(a.id, a.name + ("（所在地区）" if n == 0 else "")) for n, a in enumerate(choices)]
+        return form
+
+    @expose("/assign/", methods=("POST",))
+    def assign_view(self):
+        unit, form = self.get_one(request.args.get("id")), AssignForm()
+        if unit is None or self.assign_form(unit, form) is None:
+            flash("单位不存在或不能调整其会计管理机构", "error")
+            return redirect(url_for(".index_view"))
+        if not form.validate_on_submit():
+            flash("请选择可以管理该单位的会计管理机构", "error")
+        else:
+            try:
+                moved = units.assign(unit, form.authority.data, current_user)
+            except RuleViolation as violation:
+                flash(str(violation), "error")
+            else:
+                flash(
+                    f"“{unit.name}”已改由{Unit.get_by_id(unit.id).authority.name}管理，转移待审核 {moved} 件", "success"
+                )
+        return redirect(url_for(".details_view", id=unit.id))
 
     @expose("/merge/", methods=("GET", "POST"))
     def merge_view(self):
