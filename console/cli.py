@@ -102,7 +102,10 @@ def print_accounts(created):
 def apply_rules(year, dry_run):
     """Apply the daily management rules for a year to the whole archive; idempotent, audited, reported."""
     with db.connection_context():
-        run = daily_rules.apply_rules(year, current_profile, dry_run=dry_run)
+        try:
+            run = daily_rules.apply_rules(year, current_profile, dry_run=dry_run)
+        except RuleViolation as refusal:
+            raise click.ClickException(str(refusal)) from None
         counts = json.loads(run.report)
         click.echo(
             f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：转为不在岗 "

@@ -9,6 +9,7 @@ import pytest
 
 from console.archive import daily_rules, work_history
 from console.archive.daily_rules import CreditRequirement
+from console.errors import RuleViolation
 from console.infra import clock
 from console.profiles import load_profile
 from models import (
@@ -21,6 +22,7 @@ from models import (
     EducationCredit,
     QualificationSection,
     RuleChange,
+    RuleRun,
     Unit,
     WorkPeriod,
 )
@@ -174,3 +176,18 @@ def test_the_yearly_job_moves_who_the_rules_name_and_only_once(app, head, unit):
     assert Accountant.get_by_id(appraised.id).on_duty
     assert AuditEntry.select().where(AuditEntry.action == "rules.apply").count() == 2
     assert json.loads(daily_rules.apply_rules(2025, profile).report) == {}  # idempotent
+
+
+@pytest.mark.parametrize("province", ["jilin"])
+def test_a_profile_whose_manual_states_no_yearly_rules_never_runs_them(app, ctx, admin_client):
+    person = make_accountant("甲", resident_id("220102", serial=701), "13900000701", Authority.select().first())
+    Accountant.update(archive_state="archived", on_duty=True, work_started_on=date(2015, 3, 1)).where(
+        Accountant.id == person.id
+    ).execute()  # no appraisal, no credits: 002's rules would move them
+    with pytest.raises(RuleViolation, match="吉林省未启用年度考评和继续教育规则"):
+        daily_rules.apply_rules(2025, app.extensions["profile"])
+    result = app.test_cli_runner().invoke(args=["apply-rules", "--year", "2025"])
+    assert result.exit_code == 1 and "吉林省未启用年度考评和继续教育规则" in result.output
+    assert RuleRun.select().count() == 0 and Accountant.get(Accountant.name == "甲").on_duty
+    assert admin_client.get("/console/rules/").status_code == 404
+    assert "日常管理规则" not in admin_client.get("/console/").get_data(as_text=True)

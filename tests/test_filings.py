@@ -97,7 +97,7 @@ def test_the_portal_applies_and_shows_the_reason_of_a_return(app, world, scans):
     assert "已退回" in page and "退回原因：备案函未加盖公章" in page
 
 
-def test_a_student_registers_once_before_the_graduation_year(app, ctx, world, scans):
+def test_a_student_files_again_only_from_the_year_after_graduation(app, ctx, world, scans):
     zhang = world["accounts"]["张三"]
     profile = app.extensions["profile"]
     with pytest.raises(RuleViolation, match="只有会计类专业"):
@@ -112,10 +112,12 @@ def test_a_student_registers_once_before_the_graduation_year(app, ctx, world, sc
         zhang.accountant.authority_id,
     )
     assert Attachment.get(Attachment.filing == first).slot == "student"
-    with pytest.raises(RuleViolation, match="您已申报（2028 年毕业），毕业年份之前不能再次申报"):
+    with pytest.raises(RuleViolation, match="您已申报（2028 年毕业）；继续深造的，2029 年起可以再次申报"):
         students.apply_as_student(zhang, "审计学", 2029, scans["scan"], profile, 2027)
     workflow.approve(first, world["reviewer"], profile)
-    again = students.apply_as_student(zhang, "审计学", 2031, scans["scan"], profile, 2028)  # from the graduation year
+    with pytest.raises(RuleViolation, match="2029 年起可以再次申报"):
+        students.apply_as_student(zhang, "审计学", 2031, scans["scan"], profile, 2028)  # not in the graduation year
+    again = students.apply_as_student(zhang, "审计学", 2031, scans["scan"], profile, 2029)  # 毕业年度的第二年
     assert again.major == "审计学"
 
 

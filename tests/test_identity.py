@@ -8,6 +8,7 @@ from stdnum.cn import ric
 
 from console.errors import RuleViolation
 from console.infra import clock
+from console.people import identity
 from console.people.identity import check_id, mask_id, mask_phone
 from tools.fake import resident_id
 
@@ -132,3 +133,13 @@ def test_masking():
     assert mask_id("150105199003071234") == "150105********1234"
     assert mask_id("E12345678") == "E1*****78"
     assert mask_phone("13812341234") == "138****1234"
+
+
+@pytest.mark.parametrize("name", ["王影", "阿卜杜·热合曼", "Anna Müller", "Jean-Luc O'Brien", "Ли Мин", "陈 Ivy"])
+def test_names_as_documents_write_them(name):
+    assert identity.name_problem(name) is None
+
+
+@pytest.mark.parametrize("name", ["王", "王影1", "<b>王</b>", "··", "王" * 31, "王_影"])
+def test_what_no_document_writes_is_refused(name):
+    assert identity.name_problem(name) == "请输入与证件一致的姓名（2-30 个汉字或字母）"

@@ -23,6 +23,32 @@ def test_rules_come_from_the_profile():
     assert NMG_PHOTO.describe() == "JPEG（.jpg），60-100 KB，295×413 像素"
 
 
+CHONGQING_SCAN = ImageRule.for_slot(load_profile("chongqing"), "id_front")
+
+
+def phone_photo(width, height):
+    """What a phone takes: smooth light with sensor noise, over 2 MB at the camera's quality."""
+    light = Image.linear_gradient("L").resize((width, height))
+    noise = Image.effect_noise((width, height), 24)
+    image = Image.merge("RGB", [Image.blend(light, noise, 0.3), light, Image.blend(light, noise, 0.2)])
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=97)
+    return out.getvalue()
+
+
+def test_a_large_phone_photo_is_reduced_where_the_profile_says_and_refused_elsewhere():
+    data = phone_photo(4000, 3000)
+    assert len(data) > 2048 * 1024 and CHONGQING_SCAN.reduce and not JILIN_SCAN.reduce
+    checked = check_image(data, CHONGQING_SCAN)  # 003: 手机拍照上传
+    assert checked.format == "JPEG" and len(checked.content) <= 2048 * 1024
+    assert max(checked.width, checked.height) >= 1400 and checked.width / checked.height == pytest.approx(4 / 3, 0.01)
+    assert "更大的照片由系统自动压缩" in CHONGQING_SCAN.describe()
+    with pytest.raises(RuleViolation, match="超过 200 KB 的上限"):
+        check_image(data, JILIN_SCAN)
+    with pytest.raises(RuleViolation, match="压缩后仍超过 150 KB"):
+        check_image(noisy_jpeg(1800, 1800, 300), ImageRule(("JPEG",), 150, reduce=True))
+
+
 def test_a_good_photo_is_kept_re_encoded_without_exif():
     exif = Image.Exif()
     exif[0x010F] = "某品牌相机"  # Make

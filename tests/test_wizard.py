@@ -105,7 +105,12 @@ def step(client, key, data, action="next"):
 def known_unit(code, region):
     """The unit as a colleague added it before."""
     return Unit.get_or_none(Unit.uscc == code) or Unit.create(
-        uscc=code, name="示范单位", region_code=region, authority=Authority.select().first(), created_at=clock.now()
+        uscc=code,
+        name="示范单位",
+        address="钢铁大街 1 号",
+        region_code=region,
+        authority=Authority.select().first(),
+        created_at=clock.now(),
     )
 
 
@@ -147,6 +152,17 @@ def test_an_inner_mongolia_applicant_walks_the_wizard_to_pending_review(applican
 
     preview = applicant.get("/portal/collection/preview").get_data(as_text=True)
     assert "还有" not in preview and "昆都仑区财政局" in preview and "内蒙古财经大学" in preview
+    for label, value in (
+        ("证件类型", "居民身份证"),
+        ("性别", "女"),
+        ("出生日期", "1990-03-07"),
+        ("全日制所学专业", "会计学"),
+        ("工作单位全称", "示范单位"),
+        ("单位地址", "钢铁大街 1 号"),
+        ("单位电话", "0472-5123456"),
+        ("会计行政职务", "无"),
+    ):
+        assert re.search(f"<dt>{label}</dt><dd>[^<]*{value}", preview), label
     unticked = submit(applicant, {}).get_data(as_text=True)
     assert "请阅读并勾选真实性承诺" in unticked
     old_tab = csrf_token(applicant, "/portal/collection/preview")

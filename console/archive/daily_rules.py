@@ -18,6 +18,7 @@ from fractions import Fraction
 from peewee import SQL, Value, fn
 
 from console.archive import work_history
+from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.infra.batches import chunks
 from models import (
@@ -86,7 +87,10 @@ def apply_rules(year, profile, dry_run=False, actor=None):
     whoever they moved is no longer on duty, or no longer in the archive, the next time.
 
     Both rules read the archive as it stands before either moves anyone; the changes are written as
-    RuleChange rows (in a dry run too, as the report) and applied from there in set-wise UPDATEs."""
+    RuleChange rows (in a dry run too, as the report) and applied from there in set-wise UPDATEs.
+    Only where the profile's manual states them (002 §十二(三)(四)): elsewhere RuleViolation."""
+    if not profile.yearly_rules:
+        raise RuleViolation(f"{profile.name}未启用年度考评和继续教育规则")
     with db.atomic():
         run = RuleRun.create(year=year, dry_run=dry_run, started_at=clock.now(), started_by=actor)
         _record_unappraised(run, year)

@@ -12,7 +12,8 @@ STUDY_YEARS = 8  # the latest graduation year a student may give, counted from t
 
 def apply_as_student(account, major, graduation_year, report, profile, this_year):
     """会计类专业在校学生申报 (002 §十二(七)): someone in the archive studying an accounting major files the
-    学籍在线验证报告; not again before the graduation year of a standing registration."""
+    学籍在线验证报告; again only from the year after the graduation year of a standing registration (继续深造的，
+    在毕业年度的第二年可以再次申报)."""
     person = account.accountant
     if person.archive_state != "archived":
         raise RuleViolation("信息采集审核通过、进入会计人员数据库后才能申报")
@@ -26,12 +27,14 @@ def apply_as_student(account, major, graduation_year, report, profile, this_year
             Filing.kind == "student",
             Filing.accountant == person,
             Filing.status.in_(("submitted", "approved")),
-            Filing.graduation_year > this_year,
+            Filing.graduation_year >= this_year,
         )
         .first()
     )
     if standing:
-        raise RuleViolation(f"您已申报（{standing.graduation_year} 年毕业），毕业年份之前不能再次申报")
+        raise RuleViolation(
+            f"您已申报（{standing.graduation_year} 年毕业）；继续深造的，{standing.graduation_year + 1} 年起可以再次申报"
+        )
     checked = images.check_image(report, images.ImageRule.for_slot(profile, "student"))
     return file_with_scan(
         account,

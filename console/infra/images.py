@@ -23,6 +23,7 @@ class ImageRule:
     min_kb: int = 0
     width: int | None = None
     height: int | None = None
+    reduce: bool = False  # a JPEG over max_kb is made smaller on the server, not refused (003's phone photos)
 
     @classmethod
     def for_slot(cls, profile, slot):
@@ -37,11 +38,14 @@ class ImageRule:
             merged.get("min_kb", 0),
             merged.get("width"),
             merged.get("height"),
+            profile.reduce_large_scans and "JPEG" in merged["formats"] and not merged.get("width"),
         )
 
     def describe(self):
         parts = ["、".join(FORMAT_LABELS[f] for f in self.formats)]
         parts.append(f"{self.min_kb}-{self.max_kb} KB" if self.min_kb else f"不超过 {self.max_kb} KB")
+        if self.reduce:
+            parts.append("更大的照片由系统自动压缩")
         if self.width:
             parts.append(f"{self.width}×{self.height} 像素")
         return "，".join(parts)
@@ -78,7 +82,7 @@ def check_image(data, rule):
     image = _opened(data, rule.formats)
     width, height = image.size
     kb = len(data) / 1024
-    if kb > rule.max_kb:
+    if kb > rule.max_kb and not rule.reduce:
         raise RuleViolation(f"文件大小为 {kb:.0f} KB，超过 {rule.max_kb} KB 的上限")
     if kb < rule.min_kb:
         raise RuleViolation(f"文件大小为 {kb:.0f} KB，不足 {rule.min_kb} KB，请提高扫描清晰度后重新上传")
@@ -88,7 +92,25 @@ def check_image(data, rule):
         raise RuleViolation("图片文件不完整或已损坏，请重新扫描后上传") from None
     if rule.width and (width, height) != (rule.width, rule.height):
         raise RuleViolation(f"照片应为 {rule.width}×{rule.height} 像素（宽×高），上传的是 {width}×{height} 像素")
+    if kb > rule.max_kb:
+        return _reduced(image, rule.max_kb)
     return CheckedImage(image.format, width, height, _reencode(image))
+
+
+REDUCED_EDGES = (4000, 3000, 2400, 1800, 1400)  # the longest edge tried, largest first; 1400 px still reads
+
+
+def _reduced(image, max_kb):
+    """A phone photo over the limit, made to fit it (003: 手机拍照上传): the largest of REDUCED_EDGES whose
+    JPEG at quality 85 is within max_kb."""
+    upright = ImageOps.exif_transpose(image).convert("RGB")
+    for edge in REDUCED_EDGES:
+        smaller = upright.copy()
+        smaller.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+        encoded = _jpeg(smaller, 85)
+        if len(encoded) <= max_kb * 1024:
+            return CheckedImage("JPEG", *smaller.size, encoded)
+    raise RuleViolation(f"图片压缩后仍超过 {max_kb} KB，请换一张清晰、背景简洁的照片")
 
 
 def _reencode(image):

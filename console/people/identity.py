@@ -35,7 +35,8 @@ class Identity:
         return self.number[:6] if self.birth_date else None
 
 
-NAME = re.compile(r"^[\u4e00-\u9fa5A-Za-z·•. ]{2,30}$")
+# letters of any script (汉字, Latin with its accents, Cyrillic …) in words joined by ·, -, ' or a space
+NAME = re.compile(r"^(?=.{2,30}$)[^\W\d_]+(?:[·•.\-' ]+[^\W\d_]+)*\.?$")
 OLDEST = 100  # years: a birth date further back is a typing error
 
 

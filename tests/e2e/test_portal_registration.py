@@ -94,6 +94,8 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
         # fill() looks fields up without waiting: first be sure the step's page is the one shown
         expect(page.locator(".progress [aria-current=step]")).to_have_attribute("href", f"/portal/collection/{key}")
         fill(page, answers[key])
+        if key == "personal" and app.extensions["profile"].name_editable:  # 000 §5, 002 §六: before submitting
+            page.get_by_label("姓名", exact=True).fill("王莹")
         if key == "personal" and app.extensions["profile"].email_verification:
             verify_email(page, answers[key]["email"])
         if key == "post":
@@ -122,9 +124,47 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
         expect(page.get_by_text(f"{SLOTS['publication_proof']}已上传")).to_be_visible()
     page.get_by_role("link", name="下一步：预览确认").click()
     expect(page.get_by_text(bureau).first).to_be_visible()
+    name = "王莹" if app.extensions["profile"].name_editable else "王影"
+    expect(page.locator("dt:text-is('姓名') + dd")).to_have_text(name)
     page.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()
     screenshot(page, f"wizard-preview-{province}", 375)
     screenshot(page, f"wizard-preview-{province}", 1280)
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()
     expect(page.locator("#collection-state")).to_have_text("待审核")
+
+
+@pytest.mark.parametrize("province", ["chongqing"])
+def test_a_passport_holder_types_gender_and_birth_date(province, app, live_server, page):
+    with app.app_context():
+        load_dictionaries()
+    page.goto(f"{live_server}/portal/register")
+    page.get_by_label("姓名").fill("Anna Müller")
+    page.get_by_label("证件类型").select_option("护照")
+    page.get_by_label("证件号码").fill("C12345678")
+    page.get_by_label("手机号码").fill(PHONE)
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_text("验证码已发送，5 分钟内有效")).to_be_visible()
+    page.get_by_label("短信验证码").fill(latest_code())
+    page.get_by_label("密码", exact=True).fill("chongqing2026")
+    page.get_by_label("确认密码").fill("chongqing2026")
+    page.get_by_role("button", name="注册").click()
+    expect(page.get_by_text("注册成功，请填写信息采集表")).to_be_visible()
+    page.goto(f"{live_server}/portal/collection/personal")
+
+    page.get_by_label("性别").select_option("女")
+    page.get_by_label("出生日期").fill("2031-05-01")  # a slip of the keyboard
+    page.get_by_role("button", name="保存并下一步").click()
+    expect(page.locator(".has-error", has_text="出生日期")).to_contain_text("出生日期不能晚于今天")
+    expect(page.get_by_label("性别")).to_have_value("female")  # the rest kept
+    page.get_by_label("出生日期").fill("1991-05-01")
+    page.get_by_label("民族").select_option("其他")
+    page.get_by_label("国家（地区）").select_option("其他国家或地区")
+    page.get_by_label("政治面貌").select_option("群众")
+    page.get_by_role("button", name="保存并下一步").click()
+    expect(page.get_by_role("heading", name="学历学位")).to_be_visible()
+    page.goto(f"{live_server}/portal/collection/preview")
+    expect(page.locator("dt:text-is('证件类型') + dd")).to_have_text("护照")
+    expect(page.locator("dt:text-is('性别') + dd")).to_have_text("女")
+    expect(page.locator("dt:text-is('出生日期') + dd")).to_have_text("1991-05-01")
+    screenshot(page, "wizard-preview-passport", 375)

@@ -108,6 +108,11 @@ def test_bulk_approve_skips_the_flagged(app, live_server, page, scans):
     sign_in_console(page, live_server, "lishenhe")
     page.goto(f"{live_server}/console/review/")
     expect(page.locator("tr", has_text="周二")).to_contain_text("照片非白底")
+    screenshot(page, "review-queue", 375)  # a phone: each case a card, the unit's name on one line
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    unit = page.locator("tr", has_text="周一").locator("td.queue-unit")
+    assert unit.bounding_box()["height"] < 2 * unit.bounding_box()["width"] / len("示范单位")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("选择 周一").check()
     page.get_by_label("选择 周二").check()
     page.once("dialog", lambda dialog: dialog.accept())

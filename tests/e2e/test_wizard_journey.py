@@ -28,6 +28,14 @@ def next_step(page):
     page.get_by_role("button", name="保存并下一步").click()
 
 
+def upload(page, slot, content):
+    item = page.locator("li.upload", has_text=SCANS[slot])
+    item.locator(f"#file-{slot}").set_input_files(
+        files=[{"name": f"{SCANS[slot]}.jpg", "mimeType": "image/jpeg", "buffer": content}]
+    )
+    item.get_by_role("button", name="上传").click()
+
+
 def test_wizard_to_pending_review(app, live_server, page):
     id_number = resident_id("150105", "19900307", 124)
     with app.test_request_context():
@@ -87,20 +95,13 @@ def test_wizard_to_pending_review(app, live_server, page):
     next_step(page)
 
     expect(page.get_by_role("heading", name="附件上传")).to_be_visible()
-    letter = page.locator("li.upload", has_text=SCANS["letter"])
-    letter.locator("#file-letter").set_input_files(
-        files=[{"name": "证明函.jpg", "mimeType": "image/jpeg", "buffer": scan}]
-    )
-    letter.get_by_role("button", name="上传").click()  # a scan that is no letter the system printed
+    upload(page, "letter", scan)  # a scan that is no letter the system printed
     expect(page.locator("li.upload.has-error")).to_contain_text("未能识别证明函上的二维码")
+    printed = {}
     for slot, label in SCANS.items():
         with app.app_context():
-            content = scan_for(Collection.get(), slot, {"photo": photo, "scan": scan})
-        item = page.locator("li.upload", has_text=label)
-        item.locator(f"#file-{slot}").set_input_files(
-            files=[{"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": content}]
-        )
-        item.get_by_role("button", name="上传").click()
+            printed[slot] = scan_for(Collection.get(), slot, {"photo": photo, "scan": scan})
+        upload(page, slot, printed[slot])
         expect(page.get_by_text(f"{label}已上传")).to_be_visible()
     screenshot(page, "wizard-attachments", 375)
     page.get_by_role("link", name="下一步：预览确认").click()
@@ -111,6 +112,14 @@ def test_wizard_to_pending_review(app, live_server, page):
     page.get_by_role("link", name="单位与岗位").first.click()
     page.get_by_label("开始从事会计工作时间").fill("2012-08-01")
     next_step(page)
+    page.goto(f"{live_server}/portal/collection/attachments")
+    upload(page, "letter", printed["letter"])  # the letter printed before the change: returned with the difference
+    expect(page.locator("li.upload.has-error")).to_contain_text(
+        "证明函开始从事会计工作日期与填写的开始从事会计工作日期不一致"
+    )
+    with app.app_context():
+        upload(page, "letter", scan_for(Collection.get(), "letter", {}))  # printed again
+    expect(page.get_by_text(f"{SCANS['letter']}已上传")).to_be_visible()
     page.goto(f"{live_server}/portal/collection/preview")
     expect(page.get_by_text("昆都仑区财政局")).to_be_visible()
     screenshot(page, "wizard-preview", 1280)

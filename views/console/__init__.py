@@ -41,7 +41,8 @@ def init_app(app):
     admin.add_view(CreditRecordView(name="信用信息", endpoint="credit_record"))
     admin.add_view(EducationCreditView(name="继续教育学分导入", endpoint="education_credit"))
     admin.add_view(LegacyImportView(name="原会计人员数据导入", endpoint="legacy_import"))
-    admin.add_view(RulesView(name="日常管理规则", endpoint="rules"))
+    if app.extensions["profile"].yearly_rules:  # only 002 states them
+        admin.add_view(RulesView(name="日常管理规则", endpoint="rules"))
     admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))

@@ -325,6 +325,7 @@ def preview_page(collection, form=None):
         uploaded=uploaded,
         slots=attachments.SLOTS,
         route=routed_to(given),
+        unit=given["unit"] if given["post"].get("has_unit") else None,
     )
 
 
