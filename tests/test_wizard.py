@@ -10,19 +10,22 @@ from stdnum.cn import uscc
 from console.collection import lifecycle
 from console.infra import clock
 from console.infra.dictionaries import load_dictionaries
+from console.review import claims, decisions
 from models import (
     Account,
+    Accountant,
     Attachment,
     Authority,
     Collection,
     OutboxMessage,
+    PersonalSection,
     PostSection,
     ReturnReason,
     ReviewEvent,
     Unit,
 )
-from tests.factories import entry_filed, scan_for
-from tests.helpers import csrf_token, make_accountant, resident_id, session_for
+from tests.factories import entry_filed, scan_for, submitted
+from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg, png
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
@@ -347,15 +350,19 @@ def test_an_unknown_unit_is_added_on_the_unit_step(applicant, scans):
     code = unit_in("150102")
     data = {**STEPS["post"], "unit_uscc": code}
     url = "/portal/collection/post"
+    assert "单位：示范单位" in step(applicant, "post", STEPS["post"], action="lookup").get_data(as_text=True)
     looked_up = applicant.post(
         url, data={"csrf_token": csrf_token(applicant, url), "action": "lookup", **data}, follow_redirects=True
     ).get_data(as_text=True)
     assert "系统中还没有该单位" in looked_up and "单位全称" in looked_up and "添加单位" in looked_up
+    assert "单位：示范单位" not in looked_up  # the unit found before is no longer the answer
 
     no_licence = step(
         applicant, "post", {**data, "unit_name": "新城示范公司", "unit_address": "新城区 1 号"}, action="add_unit"
     ).get_data(as_text=True)
     assert "请上传统一社会信用代码证书扫描件" in no_licence and 'value="新城示范公司"' in no_licence
+    at = no_licence.index("请上传统一社会信用代码证书扫描件")
+    assert no_licence.rindex('for="licence"', 0, at) > no_licence.rindex('for="unit_uscc"', 0, at)  # at the scan
     added = step(
         applicant,
         "post",
@@ -489,3 +496,37 @@ def test_a_photo_is_fitted_shown_and_kept_only_when_accepted(applicant):
         follow_redirects=True,
     )
     assert "照片细节过少" in plain.get_data(as_text=True)
+
+
+def test_a_change_corrects_the_name_and_takes_a_new_phone_once_its_code_is_typed(app, scans):
+    with app.test_request_context():
+        waiting = submitted(app, scans)
+        li = make_account(app, "reviewer", "li", authority=Authority.get(Authority.code == "150203"))
+        decisions.approve(claims.claim(waiting, li), li, app.extensions["profile"])
+        account = Account.get(Account.accountant == waiting.accountant_id)
+        make_accountant("张三", resident_id(serial=401), "13900004010")
+    client = session_for(app, account)
+    client.post("/portal/collection/change", data={"csrf_token": csrf_token(client, "/portal/")})
+    page = client.get("/portal/collection/personal").get_data(as_text=True)
+    assert 'name="name"' in page and 'name="new_phone"' in page and 'name="id_number"' not in page
+    typed = {**STEPS["personal"], "name": "王莹"}
+
+    taken = step(client, "personal", {**typed, "new_phone": "13900004010"}, action="send_phone_code")
+    assert "该手机号已与其他证件号绑定" in taken.get_data(as_text=True)
+    assert 'value="王莹"' in taken.get_data(as_text=True)  # what was typed is kept
+    step(client, "personal", {**typed, "new_phone": "13900005555"}, action="send_phone_code")
+    sent = OutboxMessage.select().where(OutboxMessage.recipient == "13900005555").get()
+    wrong = step(client, "personal", {**typed, "new_phone": "13900005555", "phone_code": "000000"})
+    assert (
+        "验证码错误，还可再试 4 次" in wrong.get_data(as_text=True)
+        and PersonalSection.get(PersonalSection.collection == Collection.get(Collection.kind == "change")).phone
+        == "13912345678"
+    )
+    code = re.search(r"验证码是 (\d{6})", sent.body).group(1)
+    verified = {**typed, "email_code": ""}  # the e-mail was verified with the wrong phone code's step
+    done = step(client, "personal", {**verified, "new_phone": "13900005555", "phone_code": code})
+    assert done.status_code == 302
+    change = Collection.get(Collection.kind == "change")
+    personal = PersonalSection.get(PersonalSection.collection == change)
+    assert (personal.name, personal.phone) == ("王莹", "13900005555")
+    assert Accountant.get_by_id(account.accountant_id).phone == "13912345678"  # the archive's once approved
