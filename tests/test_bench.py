@@ -1,15 +1,17 @@
 """The benchmark command builds its dataset and reports every case (its figures are not judged here)."""
 
 import json
+import sqlite3
 
+import tools.bench
 from console.cli import bench
 from models import db
 
 
-def test_bench_reports_every_case(app, tmp_path):
+def run_bench(app, tmp_path):
     previous = db.obj
     try:
-        result = app.test_cli_runner().invoke(
+        return app.test_cli_runner().invoke(
             bench,
             [
                 "--accountants",
@@ -24,6 +26,10 @@ def test_bench_reports_every_case(app, tmp_path):
         )
     finally:
         db.initialize(previous)
+
+
+def test_bench_reports_every_case_and_upgrades_a_dataset_an_older_version_built(app, tmp_path, monkeypatch):
+    result = run_bench(app, tmp_path)
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "bench.json").read_text())
     cases = (
@@ -46,3 +52,18 @@ def test_bench_reports_every_case(app, tmp_path):
     )
     assert report["decisions_per_s"] > 0
     assert (report["accountants"], report["database"]) == (3000, "sqlite")
+
+    older = sqlite3.connect(tmp_path / "bench.db")  # as version 6 left it: archives had no scans of their own
+    kept = ", ".join(row[1] for row in older.execute("PRAGMA table_info(attachment)") if row[1] != "accountant_id")
+    older.executescript(
+        f"CREATE TABLE attachment_v6 AS SELECT {kept} FROM attachment; DROP TABLE attachment;"
+        "ALTER TABLE attachment_v6 RENAME TO attachment; UPDATE schema_version SET version = 6;"
+    )
+    older.close()
+    monkeypatch.setattr(tools.bench, "measure", lambda *args: {})  # the figures were read above
+    result = run_bench(app, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "数据已生成" not in result.output  # the dataset was kept, its schema brought up to date
+    upgraded = sqlite3.connect(tmp_path / "bench.db")
+    assert "accountant_id" in {row[1] for row in upgraded.execute("PRAGMA table_info(attachment)")}
+    upgraded.close()
