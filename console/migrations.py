@@ -4,7 +4,9 @@ migration it lacks, in order, each in its own transaction, so no row is lost.
 A migration is a function of a `playhouse.migrate` migrator, added to MIGRATIONS under the
 next version number; version 1 is the schema of the foundation release."""
 
-from peewee import fn
+from contextlib import contextmanager
+
+from peewee import SqliteDatabase, fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from console.infra import clock
@@ -105,10 +107,29 @@ def upgrade():
             return [latest_version()]
         current = SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar()
         applied = []
-        for version in sorted(v for v in MIGRATIONS if v > current):
-            with db.atomic():
-                MIGRATIONS[version](SchemaMigrator.from_database(db))
-                SchemaVersion.create(version=version, applied_at=clock.now())
-            applied.append(version)
+        with _rebuilding_tables():
+            for version in sorted(v for v in MIGRATIONS if v > current):
+                with db.atomic():
+                    MIGRATIONS[version](SchemaMigrator.from_database(db))
+                    SchemaVersion.create(version=version, applied_at=clock.now())
+                applied.append(version)
         db.create_tables(MODELS, safe=True)
         return applied
+
+
+@contextmanager
+def _rebuilding_tables():
+    """SQLite changes a column by copying its table and dropping the old one, which the rows pointing at it
+    would refuse: its own procedure turns foreign keys off (outside a transaction) for the change and checks
+    every one of them after it. PostgreSQL alters tables in place."""
+    if not isinstance(db.obj, SqliteDatabase):
+        yield
+        return
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"升级后外键不一致：{broken[:5]}")
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")

@@ -5,7 +5,7 @@ from playhouse.migrate import migrate
 
 from console import migrations
 from console.infra import clock
-from models import Authority, Captcha, RuleChange, SchemaVersion, Submission, UnitChange, db
+from models import Accountant, Authority, Captcha, RuleChange, SchemaVersion, Submission, Unit, UnitChange, db
 
 
 def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path, monkeypatch):
@@ -79,5 +79,37 @@ def test_version_5_keeps_checks_with_submissions_and_drops_what_nothing_wrote(tm
             assert "note" not in {c.name for c in db.get_columns("review_event")}
             assert "online_code" not in {c.name for c in db.get_columns("education")}
             assert Captcha.table_exists()
+    finally:
+        db.initialize(previous)
+
+
+def test_version_6_adds_its_columns_to_tables_whose_rows_other_rows_point_at(tmp_path):
+    """SQLite adds a NOT NULL column by copying the table: the people at a unit must not stop that."""
+    previous = db.obj
+    db.initialize(SqliteDatabase(str(tmp_path / "v5.db"), pragmas={"foreign_keys": 1}))
+    try:
+        migrations.upgrade()
+        with db.connection_context():
+            root = Authority.create(code="15", name="内蒙古自治区财政厅", level="province", region_code="15")
+            unit = Unit.create(
+                uscc="911502030000000001", name="示范单位", region_code="150203", authority=root, created_at=clock.now()
+            )
+            person = Accountant.create(
+                id_number="150105199003071244",
+                id_tail="1244",
+                name="王影",
+                phone="13912345678",
+                authority=root,
+                unit=unit,
+                created_at=clock.now(),
+            )
+            db.execute_sql("ALTER TABLE unit DROP COLUMN assigned")
+            db.execute_sql("ALTER TABLE unit DROP COLUMN code_kind")
+            SchemaVersion.update(version=5).execute()
+        assert migrations.upgrade() == [6, 7]
+        with db.connection_context():
+            assert {"assigned", "code_kind"} <= {c.name for c in db.get_columns("unit")}
+            assert Accountant.get_by_id(person.id).unit_id == unit.id and Unit.get_by_id(unit.id).assigned is False
+            assert db.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
     finally:
         db.initialize(previous)
