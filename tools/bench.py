@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import json
+import logging
 import random
 import statistics
 import threading
@@ -31,7 +32,7 @@ import console
 from console import migrations
 from console.archive import daily_rules
 from console.imports import education_credits, legacy
-from console.infra import clock, dictionaries, storage
+from console.infra import clock, dictionaries, notifier, storage
 from console.infra.batches import chunks
 from console.infra.database import QueryCounter
 from console.org import authorities
@@ -64,6 +65,7 @@ def run(size, url, json_path, rebuild, storage_dir):
             click.echo(f"数据已生成：{size} 名会计人员，用时 {time.perf_counter() - started:.0f} 秒")
         else:
             migrations.upgrade()  # a dataset built by an earlier version gets today's schema
+    logging.getLogger(notifier.__name__).setLevel(logging.WARNING)  # the outbox's printing is no part of a case
     with app.app_context():
         reviewer, deep, decided, template = _sample()
     results = measure(app, size, url, reviewer, deep, decided, template)

@@ -2,7 +2,7 @@
 archive; who is in the 异动 database comes back only by a reviewer of their bureau, with a reason on record;
 a wrong ID number is corrected by that bureau alone, with the proof."""
 
-from peewee import SQL, IntegrityError, Value, fn
+from peewee import JOIN, SQL, IntegrityError, Value, fn
 
 from console.archive import work_history
 from console.collection import attachments
@@ -19,49 +19,58 @@ def enter_archive(collection, now):
     """An approved collection's person enters the archive (在库) as the collection has them: its name, phone,
     gender and birth date (what a 信息变更 corrected), its unit and duty, managed by the bureau it was routed
     to; the work history starts, or turns where a 信息变更 moved them."""
-    post = PostSection.get_or_none(PostSection.collection == collection.id)
-    personal = PersonalSection.get(PersonalSection.collection == collection.id)
-    taken = Accountant.select().where(Accountant.phone == personal.phone, Accountant.id != collection.accountant_id)
-    if taken.exists():
-        raise RuleViolation("该手机号已被其他人员使用（一个手机号只能对应一个证件号），请退回并说明")
-    started = post.work_started_on if post else None
-    if collection.kind == "change" and post:
-        _follow_change(collection.accountant_id, post, now)
-    (
-        Accountant.update(
-            archive_state="archived",
-            archived_at=now,
-            authority=collection.authority_id,
-            name=personal.name,
-            phone=personal.phone,
-            gender=personal.gender,
-            birth_date=personal.birth_date,
-            email=personal.email,
-            unit=post.unit_id if post else None,
-            on_duty=bool(post and post.on_duty),
-            work_started_on=fn.COALESCE(Accountant.work_started_on, started),
+    held = (
+        PersonalSection.select(
+            PersonalSection.name,
+            PersonalSection.phone,
+            PersonalSection.gender,
+            PersonalSection.birth_date,
+            PersonalSection.email,
+            PostSection.unit.alias("unit"),
+            PostSection.on_duty,
+            PostSection.work_started_on,
         )
-        .where(Accountant.id == collection.accountant_id)
-        .execute()
+        .join(PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == PersonalSection.collection)
+        .where(PersonalSection.collection == collection.id)
+        .dicts()
+        .get()
     )
+    unit, on_duty, started = held["unit"], bool(held["on_duty"]), held["work_started_on"]
+    if collection.kind == "change":
+        _follow_change(collection.accountant_id, unit, on_duty, now)
+    try:
+        with db.atomic():  # a savepoint: the phone's unique key decides, and the decision is refused whole
+            Accountant.update(
+                archive_state="archived",
+                archived_at=now,
+                authority=collection.authority_id,
+                name=held["name"],
+                phone=held["phone"],
+                gender=held["gender"],
+                birth_date=held["birth_date"],
+                email=held["email"],
+                unit=unit,
+                on_duty=on_duty,
+                work_started_on=fn.COALESCE(Accountant.work_started_on, started),
+            ).where(Accountant.id == collection.accountant_id).execute()
+    except IntegrityError:
+        raise RuleViolation("该手机号已被其他人员使用（一个手机号只能对应一个证件号），请退回并说明") from None
     if started:  # the first period, unless the history has begun already: one INSERT … WHERE NOT EXISTS
         begun = WorkPeriod.select(SQL("1")).where(WorkPeriod.accountant == collection.accountant_id)
-        first = Accountant.select(
-            Accountant.id, Value(post.unit_id), Value(started), Value(bool(post.on_duty)), Value("declared")
-        ).where(Accountant.id == collection.accountant_id, ~fn.EXISTS(begun))
+        first = Accountant.select(Accountant.id, Value(unit), Value(started), Value(on_duty), Value("declared")).where(
+            Accountant.id == collection.accountant_id, ~fn.EXISTS(begun)
+        )
         WorkPeriod.insert_from(
             first,
             [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on, WorkPeriod.on_duty, WorkPeriod.source],
         ).execute()
 
 
-def _follow_change(accountant_id, post, now):
+def _follow_change(accountant_id, unit, on_duty, now):
     """A 信息变更 that moves the person to another unit, or on or off duty, turns the work history there."""
     held = Accountant.get_by_id(accountant_id)
-    if (held.unit_id, held.on_duty) != (post.unit_id, bool(post.on_duty)):
-        work_history.new_period(
-            [accountant_id], clock.to_beijing(now).date(), "change", post.unit_id, bool(post.on_duty)
-        )
+    if (held.unit_id, held.on_duty) != (unit, on_duty):
+        work_history.new_period([accountant_id], clock.to_beijing(now).date(), "change", unit, on_duty)
 
 
 def restore(accountant, reason, account):
