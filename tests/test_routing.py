@@ -113,3 +113,32 @@ def test_a_unit_under_a_special_authority_goes_there_whatever_its_region(app, ct
     direct = Authority.get(Authority.name == "自治区直属")
     case = given({"has_unit": True}, {"region_code": "150105", "assigned": True, "authority": direct.id})
     assert routed(case, app.extensions["profile"]) == "自治区直属"
+
+
+MERGED = {  # profile: (merged, merged into, an answer of each kind that reached the merged one)
+    "neimenggu": (
+        "赛罕区财政局",
+        "回民区财政局",
+        [
+            at_unit("150105"),
+            given({"has_unit": False, "residence_type": "household"}),  # an ID of 150105
+            given({"has_unit": False, "residence_type": "residence_permit", "residence_region_code": "150105"}),
+            given({"has_unit": False, "residence_type": "student", "residence_region_code": "150105"}),
+        ],
+    ),
+    "jilin": ("梅河口市财政局", "通化市财政局", [at_unit("220581", work_region_code="220581")]),
+    "bingtuan": ("第十二师财政局", "第十一师财政局", [at_unit("650100", chosen_authority="第十二师财政局")]),
+}
+
+
+@pytest.mark.parametrize(
+    ("province", "index"), [(p, i) for p, (*_, cases) in MERGED.items() for i in range(len(cases))]
+)
+def test_after_a_merge_every_kind_of_answer_reaches_the_authority_merged_into(app, ctx, province, index):
+    source, target, cases = MERGED[province]
+    case = cases[index]
+    chosen = case["post"].get("chosen_authority")
+    if chosen:
+        case["post"]["chosen_authority"] = Authority.get(Authority.name == chosen).id  # chosen before the merge
+    authorities.merge(Authority.get(Authority.name == source), Authority.get(Authority.name == target))
+    assert routed(case, app.extensions["profile"]) == target

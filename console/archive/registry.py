@@ -36,25 +36,32 @@ def enter_archive(collection, now):
         .get()
     )
     unit, on_duty, started = held["unit"], bool(held["on_duty"]), held["work_started_on"]
+    new_phone = False
     if collection.kind == "change":
-        _follow_change(collection.accountant_id, unit, on_duty, now)
-    try:
-        with db.atomic():  # a savepoint: the phone's unique key decides, and the decision is refused whole
-            Accountant.update(
-                archive_state="archived",
-                archived_at=now,
-                authority=collection.authority_id,
-                name=held["name"],
-                phone=held["phone"],
-                gender=held["gender"],
-                birth_date=held["birth_date"],
-                email=held["email"],
-                unit=unit,
-                on_duty=on_duty,
-                work_started_on=fn.COALESCE(Accountant.work_started_on, started),
-            ).where(Accountant.id == collection.accountant_id).execute()
-    except IntegrityError:
-        raise RuleViolation("该手机号已被其他人员使用（一个手机号只能对应一个证件号），请退回并说明") from None
+        person = Accountant.get_by_id(collection.accountant_id)
+        new_phone = person.phone != held["phone"]
+        _follow_change(person, unit, on_duty, now)
+    update = Accountant.update(
+        archive_state="archived",
+        archived_at=now,
+        authority=collection.authority_id,
+        name=held["name"],
+        phone=held["phone"],
+        gender=held["gender"],
+        birth_date=held["birth_date"],
+        email=held["email"],
+        unit=unit,
+        on_duty=on_duty,
+        work_started_on=fn.COALESCE(Accountant.work_started_on, started),
+    ).where(Accountant.id == collection.accountant_id)
+    if not new_phone:
+        update.execute()
+    else:
+        try:
+            with db.atomic():  # a savepoint: the phone's unique key decides, and the decision is refused whole
+                update.execute()
+        except IntegrityError:
+            raise RuleViolation("该手机号已被其他人员使用（一个手机号只能对应一个证件号），请退回并说明") from None
     if started:  # the first period, unless the history has begun already: one INSERT … WHERE NOT EXISTS
         begun = WorkPeriod.select(SQL("1")).where(WorkPeriod.accountant == collection.accountant_id)
         first = Accountant.select(Accountant.id, Value(unit), Value(started), Value(on_duty), Value("declared")).where(
@@ -66,11 +73,10 @@ def enter_archive(collection, now):
         ).execute()
 
 
-def _follow_change(accountant_id, unit, on_duty, now):
+def _follow_change(person, unit, on_duty, now):
     """A 信息变更 that moves the person to another unit, or on or off duty, turns the work history there."""
-    held = Accountant.get_by_id(accountant_id)
-    if (held.unit_id, held.on_duty) != (unit, on_duty):
-        work_history.new_period([accountant_id], clock.to_beijing(now).date(), "change", unit, on_duty)
+    if (person.unit_id, person.on_duty) != (unit, on_duty):
+        work_history.new_period([person.id], clock.to_beijing(now).date(), "change", unit, on_duty)
 
 
 def restore(accountant, reason, account):

@@ -11,7 +11,7 @@ from console.collection.sections import RECORDS, SECTIONS
 from console.errors import RuleViolation
 from console.infra import clock
 from console.org import units
-from console.org.routing import authority_for_region, choosable_authorities, choosable_regions
+from console.org.routing import authority_for_region, choosable_authorities, choosable_regions, successor
 from console.people import identity
 from console.people.phones import unit_phone_problem
 from models import Authority
@@ -277,10 +277,11 @@ def route(given, profile):
     if post.get("has_unit") and unit.get("assigned"):
         return Authority.get_by_id(unit["authority"])
     if profile.routing == "authority":
-        chosen = dict(choosable_authorities(profile.province_code)).get(post.get("chosen_authority"))
-        if chosen is None:
+        chosen = Authority.get_or_none(Authority.id == post.get("chosen_authority"))
+        chosen = chosen and successor(chosen)  # chosen before a merge: the authority it was merged into
+        if chosen is None or chosen.id not in dict(choosable_authorities(profile.province_code)):
             raise RuleViolation("请选择会计管理部门", "chosen_authority")
-        return Authority.get_by_id(post["chosen_authority"])
+        return chosen
     if post.get("has_unit"):
         region = post.get("work_region_code") if profile.routing == "region" else unit.get("region_code")
         where = "单位"

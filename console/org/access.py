@@ -8,12 +8,31 @@ from models import Authority, Unit
 
 @per_request
 def authority_list():
-    """Every authority (id, parent, name, level), read once per request: the scope and the filter share it."""
+    """Every authority (id, parent, name, level, what it was merged into), read once per request: the scope
+    and the filter share it."""
     return list(
-        Authority.select(Authority.id, Authority.parent.alias("parent_id"), Authority.name, Authority.level)
+        Authority.select(
+            Authority.id,
+            Authority.parent.alias("parent_id"),
+            Authority.name,
+            Authority.level,
+            Authority.merged_into.alias("merged_into_id"),
+        )
         .order_by(Authority.code)
         .namedtuples()
     )
+
+
+def with_merged(ids):
+    """The ids and every authority merged, at any remove, into one of them: a merged bureau's decided cases
+    stay where they were decided, readable where its work went (console.org.authorities.merge)."""
+    merged = [(a.id, a.merged_into_id) for a in authority_list() if a.merged_into_id]
+    found, grown = set(ids), True
+    while grown:
+        more = {source for source, target in merged if target in found and source not in found}
+        found |= more
+        grown = bool(more)
+    return found
 
 
 def readable_authorities(account):
@@ -22,7 +41,7 @@ def readable_authorities(account):
         return None
     if account.role == "reviewer" and account.authority_id:
         tree = [(a.id, a.parent_id) for a in authority_list()]
-        return {account.authority_id, *descendants(Authority(id=account.authority_id), tree)}
+        return with_merged({account.authority_id, *descendants(Authority(id=account.authority_id), tree)})
     return set()
 
 

@@ -79,9 +79,9 @@ def authority_scope(account, filters):
     if filters.authority is not None:
         if readable is not None and filters.authority not in readable:
             raise RuleViolation("无权查看该机构的审核列表")
-        return {filters.authority}
+        return access.with_merged({filters.authority})
     own = access.deciding_authority(account)
-    return {own} if own else readable
+    return access.with_merged({own}) if own else readable
 
 
 def decides(account, filters):
