@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from console.org import authorities
+from console.review import claims, decisions
 from models import (
     Account,
     AuditEntry,
@@ -181,3 +183,20 @@ def test_a_reason_template_with_an_unknown_field_is_refused_in_chinese(app):
     assert response.status_code == 302
     with app.app_context():
         assert ReasonTemplate.get().target == "full_time_school"
+
+
+def test_after_a_merge_the_decided_cases_stay_where_decided_and_readable_where_the_work_went(app, scans):
+    li_account = reviewer_at(app, "150203", "李审核")
+    qingshan = reviewer_at(app, "150204", "钱审核")
+    with app.test_request_context(), db.connection_context():
+        decided = submitted(app, scans)
+        decisions.approve(claims.claim(decided, li_account), li_account, app.extensions["profile"])
+        authorities.merge(Authority.get(Authority.code == "150203"), Authority.get(Authority.code == "150204"))
+        kundulun = Authority.get(Authority.code == "150203").id
+    assert Collection.get_by_id(decided.id).authority_id == kundulun  # kept for the record
+    for account in (li_account, qingshan):  # the moved reviewer, and the one already there
+        client = session_for(app, Account.get_by_id(account.id))
+        assert client.get(f"/console/review/{decided.id}").status_code == 200
+        assert "王影" in client.get("/console/review/?state=approved").get_data(as_text=True)
+    other = session_for(app, reviewer_at(app, "150102", "赵审核"))
+    assert other.get(f"/console/review/{decided.id}").status_code == 404
