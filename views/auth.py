@@ -33,13 +33,10 @@ def init_app(app):
 @login_manager.user_loader
 def _load_account(account_id):
     """A disabled account's open sessions end with it."""
-    return (
-        Account.select(Account, Authority, Accountant)  # every console page names the authority, the portal the person
-        .join_from(Account, Authority, JOIN.LEFT_OUTER)
-        .join_from(Account, Accountant, JOIN.LEFT_OUTER)
-        .where(Account.id == int(account_id), Account.is_enabled)
-        .first()
-    )
+    query = Account.select(Account, Authority).join_from(Account, Authority, JOIN.LEFT_OUTER)  # console pages name it
+    if request.path.startswith("/portal"):  # the portal's pages name the person
+        query = query.select_extend(Accountant).join_from(Account, Accountant, JOIN.LEFT_OUTER)
+    return query.where(Account.id == int(account_id), Account.is_enabled).first()
 
 
 def _enforce_session_rules():

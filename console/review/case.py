@@ -39,6 +39,11 @@ def reviewed(collection_id):
     )
 
 
+def decided(collection_id):
+    """The collection and its person: all a decision reads (the review page reads reviewed())."""
+    return Collection.select(Collection, Accountant).join(Accountant).where(Collection.id == collection_id).first()
+
+
 @dataclass
 class Case:
     collection: Collection

@@ -180,7 +180,7 @@ class ReviewView(RoleGate, BaseView):
 
     @expose("/<int:collection_id>/return", methods=("POST",))
     def return_(self, collection_id):
-        collection = self.decidable_or_403(case.reviewed(collection_id))
+        collection = self.decidable_or_403(case.decided(collection_id))
         me = current_user._get_current_object()
         form = ReturnForm()
         if not form.validate_on_submit():
@@ -195,7 +195,7 @@ class ReviewView(RoleGate, BaseView):
         return redirect(self._next_url(collection))
 
     def _act(self, collection_id, action, done, to_queue=False):
-        collection = self.decidable_or_403(case.reviewed(collection_id))
+        collection = self.decidable_or_403(case.decided(collection_id))
         if not DecisionForm().validate_on_submit():
             abort(400)
         try:
