@@ -99,21 +99,30 @@ def print_accounts(created):
 @click.command("apply-rules")
 @click.option("--year", type=int, required=True, help="执行规则的年度（考评与继续教育按此前的年度判断）")
 @click.option("--dry-run", is_flag=True, help="只报告将会变化的人员，不作改动")
-def apply_rules(year, dry_run):
-    """Apply the daily management rules for a year to the whole archive; idempotent, audited, reported."""
+@click.option("--yes", is_flag=True, help="不再询问，按试运行的人数执行")
+def apply_rules(year, dry_run, yes):
+    """Preview the daily management rules for a year, then apply them once confirmed with the counts;
+    idempotent, audited, reported."""
     with db.connection_context():
         try:
-            run = daily_rules.apply_rules(year, current_profile, dry_run=dry_run)
+            preview = daily_rules.apply_rules(year, current_profile, dry_run=True)
+            counts = json.loads(preview.report)
+            _echo_run(preview, counts)
+            if dry_run or not (yes or click.confirm("按以上人数执行？")):
+                return
+            run = daily_rules.apply_rules(year, current_profile, expected=counts)
         except RuleViolation as refusal:
             raise click.ClickException(str(refusal)) from None
-        counts = json.loads(run.report)
-        click.echo(
-            f"{year} 年度日常管理规则{'（试运行，未作改动）' if dry_run else ''}：转为不在岗 "
-            f"{counts.get('appraisal', 0)} 人，转入异动库 {counts.get('continuing_education', 0)} 人，"
-            f"报告编号 {run.id}"
-        )
-        for change in run.changes.join(Accountant).order_by(RuleChange.id).limit(20):
-            click.echo(f"  {change.accountant.name}（{mask_id(change.accountant.id_number)}）：{change.why}")
+        click.echo(f"已执行，报告编号 {run.id}（可在控制台“日常管理规则”中撤销）")
+
+
+def _echo_run(run, counts):
+    click.echo(
+        f"{run.year} 年度日常管理规则（试运行，未作改动）：将转为不在岗 {counts.get('appraisal', 0)} 人，"
+        f"将转入异动库 {counts.get('continuing_education', 0)} 人，报告编号 {run.id}"
+    )
+    for change in run.changes.join(Accountant).order_by(RuleChange.id).limit(20):
+        click.echo(f"  {change.accountant.name}（{mask_id(change.accountant.id_number)}）：{change.why}")
 
 
 @click.command("import-legacy")

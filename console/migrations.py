@@ -17,6 +17,7 @@ from models import (
     Filing,
     PostSection,
     RuleChange,
+    RuleRun,
     SchemaVersion,
     Submission,
     Unit,
@@ -74,6 +75,11 @@ def archive_documents(migrator):
     migrate(*_missing(migrator, Attachment.accountant))
 
 
+def undoable_rules(migrator):
+    """8: a rules run can be undone, and says when and by whom."""
+    migrate(*_missing(migrator, RuleRun.undone_at, RuleRun.undone_by))
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -91,6 +97,7 @@ MIGRATIONS = {
     5: screened_submissions,
     6: routing,
     7: archive_documents,
+    8: undoable_rules,
 }
 
 

@@ -15,8 +15,10 @@ class RuleRun(BaseModel):
     dry_run = BooleanField()
     started_at = DateTimeField()
     finished_at = DateTimeField(null=True)
-    started_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
+    started_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT", backref="started_runs")
     report = TextField(default="")  # the counts per rule, as JSON
+    undone_at = DateTimeField(null=True)  # 撤销: everyone it moved brought back
+    undone_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT", backref="undone_runs")
 
 
 class RuleChange(BaseModel):

@@ -326,6 +326,8 @@ ROUTES = [
     ("GET", "/console/rules/", "/console/rules/", None, ADMIN_ONLY),
     ("POST", "/console/rules/run", "/console/rules/run", {}, row(302, 403, 403, 403, 422, 403)),
     ("GET", "/console/rules/<int:run_id>", "/console/rules/{run}", None, ADMIN_ONLY),
+    ("POST", "/console/rules/<int:run_id>/apply", "/console/rules/{run}/apply", {}, ADMIN_DONE),
+    ("POST", "/console/rules/<int:run_id>/undo", "/console/rules/{run}/undo", {}, ADMIN_DONE),
     ("GET", "/console/audit/", "/console/audit/", None, AUDIT_READ),
     ("GET", "/console/audit/details/", "/console/audit/details/?id=1", None, NEVER),
     ("GET", "/console/audit/new/", "/console/audit/new/", None, NEVER),

@@ -26,7 +26,7 @@ from models import (
     Unit,
     WorkPeriod,
 )
-from tests.helpers import make_accountant, resident_id
+from tests.helpers import csrf_token, make_accountant, resident_id
 
 REQUIREMENT = CreditRequirement.from_profile(load_profile("neimenggu").continuing_education)
 
@@ -191,3 +191,93 @@ def test_a_profile_whose_manual_states_no_yearly_rules_never_runs_them(app, ctx,
     assert RuleRun.select().count() == 0 and Accountant.get(Accountant.name == "甲").on_duty
     assert admin_client.get("/console/rules/").status_code == 404
     assert "日常管理规则" not in admin_client.get("/console/").get_data(as_text=True)
+
+
+def test_the_continuing_education_rule_judges_only_years_the_credit_bank_holds_and_the_person_was_in(app):
+    for serial in range(710, 713):
+        credits(archived(f"他{serial}", serial), 2019, 2020, 2024)  # the bank holds 2019, 2020 and 2024 only
+    old_hand = archived("老会计", 701, since=date(2010, 3, 1))  # nothing held for 2021-2023: not judged
+    credits(old_hand, 2019, 2020, 2024)
+    newcomer = archived("新入库", 702, since=date(2010, 3, 1))  # collected today: no year before judged
+    Accountant.update(archived_at=clock.now()).where(Accountant.id == newcomer.id).execute()
+    missed = archived("缺学分", 703, since=date(2010, 3, 1))
+    credits(missed, 2024)  # 2019 and 2020 held and missed, 2024 done: two, not enough
+    trial = daily_rules.apply_rules(2026, app.extensions["profile"], dry_run=True)
+    assert {c.accountant.name for c in trial.changes if c.rule == "continuing_education"} == set()
+
+    credits(archived("又一人", 713), 2021, 2022)  # the bank now holds 2021 and 2022 too
+    trial = daily_rules.apply_rules(2026, app.extensions["profile"], dry_run=True)
+    moved = {c.accountant.name: c.why for c in trial.changes if c.rule == "continuing_education"}
+    assert moved == {"缺学分": "继续教育未完成年度：2019、2020、2021、2022，转入异动库"}
+
+
+def test_a_confirmed_run_is_refused_whole_when_it_would_move_others_and_a_run_is_undone(app, head, unit):
+    profile = app.extensions["profile"]
+    unappraised = archived("张未评", 501)
+    credits(unappraised, *range(2019, 2025))
+    untrained = archived("王未学", 503, since=date(2019, 5, 1), qualified_on=date(2018, 6, 15))
+    appraise(untrained, unit, head, 2024)
+    credits(untrained, 2019, 2020, 2024)
+    preview = daily_rules.apply_rules(2025, profile, dry_run=True)
+    expected = json.loads(preview.report)
+    assert expected == {"appraisal": 1, "continuing_education": 1}
+
+    late = archived("后入库", 504)  # the archive changed after the preview
+    credits(late, *range(2019, 2025))
+    with pytest.raises(RuleViolation, match="将变动的人数已不同，请重新试运行"):
+        daily_rules.apply_rules(2025, profile, expected=expected)
+    assert Accountant.get_by_id(unappraised.id).on_duty and RuleRun.select().where(~RuleRun.dry_run).count() == 0
+
+    appraise(late, unit, head, 2024)
+    run = daily_rules.apply_rules(2025, profile, expected=expected)
+    assert not Accountant.get_by_id(unappraised.id).on_duty
+    assert Accountant.get_by_id(untrained.id).archive_state == "abnormal"
+
+    assert daily_rules.undo(run, None) == (1, 1)
+    back = Accountant.get_by_id(unappraised.id)
+    assert back.on_duty and Accountant.get_by_id(untrained.id).archive_state == "archived"
+    assert [(p.started_on, p.ended_on, p.on_duty) for p in back.work_periods.order_by(WorkPeriod.id)] == [
+        (date(2015, 3, 1), None, True)
+    ]
+    assert AuditEntry.get(AuditEntry.action == "rules.undo").detail == '{"年度": 2025, "恢复在岗": 1, "恢复入库": 1}'
+    with pytest.raises(RuleViolation, match="只有已执行且未撤销的规则运行可以撤销"):
+        daily_rules.undo(RuleRun.get_by_id(run.id), None)
+
+
+def test_the_console_previews_confirms_with_the_counts_and_undoes(app, admin_client, head, unit):
+    unappraised = archived("张未评", 501)
+    credits(unappraised, *range(2019, 2025))
+    page = admin_client.get("/console/rules/").get_data(as_text=True)
+    assert "试运行" in page and "dry_run" not in page
+    token = csrf_token(admin_client, "/console/rules/")
+    previewed = admin_client.post(
+        "/console/rules/run", data={"csrf_token": token, "year": "2025"}, follow_redirects=True
+    )
+    text = previewed.get_data(as_text=True)
+    assert "确认执行：1 人转为不在岗，0 人转入异动库" in text and "张未评" in text
+    assert Accountant.get_by_id(unappraised.id).on_duty  # a preview changes nobody
+    preview = RuleRun.get(RuleRun.dry_run)
+    done = admin_client.post(
+        f"/console/rules/{preview.id}/apply", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "已执行 2025 年度规则" in done and "撤销本次执行" in done
+    assert not Accountant.get_by_id(unappraised.id).on_duty
+    again = admin_client.post(f"/console/rules/{preview.id}/apply", data={"csrf_token": token}, follow_redirects=True)
+    assert "请对最近一次试运行确认执行" in again.get_data(as_text=True)  # a preview confirms once
+    run = RuleRun.get(~RuleRun.dry_run)
+    undone = admin_client.post(
+        f"/console/rules/{run.id}/undo", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "已撤销：1 人恢复在岗，0 人恢复入库" in undone and "执行（已撤销）" in admin_client.get(
+        "/console/rules/"
+    ).get_data(as_text=True)
+    assert Accountant.get_by_id(unappraised.id).on_duty
+
+
+def test_the_command_line_previews_and_asks_before_it_moves_anyone(app, head, unit):
+    unappraised = archived("张未评", 501)
+    credits(unappraised, *range(2019, 2025))
+    declined = app.test_cli_runner().invoke(args=["apply-rules", "--year", "2025"], input="n\n")
+    assert "将转为不在岗 1 人" in declined.output and Accountant.get_by_id(unappraised.id).on_duty
+    confirmed = app.test_cli_runner().invoke(args=["apply-rules", "--year", "2025"], input="y\n")
+    assert "已执行" in confirmed.output and not Accountant.get_by_id(unappraised.id).on_duty

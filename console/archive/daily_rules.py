@@ -82,30 +82,28 @@ def moves_to_abnormal(missed):
     return longest >= CONSECUTIVE_LIMIT or len(missed) >= CUMULATIVE_LIMIT
 
 
-def apply_rules(year, profile, dry_run=False, actor=None):
+def apply_rules(year, profile, dry_run=False, actor=None, expected=None):
     """Apply the appraisal and continuing-education rules for `year` to the whole archive; idempotent:
     whoever they moved is no longer on duty, or no longer in the archive, the next time.
 
     Both rules read the archive as it stands before either moves anyone; the changes are written as
     RuleChange rows (in a dry run too, as the report) and applied from there in set-wise UPDATEs.
-    Only where the profile's manual states them (002 §十二(三)(四)): elsewhere RuleViolation."""
+    `expected` is the counts of the dry run the admin confirmed: a run that would move others is refused
+    whole. Only where the profile's manual states them (002 §十二(三)(四)): elsewhere RuleViolation."""
     if not profile.yearly_rules:
         raise RuleViolation(f"{profile.name}未启用年度考评和继续教育规则")
     with db.atomic():
         run = RuleRun.create(year=year, dry_run=dry_run, started_at=clock.now(), started_by=actor)
         _record_unappraised(run, year)
         _record_untrained(run, year, CreditRequirement.from_profile(profile.continuing_education))
+        if expected is not None and _counts(run) != expected:
+            raise RuleViolation("试运行之后档案有变化，将变动的人数已不同，请重新试运行后再确认")
         if not dry_run:
             work_history.end_duty(_moved(run, "appraisal"), date(year, 1, 1), "rule")
             Accountant.update(archive_state="abnormal").where(
                 Accountant.id.in_(_moved(run, "continuing_education"))
             ).execute()
-        counts = dict(
-            RuleChange.select(RuleChange.rule, fn.COUNT(RuleChange.id))
-            .where(RuleChange.run == run)
-            .group_by(RuleChange.rule)
-            .tuples()
-        )
+        counts = _counts(run)
         run.report = json.dumps(counts)
         run.finished_at = clock.now()
         run.save()
@@ -122,6 +120,58 @@ def apply_rules(year, profile, dry_run=False, actor=None):
             system=actor is None,
         )
     return run
+
+
+def _counts(run):
+    return dict(
+        RuleChange.select(RuleChange.rule, fn.COUNT(RuleChange.id))
+        .where(RuleChange.run == run)
+        .group_by(RuleChange.rule)
+        .tuples()
+    )
+
+
+def undo(run, actor):
+    """撤销: everyone the run moved comes back, unless something else moved them since (a departure, a
+    restore, a later run): the duty's period reopens, the 异动 returns to the archive. Audited."""
+    if run.dry_run or run.undone_at is not None:
+        raise RuleViolation("只有已执行且未撤销的规则运行可以撤销")
+    day = date(run.year, 1, 1)
+    with db.atomic():
+        done = (
+            RuleRun.update(undone_at=clock.now(), undone_by=actor)
+            .where(RuleRun.id == run.id, RuleRun.undone_at.is_null())
+            .execute()
+        )
+        if not done:
+            raise RuleViolation("只有已执行且未撤销的规则运行可以撤销")
+        ruled = WorkPeriod.select(WorkPeriod.accountant).where(
+            WorkPeriod.accountant.in_(_moved(run, "appraisal")),
+            WorkPeriod.ended_on.is_null(),
+            WorkPeriod.source == "rule",
+            WorkPeriod.started_on == day,
+        )
+        back_on_duty = [person for (person,) in ruled.tuples()]
+        for chunk in chunks(back_on_duty, 1000):
+            WorkPeriod.delete().where(
+                WorkPeriod.accountant.in_(chunk), WorkPeriod.ended_on.is_null(), WorkPeriod.source == "rule"
+            ).execute()
+            WorkPeriod.update(ended_on=None).where(
+                WorkPeriod.accountant.in_(chunk), WorkPeriod.ended_on == day
+            ).execute()
+            Accountant.update(on_duty=True).where(Accountant.id.in_(chunk)).execute()
+        restored = (
+            Accountant.update(archive_state="archived")
+            .where(Accountant.id.in_(_moved(run, "continuing_education")), Accountant.archive_state == "abnormal")
+            .execute()
+        )
+        audit.record(
+            "rules.undo",
+            run,
+            {"年度": run.year, "恢复在岗": len(back_on_duty), "恢复入库": restored},
+            actor=actor,
+        )
+    return len(back_on_duty), restored
 
 
 def unappraised(year):
@@ -151,6 +201,7 @@ def _record_untrained(run, year, requirement, batch=10_000):
     """The continuing-education rule person by person, over id ranges of the archive: three small
     grouped queries per range keep memory flat and let each index do the work."""
     top = Accountant.select(fn.MAX(Accountant.id)).scalar() or 0
+    judged = held_years(requirement.since, year - 1)
     for low in range(1, top + 1, batch):
         span = (low, low + batch - 1)
         completed = _completed_years(span, year, requirement)
@@ -162,14 +213,16 @@ def _record_untrained(run, year, requirement, batch=10_000):
             .tuples()
         )
         people = (
-            Accountant.select(Accountant.id, Accountant.work_started_on)
+            Accountant.select(Accountant.id, Accountant.work_started_on, Accountant.archived_at)
             .where(Accountant.id.between(*span), Accountant.archive_state == "archived")
             .tuples()
         )
         changes = []
-        for person, work_started_on in people:
+        for person, work_started_on, archived_at in people:
             first = first_required_year(_day(qualified.get(person)), _day(work_started_on))
             missed = missed_years(max(first, requirement.since) if first else None, completed.get(person, ()), year - 1)
+            entered = _day(archived_at).year if archived_at else None
+            missed = [y for y in missed if y in judged and (entered is None or y >= entered)]
             if moves_to_abnormal(missed):
                 changes.append(
                     (
@@ -183,6 +236,13 @@ def _record_untrained(run, year, requirement, batch=10_000):
             RuleChange.insert_many(
                 chunk, fields=[RuleChange.run, RuleChange.accountant, RuleChange.rule, RuleChange.why]
             ).execute()
+
+
+def held_years(first, last):
+    """The years from `first` to `last` the credit bank holds credits for: a year nothing was imported for
+    says nothing about anyone, so the rule does not judge it."""
+    query = EducationCredit.select(EducationCredit.year).where(EducationCredit.year.between(first, last))
+    return {year for (year,) in query.distinct().tuples()}
 
 
 def _completed_years(span, year, requirement):
@@ -206,4 +266,4 @@ def _moved(run, rule):
 
 def _day(value):
     """A date, whether the database returned one or its ISO text (SQLite's MIN of a date column)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value

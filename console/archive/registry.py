@@ -54,7 +54,7 @@ def enter_archive(collection, now):
         work_history.new_period([collection.accountant_id], day, "change", held["unit"], held["on_duty"])
     update = Accountant.update(
         archive_state="archived",
-        archived_at=now,
+        archived_at=fn.COALESCE(Accountant.archived_at, now),  # when the person first entered the archive
         work_started_on=fn.COALESCE(Accountant.work_started_on, held["work_started_on"]),
         **changed,
     ).where(Accountant.id == collection.accountant_id)

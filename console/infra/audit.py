@@ -28,6 +28,7 @@ ACTIONS = {
     "collection.auto_pass": "系统审核通过",
     "collection.export": "导出审核列表",
     "rules.apply": "执行日常管理规则",
+    "rules.undo": "撤销日常管理规则",
     "education_credit.import": "导入继续教育学分",
     "legacy.import": "导入原会计人员数据",
     "appraisal.save": "保存年度考评",

@@ -1,5 +1,6 @@
-"""日常管理规则: the province admin runs the yearly rules (or a dry run) and reads each run's report;
-the same job as `flask --app console apply-rules`. Rules: console.archive.daily_rules."""
+"""日常管理规则: the province admin previews the yearly rules (a dry run and its report), confirms the run with
+the counts in front of them, and may undo a run; the same job as `flask --app console apply-rules`.
+Rules: console.archive.daily_rules."""
 
 import json
 
@@ -7,9 +8,10 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField
+from wtforms import IntegerField
 
 from console.archive import daily_rules
+from console.errors import RuleViolation
 from console.infra import clock
 from console.people.identity import mask_id
 from console.profiles import current_profile
@@ -23,12 +25,11 @@ PAGE_SIZE = 100
 
 class RunForm(FlaskForm):
     year = IntegerField("执行年度")
-    dry_run = BooleanField("试运行（只出报告，不改变任何人）", default=True)
 
 
 class RulesView(RoleGate, BaseView):
     read_roles = write_roles = frozenset({"province_admin"})
-    write_views = frozenset({"run"})
+    write_views = frozenset({"run", "apply", "undo"})
 
     @expose("/")
     def index(self, form=None, status=200):
@@ -47,16 +48,57 @@ class RulesView(RoleGate, BaseView):
             form.year.errors = [f"请填写 2000—{this_year + 1} 之间的年度"]
             return self.index(form, 422)
         run = daily_rules.apply_rules(
-            form.year.data, current_profile, dry_run=form.dry_run.data, actor=current_user._get_current_object()
+            form.year.data, current_profile, dry_run=True, actor=current_user._get_current_object()
         )
-        flash(f"{'试运行' if run.dry_run else '已执行'} {run.year} 年度规则", "success")
+        flash(f"已试运行 {run.year} 年度规则：请核对将变动的人员，确认后再执行", "success")
         return redirect(url_for(".report", run_id=run.id))
 
-    @expose("/<int:run_id>")
-    def report(self, run_id):
+    @expose("/<int:run_id>/apply", methods=("POST",))
+    def apply(self, run_id):
+        """确认执行 a dry run: the same rules again, refused whole if they would now move other numbers."""
+        preview = self._run(run_id)
+        posted(FlaskForm())
+        if not self._confirmable(preview):
+            flash("请对最近一次试运行确认执行", "error")
+            return redirect(url_for(".report", run_id=preview.id))
+        try:
+            run = daily_rules.apply_rules(
+                preview.year,
+                current_profile,
+                actor=current_user._get_current_object(),
+                expected=json.loads(preview.report or "{}"),
+            )
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for(".report", run_id=preview.id))
+        flash(f"已执行 {run.year} 年度规则", "success")
+        return redirect(url_for(".report", run_id=run.id))
+
+    @expose("/<int:run_id>/undo", methods=("POST",))
+    def undo(self, run_id):
+        run = self._run(run_id)
+        posted(FlaskForm())
+        try:
+            on_duty, archived = daily_rules.undo(run, current_user._get_current_object())
+            flash(f"已撤销：{on_duty} 人恢复在岗，{archived} 人恢复入库", "success")
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+        return redirect(url_for(".report", run_id=run.id))
+
+    def _run(self, run_id):
         run = RuleRun.get_or_none(RuleRun.id == run_id)
         if run is None:
             abort(404)
+        return run
+
+    def _confirmable(self, run):
+        """A dry run is confirmed while it is the latest run of its year."""
+        latest = RuleRun.select().where(RuleRun.year == run.year).order_by(RuleRun.id.desc()).first()
+        return run.dry_run and latest.id == run.id
+
+    @expose("/<int:run_id>")
+    def report(self, run_id):
+        run = self._run(run_id)
         after = request.args.get("after", 0, type=int)
         changes = list(
             RuleChange.select(RuleChange, Accountant)
@@ -73,4 +115,6 @@ class RulesView(RoleGate, BaseView):
             counts=json.loads(run.report or "{}"),
             rules=RULES.labels,
             mask_id=mask_id,
+            confirmable=self._confirmable(run),
+            form=FlaskForm(),
         )
