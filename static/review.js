@@ -98,6 +98,6 @@
     else if (key === "r" && panel) { event.preventDefault(); openReturn(); }
     else if (key === "j" && panes.main) panes.main.show(panes.main.index + 1);
     else if (key === "k" && panes.main) panes.main.show(panes.main.index - 1);
-    else if (key === "n" && next) window.location.href = next.href;
+    else if (key === "n" && next) { event.preventDefault(); next.click(); }
   });
 })();

@@ -164,7 +164,7 @@ ROUTES = [
     ("GET", "/console/review/export.<kind>", "/console/review/export.csv", None, REVIEW_READ),
     ("POST", "/console/review/bulk-approve", "/console/review/bulk-approve", {"ids": "{collection}"}, REVIEW_WRITE),
     ("GET", "/console/review/<int:collection_id>", "/console/review/{collection}", None, REVIEW_READ),
-    ("GET", "/console/review/<int:collection_id>/next", "/console/review/{collection}/next", None, REVIEW_READ_DONE),
+    ("POST", "/console/review/<int:collection_id>/next", "/console/review/{collection}/next", {}, REVIEW_READ_DONE),
     ("POST", "/console/review/<int:collection_id>/claim", "/console/review/{collection}/claim", {}, REVIEW_WRITE),
     ("POST", "/console/review/<int:collection_id>/release", "/console/review/{collection}/release", {}, REVIEW_WRITE),
     ("POST", "/console/review/<int:collection_id>/approve", "/console/review/{collection}/approve", {}, REVIEW_WRITE),

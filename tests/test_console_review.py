@@ -17,7 +17,7 @@ from models import (
     db,
 )
 from tests.factories import submitted
-from tests.helpers import make_account, post_form, session_for
+from tests.helpers import csrf_token, make_account, post_form, session_for
 
 
 @pytest.fixture
@@ -200,3 +200,16 @@ def test_after_a_merge_the_decided_cases_stay_where_decided_and_readable_where_t
         assert "王影" in client.get("/console/review/?state=approved").get_data(as_text=True)
     other = session_for(app, reviewer_at(app, "150102", "赵审核"))
     assert other.get(f"/console/review/{decided.id}").status_code == 404
+
+
+def test_skipping_to_the_next_releases_the_collection_skipped(app, li, scans):
+    with app.test_request_context(), db.connection_context():
+        first = submitted(app, scans)
+        second = submitted(app, scans, name="王影乙", serial=125, phone="13912345679")
+    li.get(f"/console/review/{first.id}")
+    assert Collection.get_by_id(first.id).claimed_by_id is not None
+    token = csrf_token(li, f"/console/review/{first.id}")
+    skipped = li.post(f"/console/review/{first.id}/next", data={"csrf_token": token})
+    assert skipped.headers["Location"] == f"/console/review/{second.id}"
+    assert Collection.get_by_id(first.id).claimed_by_id is None  # free for the others at once
+    assert li.post(f"/console/review/{first.id}/next").status_code == 400  # no token, no release

@@ -158,3 +158,17 @@ def test_the_heads_home_page_counts_the_unit(app, world):
     last_year = clock.today().year - 1
     assert "示范单位" in page and '<th>在岗会计人员</th><td class="text-right">2</td>' in page
     assert f"{last_year} 年度已考评" in page
+
+
+def test_the_list_the_counts_and_the_grid_agree_on_who_is_the_units_accountant(app, world):
+    with app.test_request_context():
+        drafted, departed = on_duty_at(world["unit"], "赵草稿", 404), on_duty_at(world["unit"], "钱异动", 405)
+        Accountant.update(archive_state="pending").where(Accountant.id == drafted.id).execute()  # only a draft yet
+        Accountant.update(archive_state="abnormal").where(Accountant.id == departed.id).execute()
+    head = session_for(app, world["head"])
+    listed = head.get("/console/unit_people/").get_data(as_text=True)
+    grid = head.get(f"/console/appraisal/?year={clock.today().year - 1}").get_data(as_text=True)
+    home = head.get("/console/").get_data(as_text=True)
+    assert '<th>在岗会计人员</th><td class="text-right">2</td>' in home
+    for page in (listed, grid):
+        assert "张三" in page and "李四" in page and "赵草稿" not in page and "钱异动" not in page

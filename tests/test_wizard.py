@@ -17,6 +17,7 @@ from models import (
     Attachment,
     Authority,
     Collection,
+    LegacyRecord,
     OutboxMessage,
     PersonalSection,
     PostSection,
@@ -24,7 +25,8 @@ from models import (
     ReviewEvent,
     Unit,
 )
-from tests.factories import entry_filed, scan_for, submitted
+from tests.factories import applicant as applicant_account
+from tests.factories import complete, entry_filed, scan_for, submitted
 from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg, png
 
@@ -530,3 +532,22 @@ def test_a_change_corrects_the_name_and_takes_a_new_phone_once_its_code_is_typed
     personal = PersonalSection.get(PersonalSection.collection == change)
     assert (personal.name, personal.phone) == ("王莹", "13900005555")
     assert Accountant.get_by_id(account.accountant_id).phone == "13912345678"  # the archive's once approved
+
+
+def test_someone_the_system_passes_is_told_it_passed(app, scans):
+    scans = {**scans, "photo": noisy_jpeg(295, 413, 60, 100, white_border=True)}  # nothing to flag
+    with app.test_request_context():
+        account = applicant_account("孙旧", 126, "13900000003")
+        LegacyRecord.create(
+            id_number=account.accountant.id_number,
+            name="孙旧",
+            education_level="本科",
+            qualification_level="无",
+            imported_at=clock.now(),
+        )
+        entry_filed(account.accountant)
+        complete(app, lifecycle.open_draft(account.accountant), scans)
+    client = session_for(app, account)
+    assert submit(client, {"confirm": "y"}).headers["Location"] == "/portal/"
+    home = client.get("/portal/").get_data(as_text=True)
+    assert "提交成功，已审核通过" in home and "请等待审核" not in home

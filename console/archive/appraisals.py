@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from console.archive import registry
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from models import Accountant, Appraisal, AppraisalYear, Unit, db
@@ -40,10 +41,7 @@ def grid(unit, year):
     held = {a.accountant_id: a for a in Appraisal.select().where(Appraisal.unit == unit, Appraisal.year == year)}
     people = (
         Accountant.select()
-        .where(
-            ((Accountant.unit == unit) & Accountant.on_duty & (Accountant.archive_state == "archived"))
-            | Accountant.id.in_(list(held))
-        )
+        .where((registry.of_unit(unit) & Accountant.on_duty) | Accountant.id.in_(list(held)))
         .order_by(Accountant.name, Accountant.id)
     )
     return [GridRow(person, held.get(person.id)) for person in people]

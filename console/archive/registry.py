@@ -14,6 +14,25 @@ from console.org.access import may_decide
 from console.people import identity
 from models import Accountant, Collection, Filing, PersonalSection, PostSection, WorkPeriod, db
 
+
+def of_unit(unit):
+    """Who is the unit's accountant: the archive holds them there (在库). One rule for the head's list, the
+    counts, the appraisal grid and closing the unit: a draft or a waiting collection names nobody's unit yet,
+    and someone in 异动 has left the archive."""
+    return (Accountant.unit == unit) & (Accountant.archive_state == "archived")
+
+
+def duty_counts(unit):
+    """(on duty, not on duty): the unit's accountants counted."""
+    held = dict(
+        Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
+        .where(of_unit(unit))
+        .group_by(Accountant.on_duty)
+        .tuples()
+    )
+    return held.get(True, 0), held.get(False, 0)
+
+
 NUMBER_TAKEN = "该证件号码已属于另一名会计人员，请核实"
 
 

@@ -4,6 +4,7 @@ on the head's request once the bureau confirms; the bureau merges duplicates and
 
 from peewee import IntegrityError
 
+from console.archive import registry
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage, texts
@@ -298,7 +299,7 @@ def close(unit, account):
     """注销: only once nobody is on duty there; the unit and its history stay."""
     if not manages(account, unit):
         raise RuleViolation("该单位不属于本机构管理")
-    on_duty = Accountant.select().where(Accountant.unit == unit, Accountant.on_duty).count()
+    on_duty = Accountant.select().where(registry.of_unit(unit), Accountant.on_duty).count()
     if on_duty:
         raise RuleViolation(f"该单位仍有 {on_duty} 名在岗会计人员，请先由单位办理离岗后再注销")
     with db.atomic():

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from peewee import SQL, Case, fn
 
-from console.archive import appraisals
+from console.archive import appraisals, registry
 from console.infra import clock, workdays
 from models import Account, Accountant, Appraisal, Authority, Collection, CreditRecord, ReviewEvent
 from models.collection import COLLECTION_STATES
@@ -103,17 +103,12 @@ def for_province(today=None):
 
 def for_unit(unit, year):
     """A unit head's home: the unit's people, last year's appraisals, what waits for the bureau."""
-    people = dict(
-        Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
-        .where(Accountant.unit == unit, Accountant.archive_state == "archived")
-        .group_by(Accountant.on_duty)
-        .tuples()
-    )
+    on_duty, off_duty = registry.duty_counts(unit)
     return {
         "unit": unit,
         "year": year,
-        "on_duty": people.get(True, 0),
-        "off_duty": people.get(False, 0),
+        "on_duty": on_duty,
+        "off_duty": off_duty,
         "appraised": Appraisal.select().where(Appraisal.unit == unit, Appraisal.year == year).count(),
         "closed": appraisals.is_closed(unit, year),
         "pending_records": CreditRecord.select()

@@ -206,9 +206,13 @@ class ReviewView(RoleGate, BaseView):
         flash(done, "success")
         return redirect(self._next_url(collection) if to_queue else url_for(".details", collection_id=collection.id))
 
-    @expose("/<int:collection_id>/next")
+    @expose("/<int:collection_id>/next", methods=("POST",))
     def next_in_queue(self, collection_id):
-        collection = self.readable_or_404(case.reviewed(collection_id))
+        """下一件: skipping a collection the reviewer holds releases it for the others."""
+        collection = self.readable_or_404(case.decided(collection_id))
+        if not DecisionForm().validate_on_submit():
+            abort(400)
+        claims.release(collection, current_user._get_current_object())
         return redirect(self._next_url(collection))
 
     def _next_url(self, collection):

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from peewee import JOIN
 from wtforms import DateField
 
-from console.archive import work_history
+from console.archive import registry, work_history
 from console.errors import RuleViolation
 from console.infra import clock
 from console.people.identity import mask_id
@@ -39,12 +39,12 @@ class UnitPeopleView(RoleGate, BaseView):
                 on=(Collection.accountant == Accountant.id) & (Collection.status == "approved"),
             )
             .join(post, JOIN.LEFT_OUTER, on=post.collection == Collection.id)
-            .where(Accountant.unit == unit)
+            .where(registry.of_unit(unit))
             .order_by(Accountant.on_duty.desc(), Accountant.name)
             .objects()
         )
         periods = {}
-        for period in WorkPeriod.select().join(Accountant).where(Accountant.unit == unit):
+        for period in WorkPeriod.select().join(Accountant).where(registry.of_unit(unit)):
             periods.setdefault(period.accountant_id, []).append(period)
         years = {pid: work_history.accounting_work_years(found, clock.today()) for pid, found in periods.items()}
         return self.render("console/unit_people.html", unit=unit, people=list(people), years=years, mask_id=mask_id)

@@ -10,12 +10,13 @@ from flask_wtf import FlaskForm
 from peewee import JOIN, fn
 from wtforms import SelectField, StringField, TextAreaField
 
+from console.archive import registry
 from console.collection.attachments import OTHER_SLOTS
 from console.errors import RuleViolation
 from console.infra import dictionaries
 from console.org import units
 from console.org.access import authority_list, readable_authorities
-from models import Accountant, Attachment, Authority, Unit, UnitChange
+from models import Attachment, Authority, Unit, UnitChange
 from models.unit import UNIT_STATES
 from views.console.base import ConsoleModelView, DatabaseOptions, beijing_time
 from views.forms import attach_violation, options
@@ -132,19 +133,14 @@ class UnitView(ConsoleModelView):
 
     def unit_facts(self, unit):
         """What the details page shows beside the record: the licence, the people, a pending change."""
-        people = dict(
-            Accountant.select(Accountant.on_duty, fn.COUNT(Accountant.id))
-            .where(Accountant.unit == unit)
-            .group_by(Accountant.on_duty)
-            .tuples()
-        )
+        on_duty, off_duty = registry.duty_counts(unit)
         files = list(Attachment.select().where(Attachment.unit == unit).order_by(Attachment.id))
         return {
             "files": files,
             "names": [OTHER_SLOTS[a.slot] for a in files],
             "slots": OTHER_SLOTS,
-            "on_duty": people.get(True, 0),
-            "off_duty": people.get(False, 0),
+            "on_duty": on_duty,
+            "off_duty": off_duty,
             "change": UnitChange.get_or_none(UnitChange.unit == unit, UnitChange.status == "submitted"),
             "decision_form": ChangeDecisionForm(),
             "manages": units.manages(current_user, unit),
