@@ -48,6 +48,7 @@ def test_admin_creates_a_reviewer_who_must_change_the_shown_password(app, admin_
         ({"role": "accountant"}, "不是有效的选择"),
         ({"username": "admin"}, "账号“admin”已被使用"),
         ({"username": ""}, "该字段是必填字段"),
+        ({"role": ""}, "请选择角色"),
     ],
 )
 def test_bad_accounts_are_refused_and_nothing_is_stored(admin_client, fields, message):
@@ -115,3 +116,41 @@ def test_reset_password_and_unlock(app, admin_client):
         "account.unlock",
         "account.reset_password",
     ]
+
+
+def test_a_new_account_has_no_role_until_the_admin_chooses(admin_client):
+    form = admin_client.get("/console/account/new/").get_data(as_text=True)
+    roles = re.search(r'<select[^>]*name="role".*?</select>', form, re.S).group(0)
+    assert re.search(r'name="role"[^>]*><option value="">请选择角色</option>', roles) and "selected" not in roles
+
+
+def test_an_admin_at_a_city_keeps_the_staff_of_its_own_tree_only(app, client):
+    baotou, hohhot = (Authority.get(Authority.name == name) for name in ("包头市财政局", "呼和浩特市财政局"))
+    kundulun = Authority.get(Authority.name == "昆都仑区财政局")
+    make_account(app, "province_admin", "cityadmin", authority=baotou)
+    make_account(app, "reviewer", "hohhot_reviewer", authority=hohhot)
+    make_account(app, "reviewer", "kundulun_reviewer", authority=kundulun)
+    assert login(client, "cityadmin").status_code == 302
+
+    listed = client.get("/console/account/").get_data(as_text=True)
+    assert "kundulun_reviewer" in listed and "hohhot_reviewer" not in listed
+    form = client.get("/console/account/new/").get_data(as_text=True)
+    assert "昆都仑区财政局" in form and "呼和浩特市财政局" not in form and ">审计员<" not in form
+
+    far_unit = Unit.create(
+        uscc="91150105MA0000002X", name="赛罕单位", region_code="150105", authority=hohhot, created_at=clock.now()
+    )
+    assert client.get("/console/account/ajax/lookup/", query_string={"name": "unit", "query": "赛罕"}).get_json() == []
+    for fields, message in (
+        ({"authority": str(hohhot.id)}, "不是有效的选择"),
+        ({"role": "auditor"}, "不是有效的选择"),
+        ({"role": "unit_head", "unit": str(far_unit.id)}, "单位会计机构负责人须选择单位"),
+    ):
+        response = new_account(client, username="outside", **fields)
+        assert response.status_code == 200 and message in response.get_data(as_text=True), fields
+    hohhot_account = Account.get(Account.username == "hohhot_reviewer")
+    assert client.get(f"/console/account/edit/?id={hohhot_account.id}").status_code in (302, 404)
+    assert not Account.select().where(Account.username == "outside").exists()
+
+    assert new_account(client, username="kundulun2", authority=str(kundulun.id)).status_code == 302
+    assert Account.get(Account.username == "kundulun2").authority_id == kundulun.id

@@ -33,7 +33,7 @@ def test_admin_edits_a_bureau_phone(admin_client):
     saved = authority("赛罕区财政局")
     assert saved.phones == "0471-6945678；13912345678" and saved.edited_in_console
     entry = AuditEntry.get(AuditEntry.action == "authority.update")
-    assert json.loads(entry.detail)["phones"] == ["", "0471-6945678；13912345678"]
+    assert json.loads(entry.detail)["联系电话"] == {"原": "", "改为": "0471-6945678；13912345678"}
 
 
 def test_bad_phone_is_refused_in_chinese_and_the_form_keeps_what_was_typed(admin_client):

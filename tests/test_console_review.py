@@ -158,29 +158,30 @@ def test_the_dashboard_shows_the_authoritys_figures_and_the_province_table(app, 
     assert "各会计管理机构审核情况" in page and re.search(r"昆都仑区财政局</a></td>\s*<td[^>]*>1</td>", page)
 
 
-def test_a_reason_template_with_an_unknown_field_is_refused_in_chinese(app):
+def test_a_reason_template_is_chosen_from_the_wizards_own_fields(app):
     admin = session_for(app, make_account(app, "province_admin", "admin"))
-    response = post_form(
-        admin,
-        "/console/reason_template/new/",
-        {"section": "education", "target": "nonsense", "text": "学校名称有误", "sort_order": "1", "is_active": "y"},
-    )
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "“学历学位”中没有字段或附件 nonsense" in page and "学校名称有误" in page
-    with app.app_context():
-        assert ReasonTemplate.select().count() == 0
-    response = post_form(
-        admin,
-        "/console/reason_template/new/",
-        {
-            "section": "education",
-            "target": "full_time_school",
-            "text": "学校名称有误",
-            "sort_order": "1",
-            "is_active": "y",
-        },
-    )
-    assert response.status_code == 302
+    form = admin.get("/console/reason_template/new/").get_data(as_text=True)
+    assert '<optgroup label="学历学位">' in form and ">全日制毕业院校<" in form
+    assert ">从事会计工作证明函<" in form and ">工作证明<" not in form  # 内蒙古 asks for the 证明函 only
+
+    def create(**typed):
+        data = {"section": "education", "target": "full_time_school", "text": "学校名称有误", "sort_order": "1"}
+        return post_form(admin, "/console/reason_template/new/", {**data, "is_active": "y", **typed})
+
+    for typed, message in (
+        ({"target": "nonsense"}, "“学历学位”中没有这个字段或附件，请在该栏目下选择"),
+        ({"section": "attachments", "target": "work_proof"}, "“附件上传”中没有这个字段或附件"),
+        ({"section": "学历学位"}, "不是有效的选择"),
+        ({"text": "   "}, "请填写退回原因"),
+        ({"sort_order": "第一"}, "不是有效的整数"),
+    ):
+        response = create(**typed)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and message in page, typed
+        assert "学校名称有误" in page or typed.get("text")
+        with app.app_context():
+            assert ReasonTemplate.select().count() == 0
+    assert create().status_code == 302
     with app.app_context():
         assert ReasonTemplate.get().target == "full_time_school"
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from console.archive import appraisals, daily_rules
 from console.collection import lifecycle
 from console.filings import students
-from console.infra import clock, texts, workdays
+from console.infra import audit, clock, texts, workdays
 from console.org.access import is_accountant
 from console.people import passwords
 from console.profiles import current_profile
@@ -25,6 +25,7 @@ RULES = SimpleNamespace(
 def init_app(app):
     app.context_processor(lambda: {"profile": current_profile, "rules": RULES, "is_accountant": is_accountant})
     app.jinja_env.filters["beijing"] = beijing
+    app.jinja_env.filters["audit_detail"] = lambda entry: "；".join(audit.detail_lines(entry))
     app.jinja_env.filters["password_class"] = lambda name: passwords.CLASSES[name][1]
 
 

@@ -68,12 +68,30 @@ ACTIONS = {
 }
 
 
+# What the log calls the records it names (AuditEntry.target_type holds the model's name).
+OBJECT_TYPES = {
+    "Account": "账号",
+    "Accountant": "会计人员档案",
+    "Attachment": "附件",
+    "Authority": "会计管理机构",
+    "Collection": "信息采集",
+    "CreditRecord": "会计信用信息",
+    "DictionaryEntry": "字典项",
+    "Filing": "备案",
+    "ReasonTemplate": "退回原因模板",
+    "RuleRun": "日常管理规则运行",
+    "Unit": "工作单位",
+    "UnitChange": "单位信息变更申请",
+}
+
+
 def record(action, target=None, detail=None, actor=None, actor_name="", system=False):
     """Write one entry; actor defaults to whoever is signed in, unless the system acted."""
     if system:
         actor_name = "系统"
     elif actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
+    target = getattr(target, "_get_current_object", lambda: target)()  # current_user itself, not its proxy
     AuditEntry.create(
         at=clock.now(),
         actor=actor,
@@ -84,3 +102,22 @@ def record(action, target=None, detail=None, actor=None, actor_name="", system=F
         detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
         ip=request.remote_addr or "" if has_request_context() else "",
     )
+
+
+def detail_lines(entry):
+    """The entry's detail as lines a reader can take in: "名称：值", with lists and nested conditions in words."""
+    if not entry.detail:
+        return []
+    return [f"{key}：{_words(value)}" for key, value in json.loads(entry.detail).items()]
+
+
+def _words(value):
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{_words(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(_words(v) for v in value)
+    return str(value)

@@ -45,6 +45,18 @@ def readable_authorities(account):
     return set()
 
 
+def administered_authorities(account):
+    """Authority ids whose staff accounts an admin keeps: an admin at the province all of them (None), an admin
+    at a city or county bureau its own tree only."""
+    if account.role != "province_admin":
+        return set()
+    own = next((a for a in authority_list() if a.id == account.authority_id), None)
+    if own is None or own.level == "province":
+        return None
+    tree = [(a.id, a.parent_id) for a in authority_list()]
+    return {own.id, *descendants(Authority(id=own.id), tree)}
+
+
 def may_read(account, record):
     """A collection, filing or unit: its own person, the unit's head, or the authorities above it."""
     if account.accountant_id is not None and getattr(record, "accountant_id", None) == account.accountant_id:

@@ -11,14 +11,13 @@ from console.collection import answers, attachments, sections
 from console.imports.legacy import legacy_record
 from console.org.access import may_decide
 from console.org.routing import choosable_regions
-from console.review import claims, decisions, diff, screening
+from console.review import claims, decisions, diff, reasons, screening
 from models import (
     Account,
     Accountant,
     Attachment,
     Authority,
     Collection,
-    ReasonTemplate,
     ReviewEvent,
     Submission,
 )
@@ -75,7 +74,7 @@ def open_case(collection, account, profile):
     kept = Submission.get_or_none(Submission.collection == collection, Submission.revision == collection.revision)
     files = list(Attachment.select().where(Attachment.collection == collection).order_by(Attachment.id))
     flat, checks, changes = _kept(kept, collection, files, profile)
-    events, reasons = decisions.history(ReviewEvent.collection == collection)
+    events, event_reasons = decisions.history(ReviewEvent.collection == collection)
     keys = [k for k in profile.sections if sections.SECTIONS[k].fields and k != "commitment"]
     return Case(
         collection=collection,
@@ -83,9 +82,9 @@ def open_case(collection, account, profile):
         checks=screening.by_field(checks),
         changes=changes,
         files=files,
-        templates=list(ReasonTemplate.select().where(ReasonTemplate.is_active).order_by(ReasonTemplate.sort_order)),
+        templates=reasons.templates_for(profile),
         events=events,
-        event_reasons=reasons,
+        event_reasons=event_reasons,
         may_decide=may_decide(account, collection),
         holds=claims.holds_claim(account, collection),
     )

@@ -15,7 +15,9 @@ from stdnum.cn import uscc as uscc_code
 from console.errors import RuleViolation
 from console.infra import clock, workdays
 from console.org import access
+from console.people.identity import mask_id, mask_phone
 from console.people.phones import is_mobile
+from console.review import screening
 from models import Account, Accountant, Authority, Collection, Education, PostSection, QualificationSection, Unit
 from models.choices import Choices
 from models.collection import COLLECTION_STATES
@@ -71,6 +73,31 @@ class Filters:
         values["on_duty"] = {True: "1", False: "0"}.get(self.on_duty)
         values["overdue"] = "1" if self.overdue else None
         return {k: v for k, v in values.items() if v not in (None, "", False)}
+
+    def describe(self):
+        """The conditions in the words of the queue's own filters, for the audit log (a searched ID number or
+        phone masked, never written down whole)."""
+        names = {a.id: a.name for a in access.authority_list()}
+        flags = {"none": "无标记", "any": "有标记", **screening.FLAGS}
+        words = {
+            "状态": dict(STATES).get(self.state),
+            "会计管理机构": names.get(self.authority),
+            "提交日期起": self.submitted_from,
+            "提交日期止": self.submitted_to,
+            "标记": flags.get(self.flag, self.flag),
+            "在岗": {True: "是", False: "否"}.get(self.on_duty),
+            "学历": self.education_level,
+            "专业技术资格": self.qualification_level,
+            "只看逾期": "是" if self.overdue else None,
+            "搜索": mask_search(self.search),
+        }
+        return {k: str(v) for k, v in words.items() if v not in (None, "")}
+
+
+def mask_search(text):
+    if ID_NUMBER.match(text.upper()):
+        return mask_id(text)
+    return mask_phone(text) if is_mobile(text) else text
 
 
 def authority_scope(account, filters):

@@ -5,10 +5,12 @@ from flask_admin.actions import action
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
 from flask_login import current_user
 from peewee import JOIN
-from wtforms.validators import InputRequired
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired
 
 from console.errors import RuleViolation
 from console.infra import audit, clock
+from console.org.access import administered_authorities
 from console.people.staff import issue_password
 from models import Account, Authority, Unit
 from models.account import ROLES, STAFF_ROLES
@@ -16,6 +18,10 @@ from views.console.base import ConsoleModelView, beijing_time
 from views.console.lookups import UnitLookup
 
 STAFF_CHOICES = [(key, label) for key, label in ROLES if key in STAFF_ROLES]
+
+
+def _administered():
+    return administered_authorities(current_user)
 
 
 class StaffAccountView(ConsoleModelView):
@@ -61,31 +67,41 @@ class StaffAccountView(ConsoleModelView):
     }
     form_columns = ("username", "display_name", "role", "authority", "unit", "is_enabled")
     form_args = {
-        "role": {"choices": STAFF_CHOICES, "label": "角色"},
+        "role": {"label": "角色", "validators": [DataRequired("请选择角色")]},
         "username": {"label": "账号", "validators": [InputRequired()]},
         "display_name": {"label": "姓名"},
         "authority": {"label": "会计管理机构"},
         "unit": {"label": "单位"},
         "is_enabled": {"label": "启用"},
     }
-    form_ajax_refs = {"unit": UnitLookup()}
+    form_ajax_refs = {"unit": UnitLookup(scope=_administered)}
 
     def get_query(self):
-        return (
+        query = (
             Account.select(Account, Authority, Unit)
             .join_from(Account, Authority, JOIN.LEFT_OUTER)
             .join_from(Account, Unit, JOIN.LEFT_OUTER)
             .where(Account.role.in_(STAFF_ROLES))
         )
+        tree = _administered()
+        if tree is not None:
+            query = query.where(Account.authority.in_(tree) | Unit.authority.in_(tree))
+        return query
 
     def create_form(self, obj=None):
-        return self._active_authorities(super().create_form(obj))
+        return self._choices(super().create_form(obj))
 
     def edit_form(self, obj=None):
-        return self._active_authorities(super().edit_form(obj))
+        return self._choices(super().edit_form(obj))
 
-    def _active_authorities(self, form):
-        form.authority.query = Authority.select().where(Authority.is_active).order_by(Authority.code)
+    def _choices(self, form):
+        """No role chosen for the admin; an admin below the province sets up its own tree's staff only (the
+        choices are checked on the server, so another authority or unit is refused as not a valid choice)."""
+        tree = _administered()
+        roles = [(k, v) for k, v in STAFF_CHOICES if tree is None or k != "auditor"]  # auditors watch the province
+        form.role.choices = [SelectChoice("", "请选择角色")] + [SelectChoice(k, v) for k, v in roles]
+        authorities = Authority.select().where(Authority.is_active).order_by(Authority.code)
+        form.authority.query = authorities if tree is None else authorities.where(Authority.id.in_(tree))
         return form
 
     def apply_rules(self, form, model, is_created):

@@ -1,20 +1,15 @@
 """审计日志: read-only, for the auditor (separation of duties)."""
 
-import json
-
 from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
 from markupsafe import Markup, escape
 
-from console.infra.audit import ACTIONS
+from console.infra.audit import ACTIONS, OBJECT_TYPES, detail_lines
 from models import AuditEntry
 from views.console.base import ConsoleModelView, beijing_time
 
 
 def _detail(view, context, entry, name):
-    if not entry.detail:
-        return ""
-    data = json.loads(entry.detail)
-    return Markup("<br>".join(f"{escape(k)}：{escape(v)}" for k, v in data.items()))
+    return Markup("<br>".join(escape(line) for line in detail_lines(entry)))
 
 
 class AuditLogView(ConsoleModelView):
@@ -40,11 +35,12 @@ class AuditLogView(ConsoleModelView):
     column_filters = (
         FilterEqual(AuditEntry.action, "操作", options=tuple(ACTIONS.items())),
         FilterLike(AuditEntry.actor_name, "操作人"),
-        FilterEqual(AuditEntry.target_type, "对象类型"),
+        FilterEqual(AuditEntry.target_type, "对象类型", options=tuple(OBJECT_TYPES.items())),
         FilterEqual(AuditEntry.ip, "来源地址"),
     )
     column_formatters = {
         "at": beijing_time("at", "%Y-%m-%d %H:%M:%S"),
         "action": lambda v, c, m, p: ACTIONS.get(m.action, m.action),
+        "target_type": lambda v, c, m, p: OBJECT_TYPES.get(m.target_type, m.target_type),
         "detail": _detail,
     }

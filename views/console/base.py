@@ -4,8 +4,10 @@ from flask import abort, has_request_context
 from flask_admin import AdminIndexView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import CustomModelConverter, get_form
+from flask_admin.model import typefmt
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from playhouse.shortcuts import model_to_dict
 from wtforms.validators import ValidationError
 from wtfpeewee.fields import SelectQueryField
@@ -27,6 +29,15 @@ def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
         return clock.to_beijing(moment).strftime(fmt) if moment else ""
 
     return format_cell
+
+
+def yes_no(view, value, name):
+    """A boolean as the word a reader expects, not an icon titled "true"."""
+    return Markup('<span class="text-success">是</span>') if value else "否"
+
+
+FORMATTERS = {**typefmt.BASE_FORMATTERS, bool: yes_no}
+DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, bool: yes_no}
 
 
 class IdSelectField(SelectQueryField):
@@ -133,6 +144,23 @@ class ConsoleModelView(RoleGate, ModelView):
     form_edit_columns = None  # fields of the edit form, when fewer than form_columns
     audit_name = None  # "authority" → audit actions authority.create / authority.update
     audit_excluded = frozenset({"password_hash"})
+    column_type_formatters = FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
+
+    def search_placeholder(self):
+        labels = [self.column_labels.get(name, name) for name in self.column_searchable_list or ()]
+        return f"按{'、'.join(labels)}搜索" if labels else ""
+
+    def _labelled_form_args(self):
+        """Every form field labelled as its column is: the model's field names are English."""
+        args = {name: {"label": label} for name, label in (self.column_labels or {}).items()}
+        for name, extra in (self.form_args or {}).items():
+            args[name] = {**args.get(name, {}), **extra}
+        return args
+
+    def scaffold_form(self):
+        self.form_args = self._labelled_form_args()
+        return super().scaffold_form()
 
     def offers(self, name):
         offered = {
@@ -191,7 +219,7 @@ class ConsoleModelView(RoleGate, ModelView):
             self.model_form_converter(self),
             base_class=self.form_base_class,
             only=self.form_edit_columns,
-            field_args=self.form_args,
+            field_args=self._labelled_form_args(),
         )
 
     def on_model_change(self, form, model, is_created):
@@ -209,9 +237,13 @@ class ConsoleModelView(RoleGate, ModelView):
         memo.forget()  # what the request remembered of the tree may have changed
         after = self._audit_values(model)
         before = getattr(model, "_audit_before", {})
-        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        changes = {k: {"原": before.get(k), "改为": v} for k, v in after.items() if before.get(k) != v}
+        label = self.column_labels.get
+        detail = after if is_created else changes
         audit.record(
-            f"{self.audit_name}.{'create' if is_created else 'update'}", model, after if is_created else changes
+            f"{self.audit_name}.{'create' if is_created else 'update'}",
+            model,
+            {label(k, k): v for k, v in detail.items()},
         )
 
     def _audit_values(self, model):

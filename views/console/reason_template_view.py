@@ -1,16 +1,34 @@
 """退回原因模板: the ready-made return reasons, each tied to a section and a field or scan, kept by the province admin."""
 
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 
 from console.collection.sections import REASON_SECTIONS as SECTIONS
 from console.errors import RuleViolation
+from console.infra.texts import MAX_REASON_LENGTH
+from console.profiles import current_profile
+from console.review import reasons
 from models import ReasonTemplate
 from views.console.base import ConsoleModelView
-from views.console.review_view import field_labels
+
+
+class ReasonTemplateForm(FlaskForm):
+    section = SelectField("栏目", choices=[SelectChoice(key, title) for key, title in SECTIONS])
+    target = SelectField("字段或附件", validate_choice=False, description="不选表示针对整个栏目")
+    text = StringField(
+        "退回原因",
+        filters=[lambda text: text.strip() if text else text],
+        validators=[DataRequired("请填写退回原因"), Length(max=MAX_REASON_LENGTH, message="退回原因太长")],
+    )
+    sort_order = IntegerField("排序", default=0, validators=[Optional()])
+    is_active = BooleanField("在用", default=True)
 
 
 def _target(view, context, model, name):
-    return field_labels().get(model.section, {}).get(model.target, model.target) or "（整个栏目）"
+    return reasons.targets(current_profile).get(model.section, {}).get(model.target, model.target) or "（整个栏目）"
 
 
 class ReasonTemplateView(ConsoleModelView):
@@ -18,6 +36,7 @@ class ReasonTemplateView(ConsoleModelView):
     write_roles = frozenset({"province_admin"})
     audit_name = "reason_template"
     can_view_details = False
+    form = ReasonTemplateForm
 
     column_list = ("section", "target", "text", "sort_order", "is_active")
     column_labels = {
@@ -35,26 +54,22 @@ class ReasonTemplateView(ConsoleModelView):
         BooleanEqualFilter(ReasonTemplate.is_active, "在用"),
     )
     column_formatters = {"section": lambda v, c, m, p: SECTIONS.labels.get(m.section, m.section), "target": _target}
-    form_columns = ("section", "target", "text", "sort_order", "is_active")
-    form_choices = {"section": list(SECTIONS)}
-    form_args = {
-        "section": {"label": "栏目"},
-        "text": {"label": "退回原因"},
-        "sort_order": {"label": "排序"},
-        "is_active": {"label": "在用"},
-        "target": {
-            "label": "字段或附件",
-            "description": "字段名（如 full_time_school）或附件类型（如 diploma）；留空表示整个栏目",
-        },
-    }
+
+    def create_form(self, obj=None):
+        return self._with_targets(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._with_targets(super().edit_form(obj))
+
+    def _with_targets(self, form):
+        form.target.choices = [
+            SelectChoice(value, label, optgroup=group)
+            for group, value, label in reasons.target_choices(current_profile)
+        ]
+        return form
 
     def apply_rules(self, form, model, is_created):
-        model.target = (model.target or "").strip()
-        model.text = (model.text or "").strip()
-        if not model.text:
-            raise RuleViolation("请填写退回原因")
-        known = field_labels().get(model.section, {})
-        if model.target and model.target not in known:
-            raise RuleViolation(
-                f"“{SECTIONS.label(model.section)}”中没有字段或附件 {model.target}，可选：{'、'.join(known)}"
-            )
+        model.target = model.target or ""
+        refusal = reasons.check_target(model.section, model.target, current_profile)
+        if refusal:
+            raise RuleViolation(refusal)

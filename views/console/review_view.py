@@ -91,7 +91,7 @@ class ReviewView(RoleGate, BaseView):
             worklist.authority_scope(current_user, filters)
         except RuleViolation:
             abort(403)
-        audit.record("collection.export", detail={"格式": kind, "条件": filters.as_args()})
+        audit.record("collection.export", detail={"格式": kind, "条件": filters.describe()})
         stamp = clock.to_beijing(clock.now()).strftime("%Y%m%d%H%M")
         response = current_app.response_class(
             stream_with_context(export.chunks(kind, current_user._get_current_object(), filters)),
