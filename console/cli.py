@@ -1,7 +1,8 @@
 """Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules |
-import-legacy | bench."""
+import-legacy | deliver-outbox | bench."""
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from console import migrations
 from console.archive import daily_rules
 from console.errors import RuleViolation
 from console.imports import legacy, tables
-from console.infra import dictionaries
+from console.infra import dictionaries, notifier
 from console.org import authorities
 from console.people.identity import mask_id
 from console.people.staff import create_staff_account
@@ -20,7 +21,16 @@ from models.account import ROLES, STAFF_ROLES
 
 
 def init_app(app):
-    for command in (init_db, load_authorities, create_user, demo_data, apply_rules, import_legacy, bench):
+    for command in (
+        init_db,
+        load_authorities,
+        create_user,
+        demo_data,
+        apply_rules,
+        import_legacy,
+        deliver_outbox,
+        bench,
+    ):
         app.cli.add_command(command)
 
 
@@ -123,6 +133,20 @@ def _echo_run(run, counts):
     )
     for change in run.changes.join(Accountant).order_by(RuleChange.id).limit(20):
         click.echo(f"  {change.accountant.name}（{mask_id(change.accountant.id_number)}）：{change.why}")
+
+
+@click.command("deliver-outbox")
+@click.option("--every", type=float, default=0, help="每隔多少秒再投递一次（0 表示只投递一次）")
+def deliver_outbox(every):
+    """Deliver the held messages that are due (an approval's SMS once its undo has passed)."""
+    while True:
+        with db.connection_context():
+            sent = notifier.deliver_due()
+        if sent or not every:
+            click.echo(f"已投递 {sent} 条消息")
+        if not every:
+            return
+        time.sleep(every)
 
 
 @click.command("import-legacy")

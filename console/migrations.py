@@ -15,7 +15,9 @@ from models import (
     Attachment,
     Captcha,
     Filing,
+    OutboxMessage,
     PostSection,
+    ReviewEvent,
     RuleChange,
     RuleRun,
     SchemaVersion,
@@ -80,6 +82,19 @@ def undoable_rules(migrator):
     migrate(*_missing(migrator, RuleRun.undone_at, RuleRun.undone_by))
 
 
+def undoable_approvals(migrator):
+    """9: an approval can be undone for a few seconds: it keeps what it changed, and its SMS waits."""
+    migrate(
+        *_missing(
+            migrator,
+            ReviewEvent.undo,
+            OutboxMessage.deliver_after,
+            OutboxMessage.delivered_at,
+            OutboxMessage.cancelled_at,
+        )
+    )
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -98,6 +113,7 @@ MIGRATIONS = {
     6: routing,
     7: archive_documents,
     8: undoable_rules,
+    9: undoable_approvals,
 }
 
 

@@ -15,6 +15,9 @@ class OutboxMessage(BaseModel):
     body = TextField()
     backend = CharField()
     created_at = DateTimeField(index=True)
+    deliver_after = DateTimeField(null=True, index=True)  # held until then (a decision that may be undone)
+    delivered_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)  # withdrawn before delivery
 
 
 class VerificationCode(BaseModel):

@@ -14,6 +14,7 @@ EVENT_KINDS = Choices(
     ("approve", "审核通过"),
     ("return", "退回"),
     ("auto_pass", "系统审核通过"),
+    ("undo", "撤销审核通过"),
 )
 
 
@@ -26,6 +27,7 @@ class ReviewEvent(BaseModel):
     actor = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
     revision = IntegerField(default=0)
     at = DateTimeField(index=True)
+    undo = TextField(null=True)  # what an approval changed in the archive, so that undoing it puts it back
 
     class Meta:
         indexes = ((("actor", "at"), False),)  # decisions per reviewer per week

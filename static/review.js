@@ -1,4 +1,4 @@
-// The review page: confirm before a decision, the return panel, the scan viewer and the keyboard.
+// The review page: confirmations, the undo of an approval, the return panel, the scan viewer and the keyboard.
 (function () {
   "use strict";
 
@@ -7,6 +7,17 @@
       if (event.submitter === button && !window.confirm(button.dataset.confirm)) event.preventDefault();
     });
   });
+
+  var undoBar = document.getElementById("undo-bar");
+  if (undoBar) {
+    var left = Number(undoBar.dataset.left);
+    var told = undoBar.querySelector("span");
+    var tick = setInterval(function () {
+      left -= 1;
+      if (left <= 0) { clearInterval(tick); undoBar.remove(); undoBar = null; return; }
+      told.textContent = told.textContent.replace(/\d+ 秒内/, left + " 秒内");
+    }, 1000);
+  }
 
   var panel = document.getElementById("return-panel");
   var opener = document.getElementById("return-open");
@@ -143,5 +154,6 @@
     else if (key === "j" && panes.main) panes.main.show(panes.main.index + 1);
     else if (key === "k" && panes.main) panes.main.show(panes.main.index - 1);
     else if (key === "n" && next) { event.preventDefault(); next.click(); }
+    else if (key === "u" && undoBar) { event.preventDefault(); undoBar.requestSubmit(); }
   });
 })();

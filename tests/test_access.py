@@ -168,6 +168,7 @@ ROUTES = [
     ("POST", "/console/review/<int:collection_id>/claim", "/console/review/{collection}/claim", {}, REVIEW_WRITE),
     ("POST", "/console/review/<int:collection_id>/release", "/console/review/{collection}/release", {}, REVIEW_WRITE),
     ("POST", "/console/review/<int:collection_id>/approve", "/console/review/{collection}/approve", {}, REVIEW_WRITE),
+    ("POST", "/console/review/<int:collection_id>/undo", "/console/review/{collection}/undo", {}, REVIEW_WRITE),
     (
         "POST",
         "/console/review/<int:collection_id>/return",

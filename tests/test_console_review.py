@@ -214,3 +214,28 @@ def test_skipping_to_the_next_releases_the_collection_skipped(app, li, scans):
     assert skipped.headers["Location"] == f"/console/review/{second.id}"
     assert Collection.get_by_id(first.id).claimed_by_id is None  # free for the others at once
     assert li.post(f"/console/review/{first.id}/next").status_code == 400  # no token, no release
+
+
+def test_approval_needs_no_confirmation_and_can_be_undone_from_the_next_page(app, li, waiting):
+    li.get(f"/console/review/{waiting.id}")  # claims it
+    approved = post_form(li, f"/console/review/{waiting.id}/approve", {}, f"/console/review/{waiting.id}")
+    assert approved.status_code == 302
+    queue = li.get(approved.headers["Location"]).get_data(as_text=True)
+    assert "已审核通过 王影，10 秒内可撤销（短信稍后发出）" in queue
+    assert f'action="/console/review/{waiting.id}/undo"' in queue
+    with app.app_context():
+        assert Collection.get_by_id(waiting.id).status == "approved"
+
+    undone = post_form(li, f"/console/review/{waiting.id}/undo", {}, "/console/review/")
+    page = li.get(undone.headers["Location"]).get_data(as_text=True)
+    assert "已撤销对 王影 的审核通过，本件仍由您领取" in page and 'id="approve"' in page
+    assert "秒内可撤销" not in page
+    with app.app_context():
+        assert Collection.get_by_id(waiting.id).status == "submitted"
+        assert (
+            not OutboxMessage.select()
+            .where(OutboxMessage.delivered_at.is_null(False), OutboxMessage.body.contains("审核通过"))
+            .exists()
+        )
+    again = post_form(li, f"/console/review/{waiting.id}/undo", {}, "/console/review/")
+    assert "只能撤销本人刚刚作出的审核通过" in li.get(again.headers["Location"]).get_data(as_text=True)

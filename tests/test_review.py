@@ -11,7 +11,7 @@ import pytest
 from console.archive import registry
 from console.collection import answers, attachments, lifecycle
 from console.errors import RuleViolation
-from console.infra import clock
+from console.infra import clock, notifier
 from console.profiles import load_profile
 from console.review import claims, decisions, diff, screening
 from models import (
@@ -332,3 +332,76 @@ def test_an_approved_change_corrects_the_name_and_phone_and_the_person_follows_t
     decisions.approve(claims.claim(sent, li), li, profile)
     person = Accountant.get_by_id(waiting.accountant_id)
     assert (person.name, person.phone) == ("王莹", "13900001111")
+
+
+def archive_of(accountant_id):
+    person = Accountant.get_by_id(accountant_id)
+    periods = [(p.unit_id, p.started_on, p.ended_on) for p in person.work_periods.order_by(WorkPeriod.id)]
+    return (person.archive_state, person.archived_at, person.unit_id, person.on_duty, person.phone), periods
+
+
+def test_an_undone_approval_leaves_the_archive_and_the_outbox_as_before(app, waiting, profile):
+    li = reviewer("李审核")
+    before = archive_of(waiting.accountant_id)
+    decisions.approve(claims.claim(waiting, li), li, profile, undoable=True)
+    sms = OutboxMessage.get(
+        OutboxMessage.recipient == waiting.accountant.phone, OutboxMessage.body.contains("审核通过")
+    )
+    assert sms.delivered_at is None and Accountant.get_by_id(waiting.accountant_id).archive_state == "archived"
+
+    decisions.undo_approval(Collection.get_by_id(waiting.id), li)
+    undone = Collection.get_by_id(waiting.id)
+    assert (undone.status, undone.decided_by_id, undone.claimed_by_id) == ("submitted", None, li.id)
+    assert archive_of(waiting.accountant_id) == before
+    assert OutboxMessage.get_by_id(sms.id).cancelled_at is not None and notifier.deliver_due() == 0
+    kinds = [e.kind for e in ReviewEvent.select().where(ReviewEvent.collection == waiting).order_by(ReviewEvent.id)]
+    assert kinds[-2:] == ["approve", "undo"] and AuditEntry.get(AuditEntry.action == "collection.undo")
+
+    decisions.approve(Collection.get_by_id(waiting.id), li, profile)  # decided again, for good
+    assert Collection.get_by_id(waiting.id).status == "approved"
+
+
+def test_an_undone_change_puts_the_old_unit_and_its_period_back(app, waiting, profile, scans):
+    li = reviewer("李审核")
+    decisions.approve(claims.claim(waiting, li), li, profile)
+    account = applicant_of(waiting)
+    change = lifecycle.open_change(account.accountant)
+    other = Unit.create(
+        uscc=unit_code("150203", 7),
+        name="新单位",
+        region_code="150203",
+        authority=waiting.authority,
+        created_at=clock.now(),
+    )
+    PostSection.update(unit=other, unit_uscc=other.uscc).where(PostSection.collection == change).execute()
+    PersonalSection.update(phone="13700000077").where(PersonalSection.collection == change).execute()
+    Collection.update(commitment_at=clock.now()).where(Collection.id == change.id).execute()
+    attachments.attach(change, "letter", scan_for(change, "letter", scans), profile, None)
+    sent = lifecycle.submit(Collection.get_by_id(change.id), account, profile)
+    before = archive_of(waiting.accountant_id)
+
+    decisions.approve(claims.claim(sent, li), li, profile, undoable=True)
+    assert archive_of(waiting.accountant_id) != before
+    decisions.undo_approval(Collection.get_by_id(sent.id), li)
+    assert archive_of(waiting.accountant_id) == before
+
+
+def test_an_approval_is_undone_only_by_its_reviewer_soon_and_before_their_next_decision(
+    app, ctx, waiting, profile, scans, monkeypatch
+):
+    li, wang = reviewer("李审核"), reviewer("王审核")
+    decisions.approve(claims.claim(waiting, li), li, profile, undoable=True)
+    with pytest.raises(RuleViolation, match="只能撤销本人刚刚作出的审核通过"):
+        decisions.undo_approval(Collection.get_by_id(waiting.id), wang)
+    later = submitted(app, scans, name="赵后", serial=301, phone="13912340301")
+    decisions.approve(claims.claim(later, li), li, profile, undoable=True)
+    with pytest.raises(RuleViolation, match="只能撤销本人刚刚作出的审核通过"):
+        decisions.undo_approval(Collection.get_by_id(waiting.id), li)  # a decision came since
+
+    soon = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: soon + decisions.UNDO_WINDOW + timedelta(seconds=1))
+    with pytest.raises(RuleViolation, match="审核通过已超过 10 秒，不能撤销"):
+        decisions.undo_approval(Collection.get_by_id(later.id), li)
+    assert Collection.get_by_id(later.id).status == "approved"
+    assert notifier.deliver_due() == 2  # both approvals' SMS go out once their undo has passed
+    assert notifier.deliver_due() == 0

@@ -4,7 +4,7 @@ a wrong ID number is corrected by that bureau alone, with the proof."""
 
 from contextlib import nullcontext
 
-from peewee import JOIN, SQL, IntegrityError, Value, fn
+from peewee import JOIN, SQL, IntegrityError, fn
 
 from console.archive import work_history
 from console.collection import attachments
@@ -38,21 +38,26 @@ NUMBER_TAKEN = "该证件号码已属于另一名会计人员，请核实"
 
 # What the archive takes from an approved collection's personal section, beside its unit and duty.
 FROM_PERSONAL = ("name", "phone", "gender", "birth_date", "email")
+ARCHIVING = ("archive_state", "archived_at", "work_started_on")  # what entering the archive sets besides
+KEPT = ("unit", "on_duty", "authority", *ARCHIVING)  # the archive's own columns an approval may change
 
 
 def enter_archive(collection, now):
     """An approved collection's person enters the archive (在库) as the collection has them: its name, phone,
     gender and birth date (what a 信息变更 corrected), its unit and duty, managed by the bureau it was routed
     to; the work history starts, or turns where a 信息变更 moved them. The archive's values are read with the
-    collection's, so only what changed is written (an indexed column rewritten costs its index too)."""
+    collection's, so only what changed is written (an indexed column rewritten costs its index too).
+
+    Returns what it changed, as leave_archive takes it to put the archive back."""
+    begun = WorkPeriod.select(SQL("1")).where(WorkPeriod.accountant == collection.accountant_id)
     held = (
         PersonalSection.select(
             *[getattr(PersonalSection, name) for name in FROM_PERSONAL],
             PostSection.unit.alias("unit"),
             PostSection.on_duty,
             PostSection.work_started_on,
-            *[getattr(Accountant, name).alias(f"held_{name}") for name in (*FROM_PERSONAL, "unit", "on_duty")],
-            Accountant.authority.alias("held_authority"),
+            *[getattr(Accountant, name).alias(f"held_{name}") for name in (*FROM_PERSONAL, *KEPT)],
+            fn.EXISTS(begun).alias("history_begun"),
         )
         .join_from(
             PersonalSection, PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == PersonalSection.collection
@@ -68,8 +73,10 @@ def enter_archive(collection, now):
         "authority": collection.authority_id,
     }
     changed = {name: value for name, value in wanted.items() if held[f"held_{name}"] != value}
+    before = {"columns": {name: held[f"held_{name}"] for name in (*changed, *ARCHIVING)}, "periods": None}
     if collection.kind == "change" and ("unit" in changed or "on_duty" in changed):
         day = clock.to_beijing(now).date()  # a 信息变更 that moves the person, or on or off duty
+        before["periods"], before["reopen"] = "moved", work_history.open_periods(collection.accountant_id)
         work_history.new_period([collection.accountant_id], day, "change", held["unit"], held["on_duty"])
     update = Accountant.update(
         archive_state="archived",
@@ -77,24 +84,37 @@ def enter_archive(collection, now):
         work_started_on=fn.COALESCE(Accountant.work_started_on, held["work_started_on"]),
         **changed,
     ).where(Accountant.id == collection.accountant_id)
+    _guarding_phone(update, "phone" in changed)
+    if held["work_started_on"] and not held["history_begun"]:
+        before["periods"] = "first"
+        WorkPeriod.create(
+            accountant=collection.accountant_id,
+            unit=held["unit"],
+            started_on=held["work_started_on"],
+            on_duty=held["on_duty"],
+            source="declared",
+        )
+    return before
+
+
+def leave_archive(accountant_id, before):
+    """Undo what enter_archive changed (`before`, as it returned it): the person's archive as it was, the work
+    history without the period it began or with the periods it ended open again."""
+    if before["periods"] == "first":
+        WorkPeriod.delete().where(WorkPeriod.accountant == accountant_id).execute()
+    elif before["periods"] == "moved":
+        WorkPeriod.delete().where(WorkPeriod.accountant == accountant_id, WorkPeriod.ended_on.is_null()).execute()
+        WorkPeriod.update(ended_on=None).where(WorkPeriod.id.in_(before["reopen"])).execute()
+    columns = {name: getattr(Accountant, name).python_value(value) for name, value in before["columns"].items()}
+    _guarding_phone(Accountant.update(**columns).where(Accountant.id == accountant_id), "phone" in columns)
+
+
+def _guarding_phone(update, phone_changes):
     try:
-        with db.atomic() if "phone" in changed else nullcontext():  # the phone's unique key decides, in a savepoint
+        with db.atomic() if phone_changes else nullcontext():  # the phone's unique key decides, in a savepoint
             update.execute()
     except IntegrityError:
         raise RuleViolation("该手机号已被其他人员使用（一个手机号只能对应一个证件号），请退回并说明") from None
-    if held["work_started_on"]:  # the first period, unless the history has begun: one INSERT … WHERE NOT EXISTS
-        begun = WorkPeriod.select(SQL("1")).where(WorkPeriod.accountant == collection.accountant_id)
-        first = Accountant.select(
-            Accountant.id,
-            Value(held["unit"]),
-            Value(held["work_started_on"]),
-            Value(held["on_duty"]),
-            Value("declared"),
-        ).where(Accountant.id == collection.accountant_id, ~fn.EXISTS(begun))
-        WorkPeriod.insert_from(
-            first,
-            [WorkPeriod.accountant, WorkPeriod.unit, WorkPeriod.started_on, WorkPeriod.on_duty, WorkPeriod.source],
-        ).execute()
 
 
 def restore(accountant, reason, account):

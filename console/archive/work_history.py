@@ -14,6 +14,14 @@ def end_duty(people, day, source):
     new_period(people, day, source, unit=None, on_duty=False)
 
 
+def open_periods(accountant_id):
+    """The ids of the person's periods still open."""
+    query = WorkPeriod.select(WorkPeriod.id).where(
+        WorkPeriod.accountant == accountant_id, WorkPeriod.ended_on.is_null()
+    )
+    return [p.id for p in query]
+
+
 def new_period(people, day, source, unit, on_duty):
     """The open periods of `people` end on `day`, and a new one begins there."""
     WorkPeriod.update(ended_on=day).where(WorkPeriod.accountant.in_(people), WorkPeriod.ended_on.is_null()).execute()

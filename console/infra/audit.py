@@ -26,6 +26,7 @@ ACTIONS = {
     "collection.approve": "审核通过",
     "collection.return": "退回",
     "collection.auto_pass": "系统审核通过",
+    "collection.undo": "撤销审核通过",
     "collection.export": "导出审核列表",
     "rules.apply": "执行日常管理规则",
     "rules.undo": "撤销日常管理规则",

@@ -42,23 +42,51 @@ def init_app(app):
         log.setLevel(logging.INFO)
 
 
-def send_sms(phone, text):
-    return _send("sms", phone, "", text)
+def send_sms(phone, text, hold=None):
+    """Send now, or with `hold` (a timedelta) keep it in the outbox that long, while it may be cancelled."""
+    return _send("sms", phone, "", text, hold)
 
 
 def send_email(address, subject, body):
     return _send("email", address, subject, body)
 
 
-def _send(channel, recipient, subject, body):
+def _send(channel, recipient, subject, body, hold=None):
     backend = current_app.extensions["notifier"]
+    now = clock.now()
     message = OutboxMessage.create(
         channel=channel,
         recipient=recipient,
         subject=subject,
         body=body,
         backend=getattr(backend, "name", type(backend).__name__),
-        created_at=clock.now(),
+        created_at=now,
+        deliver_after=now + hold if hold else None,
+        delivered_at=None if hold else now,
     )
-    backend.deliver(message)
+    if not hold:
+        backend.deliver(message)
     return message
+
+
+def cancel(message_id):
+    """Withdraw a held message; False when it has gone out already."""
+    pending = (OutboxMessage.id == message_id) & OutboxMessage.delivered_at.is_null()
+    return bool(OutboxMessage.update(cancelled_at=clock.now()).where(pending).execute())
+
+
+def deliver_due():
+    """Deliver the held messages whose time has come; each is taken by one conditional UPDATE, so two
+    deliverers never send one twice. Returns how many went out."""
+    backend, now, sent = current_app.extensions["notifier"], clock.now(), 0
+    due = OutboxMessage.select().where(
+        OutboxMessage.deliver_after <= now, OutboxMessage.delivered_at.is_null(), OutboxMessage.cancelled_at.is_null()
+    )
+    for message in due.order_by(OutboxMessage.deliver_after):
+        taken = OutboxMessage.update(delivered_at=now).where(
+            OutboxMessage.id == message.id, OutboxMessage.delivered_at.is_null(), OutboxMessage.cancelled_at.is_null()
+        )
+        if taken.execute():
+            backend.deliver(message)
+            sent += 1
+    return sent

@@ -4,7 +4,9 @@ Every decision is one conditional UPDATE … WHERE status = 'submitted' AND revi
 decider holds the claim, so of two reviewers deciding at once exactly one succeeds; the other is
 told who decided. A null actor is the system (自动审核通过)."""
 
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 from peewee import JOIN
 
@@ -12,18 +14,22 @@ from console.archive import registry
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier, texts
 from console.org import access
-from console.review.claims import claim, refusal
+from console.review.claims import CLAIM_MINUTES, claim, refusal
 from models import Account, Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
 
 GENERAL = "general"  # a reason about the whole collection, not one section
 
 
-def approve(collection, account, profile):
-    """审核通过: the accountant enters the archive, the work history starts, the applicant gets an SMS."""
+UNDO_WINDOW = timedelta(seconds=10)  # how long a reviewer's approval may be withdrawn (and its SMS waits)
+
+
+def approve(collection, account, profile, undoable=False):
+    """审核通过: the accountant enters the archive, the work history starts, the applicant gets an SMS. An
+    undoable approval keeps what it changed and holds the SMS for UNDO_WINDOW, until undo_approval or then."""
     now = clock.now()
     with db.atomic():
-        event = _decide(collection, account, "approved", "approve" if account else "auto_pass", now)
-        registry.enter_archive(collection, now)
+        _decide(collection, account, "approved", now)
+        before = registry.enter_archive(collection, now)
         audit.record(
             "collection.approve" if account else "collection.auto_pass",
             collection,
@@ -31,10 +37,58 @@ def approve(collection, account, profile):
             actor=account,
             system=account is None,
         )
-        notifier.send_sms(
-            collection.accountant.phone, f"【{profile.system_name}】您提交的会计人员信息采集已审核通过，信息已入库。"
+        sms = notifier.send_sms(
+            collection.accountant.phone,
+            f"【{profile.system_name}】您提交的会计人员信息采集已审核通过，信息已入库。",
+            hold=UNDO_WINDOW if undoable else None,
         )
-    return event
+        return ReviewEvent.create(
+            collection=collection,
+            kind="approve" if account else "auto_pass",
+            actor=account,
+            revision=collection.revision,
+            at=now,
+            undo=json.dumps({**before, "sms": sms.id}, default=str) if undoable else None,
+        )
+
+
+def undo_approval(collection, account):
+    """撤销审核通过: within UNDO_WINDOW of the reviewer's own approval, and before any later decision of theirs,
+    the collection waits again, claimed by them; the archive is as it was and the SMS never leaves."""
+    now = clock.now()
+    approval = (
+        ReviewEvent.select()
+        .where(ReviewEvent.actor == account, ReviewEvent.kind.in_(("approve", "return", "undo")))
+        .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())
+        .first()
+    )
+    if approval is None or approval.collection_id != collection.id or approval.kind != "approve" or not approval.undo:
+        raise RuleViolation("只能撤销本人刚刚作出的审核通过")
+    if now - approval.at > UNDO_WINDOW:
+        raise RuleViolation(f"审核通过已超过 {UNDO_WINDOW.seconds} 秒，不能撤销")
+    before = json.loads(approval.undo)
+    with db.atomic():
+        reopened = (
+            Collection.update(
+                status="submitted",
+                decided_at=None,
+                decided_by=None,
+                claimed_by=account,
+                claimed_until=now + timedelta(minutes=CLAIM_MINUTES),
+                updated_at=now,
+            )
+            .where(
+                Collection.id == collection.id,
+                Collection.status == "approved",
+                Collection.revision == approval.revision,
+            )
+            .execute()
+        )
+        if not reopened or not notifier.cancel(before["sms"]):
+            raise RuleViolation("该信息采集已有新的变化，不能撤销")
+        registry.leave_archive(collection.accountant_id, before)
+        ReviewEvent.create(collection=collection, kind="undo", actor=account, revision=approval.revision, at=now)
+        audit.record("collection.undo", collection, {"第几次提交": approval.revision}, actor=account)
 
 
 @dataclass(frozen=True)
@@ -68,7 +122,10 @@ def return_collection(collection, account, profile, reasons):
         raise RuleViolation("请至少选择或填写一条退回原因", "templates")
     now = clock.now()
     with db.atomic():
-        event = _decide(collection, account, "returned", "return", now)
+        _decide(collection, account, "returned", now)
+        event = ReviewEvent.create(
+            collection=collection, kind="return", actor=account, revision=collection.revision, at=now
+        )
         ReturnReason.insert_many(
             [
                 {"event": event, "template": r.template_id, "section": r.section, "target": r.target, "text": r.text}
@@ -83,7 +140,7 @@ def return_collection(collection, account, profile, reasons):
     return event
 
 
-def _decide(collection, account, status, kind, now):
+def _decide(collection, account, status, now):
     where = [
         Collection.id == collection.id,
         Collection.status == "submitted",
@@ -100,7 +157,6 @@ def _decide(collection, account, status, kind, now):
     )
     if not decided:
         raise refusal(collection.id, account, now)
-    return ReviewEvent.create(collection=collection, kind=kind, actor=account, revision=collection.revision, at=now)
 
 
 def bulk_approve(ids, account, profile):

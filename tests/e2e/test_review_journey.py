@@ -87,9 +87,15 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     expect(diff).to_contain_text("已更换")
     expect(page.locator("[data-pane=main] figcaption")).to_contain_text("1 / 6")
     screenshot(page, "review-diff", 1280)
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.keyboard.press("a")
-    expect(page.get_by_text("已审核通过，已短信通知申请人")).to_be_visible()
+    page.keyboard.press("a")  # at once, no confirmation: the next page offers the undo
+    expect(page.locator("#undo-bar")).to_contain_text("已审核通过 王影")
+    page.keyboard.press("u")
+    expect(page.get_by_text("已撤销对 王影 的审核通过，本件仍由您领取")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.locator("#undo-bar")).to_contain_text("秒内可撤销")
+    screenshot(page, "review-undo", 375)
+    expect(page.locator("#undo-bar")).to_have_count(0, timeout=12_000)  # gone once the undo has passed
 
     with app.app_context(), db.connection_context():
         notices = [m.body for m in OutboxMessage.select().where(OutboxMessage.recipient == phone)]

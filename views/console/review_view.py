@@ -3,7 +3,7 @@
 Thin: scope, paging and search are console.review.worklist; claims and decisions console.review.claims
 and decisions; the checks console.review.screening. A collection outside the reviewer's scope answers 404, whatever the URL."""
 
-from flask import abort, current_app, flash, redirect, request, stream_with_context, url_for
+from flask import abort, current_app, flash, redirect, request, session, stream_with_context, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -117,6 +117,19 @@ class ReviewView(RoleGate, BaseView):
             flash(f"{collection.accountant.name}：{why}", "warning")
         return redirect(back)
 
+    def render(self, template, **kwargs):
+        return super().render(template, undo=self._pending_undo(), **kwargs)
+
+    @staticmethod
+    def _pending_undo():
+        """The approval just made that may still be withdrawn, with the seconds left; None once it may not."""
+        made = session.get("undo")
+        left = made and made["at"] + decisions.UNDO_WINDOW.total_seconds() - clock.now().timestamp()
+        if not made or left <= 0:
+            session.pop("undo", None)
+            return None
+        return {**made, "left": int(left + 0.999)}
+
     def may_read(self, collection):
         return collection.status != "draft" and super().may_read(collection)  # a draft is the applicant's own
 
@@ -171,12 +184,27 @@ class ReviewView(RoleGate, BaseView):
 
     @expose("/<int:collection_id>/approve", methods=("POST",))
     def approve(self, collection_id):
-        return self._act(
-            collection_id,
-            lambda c, me: decisions.approve(c, me, current_profile),
-            "已审核通过，已短信通知申请人",
-            to_queue=True,
-        )
+        """审核通过 at once, no confirmation: the page that follows offers 撤销 for UNDO_WINDOW instead."""
+
+        def approve_undoably(collection, me):
+            event = decisions.approve(collection, me, current_profile, undoable=True)
+            session["undo"] = {"id": collection.id, "name": collection.accountant.name, "at": event.at.timestamp()}
+
+        return self._act(collection_id, approve_undoably, None, to_queue=True)
+
+    @expose("/<int:collection_id>/undo", methods=("POST",))
+    def undo(self, collection_id):
+        collection = self.decidable_or_403(case.decided(collection_id))
+        if not DecisionForm().validate_on_submit():
+            abort(400)
+        session.pop("undo", None)
+        try:
+            decisions.undo_approval(collection, current_user._get_current_object())
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+        else:
+            flash(f"已撤销对 {collection.accountant.name} 的审核通过，本件仍由您领取", "success")
+        return redirect(url_for(".details", collection_id=collection.id))
 
     @expose("/<int:collection_id>/return", methods=("POST",))
     def return_(self, collection_id):
@@ -191,6 +219,7 @@ class ReviewView(RoleGate, BaseView):
         except RuleViolation as refusal:
             flash(str(refusal), "error")
             return self._page(case.reviewed(collection.id), form, 422)
+        session.pop("undo", None)  # a later decision ends the undo of the one before
         flash("已退回，已短信通知申请人", "success")
         return redirect(self._next_url(collection))
 
@@ -203,7 +232,8 @@ class ReviewView(RoleGate, BaseView):
         except RuleViolation as refusal:
             flash(str(refusal), "error")
             return redirect(url_for(".details", collection_id=collection.id))
-        flash(done, "success")
+        if done:
+            flash(done, "success")
         return redirect(self._next_url(collection) if to_queue else url_for(".details", collection_id=collection.id))
 
     @expose("/<int:collection_id>/next", methods=("POST",))
