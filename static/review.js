@@ -29,8 +29,92 @@
   }
   if (opener) opener.addEventListener("click", openReturn);
 
+  // Return by pointing: 有误 at a field or a scan opens the reasons of that field first (then its section's);
+  // ticks and typed notes gather in the one return form, and the tray sends them all with one 确认退回.
+  var popover = document.getElementById("mark-popover");
+  var tray = document.getElementById("return-tray");
+  var templatesNode = document.getElementById("reason-templates");
+  var templates = templatesNode ? JSON.parse(templatesNode.textContent) : [];
+  var marking = null;
+
+  function countReasons() {
+    if (!panel) return 0;
+    var n = panel.querySelectorAll("input[name=templates]:checked, input[name=marks]").length;
+    tray.hidden = n === 0;
+    tray.querySelector(".return-count").textContent = n;
+    document.querySelectorAll("[data-mark]").forEach(function (node) { node.classList.toggle("marked", marked(node.dataset.mark)); });
+    return n;
+  }
+  function marked(key) {
+    var parts = key.split("|");
+    var ticked = templates.some(function (t) {
+      var box = document.getElementById("t" + t.id);
+      return box && box.checked && t.section === parts[0] && t.target === parts[1];
+    });
+    return ticked || [].some.call(panel.querySelectorAll("input[name=marks]"), function (m) { return m.value.indexOf(key + "|") === 0; });
+  }
+  function openMark(key, label, near) {
+    var parts = key.split("|");
+    marking = key;
+    popover.querySelector(".mark-title").textContent = label + " 有误";
+    var list = popover.querySelector(".mark-templates");
+    list.textContent = "";
+    var mine = templates.filter(function (t) { return t.section === parts[0] && t.target === parts[1]; });
+    var section = templates.filter(function (t) { return t.section === parts[0] && t.target === ""; });
+    mine.concat(section).forEach(function (t) {
+      var box = document.getElementById("t" + t.id);
+      if (!box) return;
+      var row = document.createElement("label");
+      row.className = "d-block mb-1";
+      var tick = document.createElement("input");
+      tick.type = "checkbox";
+      tick.className = "mr-1";
+      tick.checked = box.checked;
+      tick.addEventListener("change", function () { box.checked = tick.checked; countReasons(); });
+      row.appendChild(tick);
+      row.appendChild(document.createTextNode(t.text));
+      list.appendChild(row);
+    });
+    if (!mine.length && !section.length) list.textContent = "没有现成的退回原因，请在下面说明";
+    popover.querySelector("#mark-text").value = "";
+    var box = near.getBoundingClientRect();
+    popover.style.top = Math.max(window.scrollY + box.bottom + 4, 0) + "px";
+    popover.style.left = Math.max(Math.min(window.scrollX + box.left, window.scrollX + window.innerWidth - 340), 0) + "px";
+    popover.hidden = false;
+    var first = list.querySelector("input") || popover.querySelector("#mark-text");
+    first.focus();
+  }
+  function closeMark() {
+    var text = popover.querySelector("#mark-text").value.trim();
+    if (marking && text) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "marks";
+      input.value = marking + "|" + text;
+      document.getElementById("marks").appendChild(input);
+    }
+    popover.hidden = true;
+    marking = null;
+    countReasons();
+  }
+  if (popover) {
+    document.querySelectorAll("[data-mark] .mark-open").forEach(function (button) {
+      var fact = button.closest("[data-mark]");
+      button.addEventListener("click", function () { openMark(fact.dataset.mark, fact.dataset.label, button); });
+    });
+    popover.querySelector(".mark-done").addEventListener("click", closeMark);
+    popover.querySelector(".mark-close").addEventListener("click", function () {
+      popover.querySelector("#mark-text").value = "";
+      closeMark();
+    });
+    panel.addEventListener("change", countReasons);
+    document.getElementById("return-tray-submit").addEventListener("click", function () { panel.requestSubmit(); });
+    countReasons();
+  }
+
   var viewer = document.getElementById("viewer");
   var ids = viewer ? JSON.parse(viewer.dataset.files) : [];
+  var slotKeys = viewer ? JSON.parse(viewer.dataset.slots || "[]") : [];
   var namesNode = document.getElementById("viewer-names");
   var names = namesNode ? JSON.parse(namesNode.textContent) : [];
 
@@ -122,6 +206,7 @@
     else if (act === "rotate") { this.turn = (this.turn + 90) % 360; this.draw(); }
     else if (act === "fit") { this.reset(); this.draw(); }
     else if (act === "split") split(this.index + 1);
+    else if (act === "mark") openMark("attachments|" + slotKeys[this.index], names[this.index], this.stage);
     else if (act === "close") { panes.second.node.classList.add("hidden"); viewer.classList.remove("split"); }
   };
 

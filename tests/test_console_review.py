@@ -1,9 +1,11 @@
 """The review console as reviewers use it: the queue, the review page, decisions, export, bulk, the dashboard."""
 
+import json
 import re
 
 import pytest
 
+from console.infra.dictionaries import load_reason_templates
 from console.org import authorities
 from console.review import claims, decisions
 from models import (
@@ -123,6 +125,40 @@ def test_a_return_shows_each_reason_at_its_field_in_the_portal(app, li, waiting)
     assert "学历证书不清晰" not in education
     assert "退回原因：学历证书不清晰" in portal.get("/portal/collection/attachments").get_data(as_text=True)
     assert "请本人签字" in portal.get("/portal/").get_data(as_text=True)
+
+
+def test_fields_and_scans_marked_on_the_page_return_with_their_reasons_at_them(app, li, waiting):
+    url = f"/console/review/{waiting.id}"
+    with app.app_context():
+        load_reason_templates()
+    page = li.get(url).get_data(as_text=True)
+    assert 'data-mark="education|full_time_school"' in page and 'data-act="mark"' in page
+    offered = json.loads(re.search(r'id="reason-templates">(.*?)</script>', page, re.S).group(1))
+    assert offered and not [t for t in offered if t["target"] == "work_proof"]  # 内蒙古 asks for the 证明函 instead
+
+    def return_with(*marks):
+        return post_form(li, url + "/return", {"marks": list(marks)}, url)
+
+    for marks, message in (
+        (["education|nonsense|不对"], "“学历学位”中没有这个字段或附件"),
+        (["attachments|work_proof|不清楚"], "“附件上传”中没有这个字段或附件"),
+        (["education|full_time_school|   "], "标记的退回原因不能为空"),
+    ):
+        refused = return_with("personal|phone|号码错误", *marks)
+        kept = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and message in kept and 'value="personal|phone|号码错误"' in kept
+    with app.app_context():
+        assert Collection.get_by_id(waiting.id).status == "submitted" and ReturnReason.select().count() == 0
+
+    assert (
+        return_with("education|full_time_school|院校名称与证书不符", "attachments|diploma|证书反光看不清").status_code
+        == 302
+    )
+    with app.app_context():
+        assert {(r.section, r.target, r.text) for r in ReturnReason.select()} == {
+            ("education", "full_time_school", "院校名称与证书不符"),
+            ("attachments", "diploma", "证书反光看不清"),
+        }
 
 
 def test_the_export_streams_a_bom_csv_with_a_chinese_file_name(app, li, waiting):

@@ -14,6 +14,7 @@ from console.archive import registry
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier, texts
 from console.org import access
+from console.review import reasons
 from console.review.claims import CLAIM_MINUTES, claim, refusal
 from models import Account, Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
 
@@ -99,21 +100,36 @@ class Reason:
     template_id: int | None = None
 
 
-def reasons_from(template_ids, free_text, free_section=GENERAL):
-    """The reasons a reviewer picked: active templates, plus free text about a section or the whole collection."""
+def reasons_from(template_ids, free_text, free_section=GENERAL, marks=(), profile=None):
+    """The reasons a reviewer picked: active templates, free text about a section or the whole collection, and
+    marks — text typed at one field or scan ("section|target|text", as the review page sends them)."""
     ids = [int(i) for i in template_ids or () if str(i).isdigit()]
     templates = list(ReasonTemplate.select().where(ReasonTemplate.id.in_(ids), ReasonTemplate.is_active)) if ids else []
     if len(templates) != len(set(ids)):
         raise RuleViolation("所选退回原因已停用或不存在，请刷新后重新选择", "templates")
     picked = [Reason(t.section, t.target, t.text, t.id) for t in sorted(templates, key=lambda t: t.sort_order)]
+    for mark in marks:
+        section, _, rest = str(mark).partition("|")
+        target, _, text = rest.partition("|")
+        refusal = reasons.check_target(section, target, profile)
+        if refusal:
+            raise RuleViolation(refusal, "templates")
+        picked.append(Reason(section, target, _reason_text(text)))
     text = (free_text or "").strip()
-    if len(text) > texts.MAX_REASON_LENGTH:
-        raise RuleViolation(f"补充说明不能超过 {texts.MAX_REASON_LENGTH} 字", "note")
     if text:
-        picked.append(Reason(free_section or GENERAL, "", text))
+        picked.append(Reason(free_section or GENERAL, "", _reason_text(text)))
     if not picked:
         raise RuleViolation("请至少选择或填写一条退回原因", "templates")
     return picked
+
+
+def _reason_text(text):
+    text = text.strip()
+    if not text:
+        raise RuleViolation("标记的退回原因不能为空", "note")
+    if len(text) > texts.MAX_REASON_LENGTH:
+        raise RuleViolation(f"补充说明不能超过 {texts.MAX_REASON_LENGTH} 字", "note")
+    return text
 
 
 def return_collection(collection, account, profile, reasons):

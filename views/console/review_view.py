@@ -36,6 +36,7 @@ class ReturnForm(FlaskForm):
     templates = SelectMultipleField("退回原因", coerce=str, validate_choice=False)
     note_section = SelectField("补充说明针对", validate_choice=False)
     note = TextAreaField("补充说明")
+    marks = SelectMultipleField("标记", coerce=str, validate_choice=False)  # "section|target|text" per marked field
 
 
 class BulkForm(FlaskForm):
@@ -161,6 +162,9 @@ class ReviewView(RoleGate, BaseView):
             case=opened,
             person=collection.accountant,
             labels=field_labels(),
+            reason_templates=[
+                {"id": t.id, "section": t.section, "target": t.target, "text": t.text} for t in opened.templates
+            ],
             sections=sections,
             titles=TITLES,
             slots=attachments.SLOTS,
@@ -214,7 +218,9 @@ class ReviewView(RoleGate, BaseView):
         if not form.validate_on_submit():
             abort(400)
         try:
-            picked = decisions.reasons_from(form.templates.data, form.note.data, form.note_section.data)
+            picked = decisions.reasons_from(
+                form.templates.data, form.note.data, form.note_section.data, form.marks.data, current_profile
+            )
             decisions.return_collection(collection, me, current_profile, picked)
         except RuleViolation as refusal:
             flash(str(refusal), "error")
