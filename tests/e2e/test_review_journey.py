@@ -51,7 +51,7 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     page.keyboard.press("r")
     page.get_by_label(school.text).check()
     page.get_by_label(diploma.text).check()
-    page.get_by_role("button", name="确认退回").click()
+    page.locator("#return-submit").click()
     expect(page.get_by_text("已退回，已短信通知申请人")).to_be_visible()
 
     portal = browser.new_context(locale="zh-CN").new_page()
