@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import date
 
 import pytest
 
@@ -13,12 +14,15 @@ from models import (
     AuditEntry,
     Authority,
     Collection,
+    CreditRecord,
+    Filing,
     OutboxMessage,
     ReasonTemplate,
     ReturnReason,
+    UnitChange,
     db,
 )
-from tests.factories import submitted
+from tests.factories import on_duty_at, submitted, unit_at
 from tests.helpers import csrf_token, make_account, post_form, session_for
 
 
@@ -275,3 +279,38 @@ def test_approval_needs_no_confirmation_and_can_be_undone_from_the_next_page(app
         )
     again = post_form(li, f"/console/review/{waiting.id}/undo", {}, "/console/review/")
     assert "只能撤销本人刚刚作出的审核通过" in li.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_home_lists_what_waits_on_the_reviewer(app, li, waiting):
+    assert "暂无待办" in li.get("/console/").get_data(as_text=True)
+    with app.app_context():
+        kundulun = Authority.get(Authority.code == "150203")
+        unit = unit_at(kundulun, serial=9, name="草原会计服务有限公司")
+        person = on_duty_at(unit, "赵信用", 401)
+        head = make_account(app, "unit_head", "head", unit=unit)
+        now = waiting.submitted_at
+        UnitChange.create(
+            unit=unit,
+            name="草原会计有限公司",
+            uscc=unit.uscc,
+            region_code="150203",
+            requested_by=head,
+            requested_at=now,
+        )
+        Filing.create(kind="qualification", authority=kundulun, id_number="1", name="钱备案", submitted_at=now)
+        CreditRecord.create(
+            accountant=person,
+            kind="trust",
+            source="unit",
+            occurred_on=date(2026, 1, 5),
+            description="获评先进",
+            entered_by=head,
+            entered_at=now,
+        )
+        elsewhere = unit_at(Authority.get(Authority.code == "150102"), serial=10, name="别处单位")
+        UnitChange.create(
+            unit=elsewhere, name="别处", uscc=elsewhere.uscc, region_code="150102", requested_by=head, requested_at=now
+        )
+    todo = re.search(r'id="todo".*?</ul>', li.get("/console/").get_data(as_text=True), re.S).group(0)
+    assert "单位变更申请待确认 1 件" in todo and "草原会计服务有限公司" in todo and "别处单位" not in todo
+    assert "备案待确认 1 件" in todo and "信用信息待确认 1 条" in todo and "暂无待办" not in todo

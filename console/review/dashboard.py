@@ -7,7 +7,18 @@ from peewee import SQL, Case, fn
 
 from console.archive import appraisals, registry
 from console.infra import clock, workdays
-from models import Account, Accountant, Appraisal, Authority, Collection, CreditRecord, ReviewEvent
+from models import (
+    Account,
+    Accountant,
+    Appraisal,
+    Authority,
+    Collection,
+    CreditRecord,
+    Filing,
+    ReviewEvent,
+    Unit,
+    UnitChange,
+)
 from models.collection import COLLECTION_STATES
 
 WAITING_BANDS = ((0, 1, "0–1 天"), (2, 3, "2–3 天"), (4, 5, "4–5 天"), (6, 10, "6–10 天"), (11, None, "超过 10 天"))
@@ -29,6 +40,24 @@ def for_authority(authority_id, today=None):
         "waiting": bands,
         "overdue": sum(n for (low, _, _), (_, n) in zip(WAITING_BANDS, bands) if low > workdays.OVERDUE_AFTER),
         "weeks": decisions_per_week(authority_id, today),
+    }
+
+
+def waiting_on(authority_id, shown=5):
+    """What waits on the authority's reviewers besides its queue: the unit changes its units' heads asked for
+    (the first few, to open), the filings and the credit records to confirm."""
+    changes = (
+        UnitChange.select(UnitChange.unit, Unit.name.alias("unit_name"))
+        .join(Unit)
+        .where(UnitChange.status == "submitted", Unit.authority == authority_id)
+        .order_by(UnitChange.requested_at)
+    )
+    credit = CreditRecord.select().join(Accountant).where(CreditRecord.status == "pending")
+    return {
+        "unit_changes": list(changes.limit(shown).dicts()),
+        "unit_change_count": changes.count(),
+        "filings": Filing.select().where(Filing.authority == authority_id, Filing.status == "submitted").count(),
+        "credit_records": credit.where(Accountant.authority == authority_id).count(),
     }
 
 

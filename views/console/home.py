@@ -20,6 +20,7 @@ class ConsoleHome(ConsoleIndexView):
         figures = {}
         if current_user.role == "reviewer":
             figures["mine"] = dashboard.for_authority(current_user.authority_id)
+            figures["todo"] = dashboard.waiting_on(current_user.authority_id)
         elif current_user.role == "unit_head" and current_user.unit_id:
             last_year = clock.today().year - 1
             figures["unit"] = dashboard.for_unit(Unit.get_by_id(current_user.unit_id), last_year)
