@@ -8,6 +8,13 @@
     });
   });
 
+  var unflagged = document.getElementById("select-unflagged");
+  if (unflagged) {
+    unflagged.addEventListener("change", function () {
+      document.querySelectorAll("input[name=ids]:not([data-flagged])").forEach(function (box) { box.checked = unflagged.checked; });
+    });
+  }
+
   var undoBar = document.getElementById("undo-bar");
   if (undoBar) {
     var left = Number(undoBar.dataset.left);

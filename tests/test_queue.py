@@ -134,6 +134,46 @@ def test_pages_follow_the_cursor_both_ways(ctx):
     assert worklist.page(own, filters, after="garbage").rows[0]["name"] == "人00"
 
 
+def test_newest_first_pages_follow_the_cursor_both_ways(ctx):
+    start = datetime(2026, 11, 1)
+    for n in range(45):
+        waiting(f"人{n:02d}", 100 + n, at=start + timedelta(hours=n // 2))
+    own = staff("reviewer", "150203")
+    filters = worklist.Filters.from_args({"order": "newest"})
+    first = worklist.page(own, filters)
+    second = worklist.page(own, filters, after=first.next_cursor)
+    third = worklist.page(own, filters, after=second.next_cursor)
+    read = [r["name"] for p in (first, second, third) for r in p.rows]
+    assert [len(p.rows) for p in (first, second, third)] == [20, 20, 5] and read == [
+        f"人{n:02d}" for n in range(44, -1, -1)
+    ]
+    back = worklist.page(own, filters, before=third.previous_cursor)
+    assert [r["name"] for r in back.rows] == [r["name"] for r in second.rows]
+    assert filters.as_args() == {"state": "submitted", "order": "newest"}
+
+
+def test_only_what_i_hold_and_a_citys_backlog_across_its_counties(ctx):
+    mine, theirs = waiting("甲", 201), waiting("乙", 202)
+    county_collection = waiting("丙", 203, code="150205")  # 石拐区, another county of 包头
+    waiting("丁", 204, code="150102")  # 呼和浩特, another city
+    li, wang = staff("reviewer", "150203", "李"), staff("reviewer", "150203", "王")
+    now = clock.now()
+    Collection.update(claimed_by=li, claimed_until=now + timedelta(minutes=30)).where(
+        Collection.id == mine.id
+    ).execute()
+    Collection.update(claimed_by=wang, claimed_until=now + timedelta(minutes=30)).where(
+        Collection.id == theirs.id
+    ).execute()
+    assert names(li, mine=True) == ["甲"] and names(wang, mine=True) == ["乙"]
+
+    city = staff("reviewer", "1502", "包头")
+    backlog = worklist.Filters.from_args({"authority": "tree"})
+    listed = worklist.page(city, backlog).rows
+    assert sorted(r["name"] for r in listed) == ["丙", "乙", "甲"] and county_collection.id in {r["id"] for r in listed}
+    assert not worklist.decides(city, backlog) and backlog.as_args()["authority"] == "tree"
+    assert sorted(r["name"] for r in worklist.page(li, backlog).rows) == ["乙", "甲"]  # a county has no counties
+
+
 def test_the_query_string_never_breaks_the_list():
     filters = worklist.Filters.from_args(
         {"state": "nonsense", "authority": "x", "from": "2026-13-45", "on_duty": "2", "q": " 张 "}

@@ -108,7 +108,7 @@ def reasons_from(template_ids, free_text, free_section=GENERAL, marks=(), profil
     if len(templates) != len(set(ids)):
         raise RuleViolation("所选退回原因已停用或不存在，请刷新后重新选择", "templates")
     picked = [Reason(t.section, t.target, t.text, t.id) for t in sorted(templates, key=lambda t: t.sort_order)]
-    for mark in marks:
+    for mark in marks or ():
         section, _, rest = str(mark).partition("|")
         target, _, text = rest.partition("|")
         refusal = reasons.check_target(section, target, profile)

@@ -41,6 +41,9 @@ class Filters:
     qualification_level: str = ""
     overdue: bool = False
     search: str = ""
+    mine: bool = False  # only what the account holds claimed
+    tree: bool = False  # a city's backlog: its own and its counties' queues, read only
+    newest: bool = False  # the latest submitted first, instead of the longest waiting
     today: date = field(default_factory=clock.today)
 
     @classmethod
@@ -57,6 +60,7 @@ class Filters:
         return cls(
             state=args.get("state") if args.get("state") in STATES.values() else "submitted",
             authority=int(authority) if authority.isdigit() else None,
+            tree=authority == "tree",
             submitted_from=day("from"),
             submitted_to=day("to"),
             flag=args.get("flag", "")[:40],
@@ -65,6 +69,8 @@ class Filters:
             qualification_level=args.get("qualification_level", "")[:40],
             overdue=args.get("overdue") == "1",
             search=args.get("q", "").strip()[:40],
+            mine=args.get("mine") == "1",
+            newest=args.get("order") == "newest",
         )
 
     def as_args(self):
@@ -72,6 +78,10 @@ class Filters:
         values = {names.get(f.name, f.name): getattr(self, f.name) for f in fields(self) if f.name != "today"}
         values["on_duty"] = {True: "1", False: "0"}.get(self.on_duty)
         values["overdue"] = "1" if self.overdue else None
+        values["mine"] = "1" if self.mine else None
+        values["authority"] = "tree" if self.tree else self.authority
+        values["order"] = "newest" if self.newest else None
+        del values["tree"], values["newest"]
         return {k: v for k, v in values.items() if v not in (None, "", False)}
 
     def describe(self):
@@ -89,6 +99,8 @@ class Filters:
             "学历": self.education_level,
             "专业技术资格": self.qualification_level,
             "只看逾期": "是" if self.overdue else None,
+            "只看我领取的": "是" if self.mine else None,
+            "范围": "本机构及下级机构" if self.tree else None,
             "搜索": mask_search(self.search),
         }
         return {k: str(v) for k, v in words.items() if v not in (None, "")}
@@ -103,6 +115,8 @@ def mask_search(text):
 def authority_scope(account, filters):
     """The authority ids the list covers (None = all); refuses an authority outside the account's access."""
     readable = access.readable_authorities(account)
+    if filters.tree:
+        return readable
     if filters.authority is not None:
         if readable is not None and filters.authority not in readable:
             raise RuleViolation("无权查看该机构的审核列表")
@@ -114,7 +128,7 @@ def authority_scope(account, filters):
 def decides(account, filters):
     """Whether the list shows the account's own queue, whose rows it may select and decide."""
     own = access.deciding_authority(account)
-    return own is not None and filters.authority in (None, own)
+    return own is not None and not filters.tree and filters.authority in (None, own)
 
 
 def _where(account, filters):
@@ -148,6 +162,8 @@ def _where(account, filters):
         clauses.append(_has(QualificationSection, QualificationSection.level == filters.qualification_level))
     if filters.search:
         clauses.append(search_clause(filters.search))
+    if filters.mine:
+        clauses.append((Collection.claimed_by == account.id) & (Collection.claimed_until >= clock.now()))
     return clauses
 
 
@@ -254,19 +270,21 @@ class Page:
 
 
 def page(account, filters, after=None, before=None, size=PAGE_SIZE):
-    """One page after (or before) a cursor, oldest first; a cursor that makes no sense starts over."""
+    """One page after (or before) a cursor, oldest first (newest first when the filters say so); a cursor that
+    makes no sense starts over."""
     query = listed(account, filters)
     mark = parse_cursor(before or after)
     backwards = bool(before and mark)
+    descending = backwards != filters.newest  # the direction read: backwards from a cursor turns it round
     if mark:
         at, key = mark
-        if backwards:
+        if descending:
             query = query.where(Collection.submitted_at <= at, (Collection.submitted_at < at) | (Collection.id < key))
         else:
             query = query.where(Collection.submitted_at >= at, (Collection.submitted_at > at) | (Collection.id > key))
     order = (
         (Collection.submitted_at.desc(), Collection.id.desc())
-        if backwards
+        if descending
         else (Collection.submitted_at, Collection.id)
     )
     rows = list(query.order_by(*order).limit(size + 1))
