@@ -41,6 +41,7 @@ def test_bench_reports_every_case_and_upgrades_a_dataset_an_older_version_built(
         "detail",
         "approve",
         "return",
+        "decide_and_next",
         "dashboard",
         "stock_page_500",
     )

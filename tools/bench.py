@@ -561,10 +561,13 @@ def measure(app, size, url, reviewer, deep, decided, template):
     }
     results = {name: _timed(client, urls) for name, urls in cases.items()}
     returning = {"templates": str(template), "note": "请补充材料", "note_section": "general"}
-    quarter = len(decided) // 4
-    results["approve"] = _timed_decisions(client, reviewer, decided[:quarter], "approve", {})
-    results["return"] = _timed_decisions(client, reviewer, decided[quarter : 2 * quarter], "return", returning)
-    results["decisions_per_s"] = _throughput(app, reviewer, decided[2 * quarter :], returning)
+    fifth = len(decided) // 5
+    results["approve"] = _timed_decisions(client, reviewer, decided[:fifth], "approve", {})
+    results["return"] = _timed_decisions(client, reviewer, decided[fifth : 2 * fifth], "return", returning)
+    results["decide_and_next"] = _timed_decisions(
+        client, reviewer, decided[2 * fifth : 3 * fifth], "approve", {}, follow=True
+    )
+    results["decisions_per_s"] = _throughput(app, reviewer, decided[3 * fifth :], returning)
     results["export_100k"] = _export(reviewer)
     results["apply_rules"] = _rolled_back(lambda: daily_rules.apply_rules(RULE_YEAR, app.extensions["profile"]))
     job_rows = min(JOB_ROWS, size)  # a smoke run on a small dataset imports as many rows as it has people
@@ -629,15 +632,17 @@ def _timed(client, urls):
     return _summary(times, queries)
 
 
-def _timed_decisions(client, reviewer, ids, action, data):
+def _timed_decisions(client, reviewer, ids, action, data, follow=False):
+    """Each decision's POST; with `follow`, its round trip: the POST and the next collection's page after it."""
     _claim(reviewer, ids)
     times, queries = [], []
     for key in ids:
         with QueryCounter() as counter:
             started = time.perf_counter()
             response = client.post(f"/console/review/{key}/{action}", data=data)
+            following = client.get(response.headers["Location"]) if follow and response.status_code == 302 else None
             times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 302:
+        if response.status_code != 302 or (following is not None and following.status_code != 200):
             raise click.ClickException(f"{action} {key} → {response.status_code}")
         queries.append(counter.count)
     return _summary(times, queries)
