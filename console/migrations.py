@@ -20,6 +20,7 @@ from models import (
     ReviewEvent,
     RuleChange,
     RuleRun,
+    SavedFilter,
     SchemaVersion,
     Submission,
     Unit,
@@ -95,6 +96,11 @@ def undoable_approvals(migrator):
     )
 
 
+def saved_filters(migrator):
+    """10: a reviewer's saved queue filters."""
+    db.create_tables([SavedFilter], safe=True)
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -114,6 +120,7 @@ MIGRATIONS = {
     7: archive_documents,
     8: undoable_rules,
     9: undoable_approvals,
+    10: saved_filters,
 }
 
 

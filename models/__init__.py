@@ -24,7 +24,7 @@ from models.education_credit import EducationCredit
 from models.filing import Filing
 from models.legacy import LegacyRecord
 from models.outbox import OutboxMessage, VerificationCode
-from models.review import ReasonTemplate, ReturnReason, ReviewEvent, Submission
+from models.review import ReasonTemplate, ReturnReason, ReviewEvent, SavedFilter, Submission
 from models.rule_run import RuleChange, RuleRun
 from models.schema import SchemaVersion
 from models.unit import Unit
@@ -48,6 +48,7 @@ MODELS = [
     Filing,
     Attachment,
     ReviewEvent,
+    SavedFilter,
     ReasonTemplate,
     ReturnReason,
     Submission,

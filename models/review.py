@@ -67,3 +67,15 @@ class Submission(BaseModel):
 
     class Meta:
         indexes = ((("collection", "revision"), True),)
+
+
+class SavedFilter(BaseModel):
+    """保存的筛选: a reviewer's named queue filter, to open the same list again in one click."""
+
+    account = ForeignKeyField(Account, backref="saved_filters", on_delete="CASCADE")
+    name = CharField()
+    query = CharField(max_length=1000)  # the queue's query string, read again as any query string is
+    created_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("account", "name"), True),)

@@ -19,6 +19,7 @@ from models import (
     OutboxMessage,
     ReasonTemplate,
     ReturnReason,
+    SavedFilter,
     UnitChange,
     db,
 )
@@ -314,3 +315,27 @@ def test_the_home_lists_what_waits_on_the_reviewer(app, li, waiting):
     todo = re.search(r'id="todo".*?</ul>', li.get("/console/").get_data(as_text=True), re.S).group(0)
     assert "单位变更申请待确认 1 件" in todo and "草原会计服务有限公司" in todo and "别处单位" not in todo
     assert "备案待确认 1 件" in todo and "信用信息待确认 1 条" in todo and "暂无待办" not in todo
+
+
+def test_a_reviewer_saves_a_filter_and_opens_it_again(app, li, waiting):
+    saved = post_form(
+        li, "/console/review/filters?flag=none&overdue=1&mine=1", {"name": " 我的超期 "}, "/console/review/"
+    )
+    assert saved.status_code == 302 and "overdue=1" in saved.headers["Location"]
+    page = li.get("/console/review/").get_data(as_text=True)
+    link = re.search(r'<a href="(/console/review/\?[^"]+)">我的超期</a>', page).group(1)
+    assert "flag=none" in link and "mine=1" in link and "overdue=1" in link
+    for name, message in (("", "请填写 1 至 20 个字的筛选名称"), ("长" * 21, "请填写 1 至 20 个字的筛选名称")):
+        refused = post_form(li, "/console/review/filters?flag=any", {"name": name}, "/console/review/")
+        assert message in li.get(refused.headers["Location"]).get_data(as_text=True)
+    post_form(li, "/console/review/filters?flag=any", {"name": "我的超期"}, "/console/review/")  # replaces it
+    with app.app_context():
+        (kept,) = SavedFilter.select()
+        assert kept.query == "state=submitted&flag=any"
+
+    other = session_for(app, reviewer_at(app, "150203", "王审核"))
+    assert "我的超期" not in other.get("/console/review/").get_data(as_text=True)
+    assert post_form(other, f"/console/review/filters/{kept.id}/delete", {}, "/console/review/").status_code == 404
+    assert post_form(li, f"/console/review/filters/{kept.id}/delete", {}, "/console/review/").status_code == 302
+    with app.app_context():
+        assert SavedFilter.select().count() == 0

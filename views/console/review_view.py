@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, request, session, stream_
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from console.collection import attachments, sections
@@ -39,6 +39,10 @@ class ReturnForm(FlaskForm):
     marks = SelectMultipleField("标记", coerce=str, validate_choice=False)  # "section|target|text" per marked field
 
 
+class SaveFilterForm(FlaskForm):
+    name = StringField("筛选名称")
+
+
 class BulkForm(FlaskForm):
     ids = SelectMultipleField("选择", coerce=str, validate_choice=False)
     back = HiddenField()
@@ -47,7 +51,7 @@ class BulkForm(FlaskForm):
 class ReviewView(RoleGate, BaseView):
     read_roles = frozenset({"reviewer", "province_admin"})
     write_roles = frozenset({"reviewer"})
-    write_views = frozenset({"claim", "release", "approve", "return_", "bulk_approve"})
+    write_views = frozenset({"claim", "release", "approve", "undo", "return_", "bulk_approve"})
 
     @expose("/")
     def index(self):
@@ -72,7 +76,33 @@ class ReviewView(RoleGate, BaseView):
             bulk=BulkForm(),
             mask_id=mask_id,
             deciding=worklist.decides(current_user, filters),
+            saved=worklist.saved_filters(current_user.id),
+            save_form=SaveFilterForm(),
         )
+
+    @expose("/filters", methods=("POST",))
+    def save_filter(self):
+        form = SaveFilterForm()
+        filters = worklist.Filters.from_args(request.args)
+        back = url_for(".index", **filters.as_args())
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            worklist.save_filter(current_user.id, form.name.data, filters)
+        except RuleViolation as refusal:
+            flash(str(refusal), "error")
+        else:
+            flash(f"已保存筛选“{form.name.data.strip()}”", "success")
+        return redirect(back)
+
+    @expose("/filters/<int:filter_id>/delete", methods=("POST",))
+    def forget_filter(self, filter_id):
+        if not DecisionForm().validate_on_submit():
+            abort(400)
+        if not worklist.forget_filter(current_user.id, filter_id):
+            abort(404)
+        flash("已删除该筛选", "success")
+        return redirect(url_for(".index"))
 
     @staticmethod
     def _authority_choices():
