@@ -1,12 +1,14 @@
 """python run.py → the dev server on 127.0.0.1:5000 (SQLite by default), demo data on first start."""
 
 import logging
+import threading
+import time
 
 import click
 
 from console import create_app, migrations
 from console.cli import print_accounts
-from console.infra import dictionaries
+from console.infra import dictionaries, notifier
 from console.org import authorities
 from models import db
 from tools import demo
@@ -27,8 +29,17 @@ def prepare():
         print_accounts(created)
 
 
+def deliver_held_messages(every=2):
+    """What a worker does in production (flask deliver-outbox --every): held SMS go out once due."""
+    while True:
+        time.sleep(every)
+        with app.app_context(), db.connection_context():
+            notifier.deliver_due()
+
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")  # SMS codes show here
     with app.app_context():
         prepare()
+    threading.Thread(target=deliver_held_messages, daemon=True).start()
     app.run(host="127.0.0.1", port=5000)

@@ -76,9 +76,19 @@ class ReviewView(RoleGate, BaseView):
             bulk=BulkForm(),
             mask_id=mask_id,
             deciding=worklist.decides(current_user, filters),
-            saved=worklist.saved_filters(current_user.id),
+            saved=self._saved_filters(),
             save_form=SaveFilterForm(),
         )
+
+    @staticmethod
+    def _saved_filters(reread=False):
+        """The reviewer's saved filters, read once a session (and again when they save or delete one), so the
+        queue's page costs no query for them."""
+        if reread or "saved_filters" not in session:
+            session["saved_filters"] = [
+                {"id": f.id, "name": f.name, "query": f.query} for f in worklist.saved_filters(current_user.id)
+            ]
+        return session["saved_filters"]
 
     @expose("/filters", methods=("POST",))
     def save_filter(self):
@@ -93,6 +103,7 @@ class ReviewView(RoleGate, BaseView):
             flash(str(refusal), "error")
         else:
             flash(f"已保存筛选“{form.name.data.strip()}”", "success")
+        self._saved_filters(reread=True)
         return redirect(back)
 
     @expose("/filters/<int:filter_id>/delete", methods=("POST",))
@@ -101,6 +112,7 @@ class ReviewView(RoleGate, BaseView):
             abort(400)
         if not worklist.forget_filter(current_user.id, filter_id):
             abort(404)
+        self._saved_filters(reread=True)
         flash("已删除该筛选", "success")
         return redirect(url_for(".index"))
 
