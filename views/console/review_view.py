@@ -167,9 +167,11 @@ class ReviewView(RoleGate, BaseView):
     def _pending_undo():
         """The approval just made that may still be withdrawn, with the seconds left; None once it may not."""
         made = session.get("undo")
-        left = made and made["at"] + decisions.UNDO_WINDOW.total_seconds() - clock.now().timestamp()
-        if not made or left <= 0:
-            session.pop("undo", None)
+        if not made:
+            return None
+        left = made["at"] + decisions.UNDO_WINDOW.total_seconds() - clock.now().timestamp()
+        if left <= 0:
+            session.pop("undo")
             return None
         return {**made, "left": int(left + 0.999)}
 
