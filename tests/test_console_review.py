@@ -339,3 +339,21 @@ def test_a_reviewer_saves_a_filter_and_opens_it_again(app, li, waiting):
     assert post_form(li, f"/console/review/filters/{kept.id}/delete", {}, "/console/review/").status_code == 302
     with app.app_context():
         assert SavedFilter.select().count() == 0
+
+
+def test_the_queue_sorts_by_a_column_header_and_turns_it_round(app, li, waiting):
+    page = li.get("/console/review/?order=name").get_data(as_text=True)
+    assert "按姓名排序" in page and "王影" in page
+    assert re.search(r'href="/console/review/\?[^"]*order=-name[^"]*" title="按姓名排序">姓名 ↑', page)
+    assert "按姓名倒序" in li.get("/console/review/?order=-name").get_data(as_text=True)
+    assert "按工作单位排序" in li.get("/console/review/?order=unit&after=不存在-x").get_data(as_text=True)
+    assert "最早提交的在前" in li.get("/console/review/?order=nonsense").get_data(as_text=True)
+
+
+def test_a_reviewer_keeps_at_most_twenty_saved_filters(app, li, waiting):
+    for n in range(20):
+        post_form(li, f"/console/review/filters?flag=any&q={n}", {"name": f"筛选{n}"}, "/console/review/")
+    refused = post_form(li, "/console/review/filters?flag=none", {"name": "第二十一个"}, "/console/review/")
+    assert "最多保存 20 个筛选，请先删除不用的" in li.get(refused.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert SavedFilter.select().count() == 20 and not SavedFilter.select().where(SavedFilter.name == "第二十一个")

@@ -152,6 +152,34 @@ def test_newest_first_pages_follow_the_cursor_both_ways(ctx):
     assert filters.as_args() == {"state": "submitted", "order": "newest"}
 
 
+@pytest.mark.parametrize("order", ["name", "-name", "unit", "-unit"])
+def test_sorted_by_name_or_unit_pages_follow_the_cursor_both_ways(ctx, order):
+    units = [
+        Unit.create(
+            uscc=unit_code("150203", n),
+            name=f"单位{n % 3}",
+            region_code="150203",
+            authority=Authority.get(Authority.code == "150203"),
+            created_at=clock.now(),
+        )
+        for n in range(3)
+    ]
+    for n in range(45):  # names and units repeat, so the id breaks the ties across pages
+        waiting(f"人{n % 7}", 100 + n, unit=units[n % 3] if n % 5 else None)
+    own = staff("reviewer", "150203")
+    filters = worklist.Filters.from_args({"order": order})
+    first = worklist.page(own, filters)
+    second = worklist.page(own, filters, after=first.next_cursor)
+    third = worklist.page(own, filters, after=second.next_cursor)
+    key = "unit_name" if "unit" in order else "name"
+    read = [(r[key] or "", r["id"]) for p in (first, second, third) for r in p.rows]
+    assert [len(p.rows) for p in (first, second, third)] == [20, 20, 5]
+    assert read == sorted(read, reverse=order.startswith("-"))
+    back = worklist.page(own, filters, before=third.previous_cursor)
+    assert [r["id"] for r in back.rows] == [r["id"] for r in second.rows]
+    assert filters.as_args()["order"] == order
+
+
 def test_only_what_i_hold_and_a_citys_backlog_across_its_counties(ctx):
     mine, theirs = waiting("甲", 201), waiting("乙", 202)
     county_collection = waiting("丙", 203, code="150205")  # 石拐区, another county of 包头

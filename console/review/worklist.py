@@ -55,7 +55,7 @@ class Filters:
     search: str = ""
     mine: bool = False  # only what the account holds claimed
     tree: bool = False  # a city's backlog: its own and its counties' queues, read only
-    newest: bool = False  # the latest submitted first, instead of the longest waiting
+    order: str = ""  # a key of SORTS: the longest waiting first unless the reviewer sorts otherwise
     today: date = field(default_factory=clock.today)
 
     @classmethod
@@ -82,7 +82,7 @@ class Filters:
             overdue=args.get("overdue") == "1",
             search=args.get("q", "").strip()[:40],
             mine=args.get("mine") == "1",
-            newest=args.get("order") == "newest",
+            order=args.get("order") if args.get("order") in SORTS else "",
         )
 
     def as_args(self):
@@ -92,8 +92,7 @@ class Filters:
         values["overdue"] = "1" if self.overdue else None
         values["mine"] = "1" if self.mine else None
         values["authority"] = "tree" if self.tree else self.authority
-        values["order"] = "newest" if self.newest else None
-        del values["tree"], values["newest"]
+        del values["tree"]
         return {k: v for k, v in values.items() if v not in (None, "", False)}
 
     def describe(self):
@@ -113,9 +112,15 @@ class Filters:
             "只看逾期": "是" if self.overdue else None,
             "只看我领取的": "是" if self.mine else None,
             "范围": "本机构及下级机构" if self.tree else None,
+            "排序": SORT_NAMES[self.order] if self.order else None,
             "搜索": mask_search(self.search),
         }
         return {k: str(v) for k, v in words.items() if v not in (None, "")}
+
+
+    @property
+    def newest(self):
+        return self.order == "newest"
 
 
 SAVED_LIMIT = 20  # saved filters per reviewer
@@ -308,24 +313,50 @@ class Page:
     previous_cursor: str | None
 
 
+SORTS = {  # order=…: (the column sorted on, descending)
+    "": ("submitted", False),
+    "newest": ("submitted", True),
+    "name": ("name", False),
+    "-name": ("name", True),
+    "unit": ("unit", False),
+    "-unit": ("unit", True),
+}
+
+SORT_NAMES = {
+    "": "最早提交的在前",
+    "newest": "最近提交的在前",
+    "name": "按姓名排序",
+    "-name": "按姓名倒序",
+    "unit": "按工作单位排序",
+    "-unit": "按工作单位倒序",
+}
+
+
+def _sort_key(column):
+    return {
+        "submitted": Collection.submitted_at,
+        "name": Accountant.name,
+        "unit": fn.COALESCE(Unit.name, ""),
+    }[column]
+
+
 def page(account, filters, after=None, before=None, size=PAGE_SIZE):
-    """One page after (or before) a cursor, oldest first (newest first when the filters say so); a cursor that
-    makes no sense starts over."""
+    """One page after (or before) a cursor in the order the filters ask for, the collection's id breaking
+    ties; a cursor that makes no sense starts over. The submitted order walks the queue index at any depth;
+    a name or unit order sorts the queue it reads (a bureau's, thousands of rows, not the province's)."""
+    column, newest_first = SORTS[filters.order]
+    key = _sort_key(column)
     query = listed(account, filters)
-    mark = parse_cursor(before or after)
+    mark = parse_cursor(before or after, column)
     backwards = bool(before and mark)
-    descending = backwards != filters.newest  # the direction read: backwards from a cursor turns it round
+    descending = backwards != newest_first  # the direction read: backwards from a cursor turns it round
     if mark:
-        at, key = mark
+        at, last = mark
         if descending:
-            query = query.where(Collection.submitted_at <= at, (Collection.submitted_at < at) | (Collection.id < key))
+            query = query.where(key <= at, (key < at) | (Collection.id < last))
         else:
-            query = query.where(Collection.submitted_at >= at, (Collection.submitted_at > at) | (Collection.id > key))
-    order = (
-        (Collection.submitted_at.desc(), Collection.id.desc())
-        if descending
-        else (Collection.submitted_at, Collection.id)
-    )
+            query = query.where(key >= at, (key > at) | (Collection.id > last))
+    order = (key.desc(), Collection.id.desc()) if descending else (key, Collection.id)
     rows = list(query.order_by(*order).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
@@ -337,22 +368,29 @@ def page(account, filters, after=None, before=None, size=PAGE_SIZE):
         row["overdue"] = row["waiting"] is not None and row["waiting"] > workdays.OVERDUE_AFTER
         row["flag_list"] = [f for f in row["flags"].split(",") if f]
         row["claimed"] = row["claimed_until"] is not None and row["claimed_until"] >= now
-    first, last = (cursor_of(rows[0]), cursor_of(rows[-1])) if rows else (None, None)
+    first, last = (cursor_of(rows[0], column), cursor_of(rows[-1], column)) if rows else (None, None)
     has_before = bool(mark) and (not backwards or more)
     has_after = more if not backwards else bool(mark)
     return Page(rows, last if has_after else None, first if has_before else None)
 
 
-def cursor_of(row):
-    return f"{row['submitted_at']:%Y%m%d%H%M%S%f}-{row['id']}"
+def cursor_of(row, column="submitted"):
+    if column == "submitted":
+        return f"{row['submitted_at']:%Y%m%d%H%M%S%f}-{row['id']}"
+    return f"{row['unit_name' if column == 'unit' else 'name'] or ''}-{row['id']}"
 
 
-def parse_cursor(text):
-    match = re.fullmatch(r"(\d{20})-(\d{1,12})", text or "")
-    if not match:
+def parse_cursor(text, column="submitted"):
+    """(key, id) from a cursor: a moment for the submitted order, the text itself for a name or unit."""
+    key, dash, last = (text or "").rpartition("-")
+    if not dash or not last.isdigit() or len(last) > 12:
+        return None
+    if column != "submitted":
+        return key[:100], int(last)
+    if not re.fullmatch(r"\d{20}", key):
         return None
     try:
-        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f"), int(match.group(2))
+        return datetime.strptime(key, "%Y%m%d%H%M%S%f"), int(last)
     except ValueError:
         return None
 

@@ -71,6 +71,7 @@ class ReviewView(RoleGate, BaseView):
             args=filters.as_args(),
             authorities=self._authority_choices(),
             states=worklist.STATES,
+            sort_names=worklist.SORT_NAMES,
             flags=screening.FLAGS,
             levels=self._levels(),
             bulk=BulkForm(),
