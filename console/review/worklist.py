@@ -117,7 +117,6 @@ class Filters:
         }
         return {k: str(v) for k, v in words.items() if v not in (None, "")}
 
-
     @property
     def newest(self):
         return self.order == "newest"
