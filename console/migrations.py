@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from peewee import SqliteDatabase, fn
 from playhouse.migrate import SchemaMigrator, migrate
 
-from console.infra import clock
+from console.infra import clock, textsearch
 from models import (
     MODELS,
     Attachment,
@@ -101,6 +101,11 @@ def saved_filters(migrator):
     db.create_tables([SavedFilter], safe=True)
 
 
+def name_search(migrator):
+    """11: substring search in people's and units' names (console.infra.textsearch)."""
+    textsearch.install()
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -121,6 +126,7 @@ MIGRATIONS = {
     8: undoable_rules,
     9: undoable_approvals,
     10: saved_filters,
+    11: name_search,
 }
 
 
@@ -133,6 +139,7 @@ def upgrade():
     with db.connection_context():
         if not SchemaVersion.table_exists():
             db.create_tables(MODELS, safe=True)
+            textsearch.install()
             SchemaVersion.create(version=latest_version(), applied_at=clock.now())
             return [latest_version()]
         current = SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar()

@@ -106,6 +106,20 @@ def test_search_finds_by_name_id_tail_full_id_phone_unit_and_uscc(ctx, steel):
     assert names(own, search="不存在") == []
 
 
+def test_search_finds_three_characters_anywhere_in_a_name_or_a_units_name(ctx, steel):
+    waiting("欧阳娜娜", 11, unit=steel)
+    waiting("司马阳娜", 12)
+    waiting("张100%", 13)
+    own = staff("reviewer", "150203")
+    assert names(own, search="阳娜娜") == ["欧阳娜娜"]
+    assert names(own, search="钢铁集") == ["欧阳娜娜"]
+    assert names(own, search="阳娜") == []  # two characters: a name's beginning only
+    assert names(own, search='00%') == ["张100%"] and names(own, search='0"%') == []
+    steel.name = "包头稀土集团"
+    steel.save()  # a renamed unit is found by its new name, not its old
+    assert (names(own, search="稀土集"), names(own, search="钢铁集")) == (["欧阳娜娜"], [])
+
+
 def test_filters_by_flags_education_duty_and_dates(ctx):
     waiting("张三", 1, level="大专", flags="photo_background", at=datetime(2026, 11, 2, 2))
     waiting("李四", 2)

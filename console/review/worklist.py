@@ -3,7 +3,7 @@
 Paging is by (submitted_at, id) after or before a cursor, which the (authority, status,
 submitted_at) and (status, submitted_at) indexes serve at any depth; an OFFSET would read every
 row before the page. Search takes what the reviewer typed and finds the one index it can use:
-a full ID number, its last four characters, a phone, a USCC, or a name prefix searched as a range."""
+a full ID number, its last four characters, a phone, a USCC, or a part of a name or a unit's name (console.infra.textsearch)."""
 
 import re
 from dataclasses import dataclass, field, fields
@@ -14,7 +14,7 @@ from peewee import JOIN, SQL, fn
 from stdnum.cn import uscc as uscc_code
 
 from console.errors import RuleViolation
-from console.infra import clock, workdays
+from console.infra import clock, textsearch, workdays
 from console.org import access
 from console.people.identity import mask_id, mask_phone
 from console.people.phones import is_mobile
@@ -224,7 +224,7 @@ def search_clause(term):
     named = Accountant.select(Accountant.id).where(accountant_clause(term))
     if ID_NUMBER.match(term) or ID_TAIL.match(term) or is_mobile(term):
         return Collection.accountant.in_(named)
-    units = Unit.select(Unit.id).where(_prefix(Unit.name, term))
+    units = Unit.select(Unit.id).where(_name_clause(Unit, term))
     theirs = Collection.alias()
     # one IN over a UNION, not an OR of two: both databases then start from the matches, not the queue
     return Collection.id.in_(
@@ -234,7 +234,8 @@ def search_clause(term):
 
 
 def accountant_clause(term):
-    """The people what was typed names: a full ID, its last four, a phone, or a name prefix."""
+    """The people what was typed names: a full ID, its last four, a phone, or a part of the name (its
+    beginning when shorter than a trigram)."""
     term = _shaped(term)
     if ID_NUMBER.match(term):
         return Accountant.id_number == term
@@ -242,7 +243,13 @@ def accountant_clause(term):
         return Accountant.id_tail == term
     if is_mobile(term):
         return Accountant.phone == term
-    return _prefix(Accountant.name, term)
+    return _name_clause(Accountant, term)
+
+
+def _name_clause(model, term):
+    if len(term) >= textsearch.MIN_LENGTH:
+        return model.id.in_(textsearch.containing(model, term))
+    return _prefix(model.name, term)
 
 
 def _shaped(term):
