@@ -13,6 +13,7 @@ from console.infra import clock, textsearch
 from models import (
     MODELS,
     Attachment,
+    Authority,
     Captcha,
     Filing,
     OutboxMessage,
@@ -106,6 +107,11 @@ def name_search(migrator):
     textsearch.install()
 
 
+def cached_figures(migrator):
+    """12: the version of each authority's console-home figures, which the cache is checked against."""
+    migrate(*_missing(migrator, Authority.figures_version))
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -127,6 +133,7 @@ MIGRATIONS = {
     9: undoable_approvals,
     10: saved_filters,
     11: name_search,
+    12: cached_figures,
 }
 
 

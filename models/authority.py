@@ -23,6 +23,7 @@ class Authority(BaseModel):
     merged_into = ForeignKeyField("self", null=True, on_delete="RESTRICT")
     edited_in_console = BooleanField(default=False)  # load-authorities leaves it alone then
     updated_at = DateTimeField(null=True)
+    figures_version = IntegerField(default=0)  # counts the changes to what the console home's figures count
 
     PHONE_SEPARATOR = "；"
 

@@ -357,3 +357,25 @@ def test_a_reviewer_keeps_at_most_twenty_saved_filters(app, li, waiting):
     assert "最多保存 20 个筛选，请先删除不用的" in li.get(refused.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert SavedFilter.select().count() == 20 and not SavedFilter.select().where(SavedFilter.name == "第二十一个")
+
+
+def test_the_homes_figures_are_kept_until_a_submission_or_decision_changes_them(app, li, waiting):
+    def figures():
+        page = li.get("/console/").get_data(as_text=True)
+        return {label: int(n) for label, n in re.findall(r"<tr><th>(待审核|审核通过)</th><td[^>]*>(\d+)</td>", page)}
+
+    assert figures() == {"待审核": 1, "审核通过": 0}
+    with app.app_context():  # written behind the console's back: the kept figures stand
+        Collection.update(status="withdrawn").where(Collection.id == waiting.id).execute()
+    assert figures() == {"待审核": 1, "审核通过": 0}
+    with app.app_context():
+        Collection.update(status="submitted").where(Collection.id == waiting.id).execute()
+    li.get(f"/console/review/{waiting.id}")
+    post_form(li, f"/console/review/{waiting.id}/approve", {}, f"/console/review/{waiting.id}")
+    assert figures() == {"待审核": 0, "审核通过": 1}
+    with app.app_context():  # another worker process's decision reaches this one through the database
+        Collection.update(status="submitted").where(Collection.id == waiting.id).execute()
+        Authority.update(figures_version=Authority.figures_version + 1).where(
+            Authority.id == waiting.authority_id
+        ).execute()
+    assert figures() == {"待审核": 1, "审核通过": 0}

@@ -114,7 +114,7 @@ def test_search_finds_three_characters_anywhere_in_a_name_or_a_units_name(ctx, s
     assert names(own, search="阳娜娜") == ["欧阳娜娜"]
     assert names(own, search="钢铁集") == ["欧阳娜娜"]
     assert names(own, search="阳娜") == []  # two characters: a name's beginning only
-    assert names(own, search='00%') == ["张100%"] and names(own, search='0"%') == []
+    assert names(own, search="00%") == ["张100%"] and names(own, search='0"%') == []
     steel.name = "包头稀土集团"
     steel.save()  # a renamed unit is found by its new name, not its old
     assert (names(own, search="稀土集"), names(own, search="钢铁集")) == (["欧阳娜娜"], [])

@@ -14,7 +14,7 @@ from console.collection.attachments import SLOTS
 from console.errors import RuleViolation
 from console.imports.legacy import LEGACY_MAP, legacy_record
 from console.infra import audit, clock, images, storage
-from console.org import unit_codes
+from console.org import authorities, unit_codes
 from console.people import identity, verification
 from console.people.phones import check_mobile
 from console.review import decisions, diff, screening
@@ -239,6 +239,7 @@ def submit(collection, account, profile):
         submitted = Collection.get_by_id(collection.id)
         revision = submitted.revision
         ReviewEvent.create(collection=collection, kind="submit", actor=account, revision=revision, at=now)
+        authorities.figures_changed(submitted.authority_id)
         Submission.create(
             collection=collection,
             revision=revision,
@@ -269,6 +270,7 @@ def withdraw(collection, account):
         if not moved:
             raise RuleViolation("只能撤回待审核的信息采集；已审核的不能撤回")
         ReviewEvent.create(collection=collection, kind="withdraw", actor=account, revision=collection.revision, at=now)
+        authorities.figures_changed(collection.authority_id)
         audit.record("collection.withdraw", collection, actor=account)
     return Collection.get_by_id(collection.id)
 

@@ -170,6 +170,12 @@ def deactivate(authority):
         audit.record("authority.deactivate", authority)
 
 
+def figures_changed(*authority_ids):
+    """Called in the transaction of a submission, a decision, an undo or a move of collections or reviewers:
+    the figures of these authorities are computed afresh on their next reading."""
+    Authority.update(figures_version=Authority.figures_version + 1).where(Authority.id.in_(authority_ids)).execute()
+
+
 def merge(source, target):
     """Move everything of source to target in one transaction; source stays, deactivated, pointing at target."""
     if source.id == target.id:
@@ -194,6 +200,7 @@ def merge(source, target):
             .execute(),
             "审核人员账号": Account.update(authority=target).where(Account.authority == source).execute(),
         }
+        figures_changed(source.id, target.id)
         source.is_active = False
         source.merged_into = target
         _mark_edited(source)

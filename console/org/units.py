@@ -8,7 +8,7 @@ from console.archive import registry
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage, texts
-from console.org import unit_codes
+from console.org import authorities, unit_codes
 from console.org.access import may_decide, may_read
 from console.org.routing import authority_for_region, choosable_regions, in_territory
 from console.people.phones import unit_phone_problem
@@ -163,6 +163,7 @@ def assign(unit, authority_id, account):
             .where(Collection.id.in_(waiting), Collection.status == "submitted")
             .execute()
         )
+        authorities.figures_changed(unit.authority_id, target.id)
         audit.record(
             "unit.assign",
             unit,

@@ -26,8 +26,24 @@ WEEKS = 8
 SHOWN_STATES = tuple(key for key, _ in COLLECTION_STATES if key != "draft")  # a draft is the applicant's own
 
 
+_kept = {}  # authority id → (figures_version, day, figures): this process's copy, valid while both match
+
+
 def for_authority(authority_id, today=None):
+    """The authority's figures, computed again only when a change to what they count (authorities.figures_changed) or a new
+    day has come since this process last computed them: the version is read from the database, so every worker
+    process sees every other's decisions."""
     today = today or clock.today()
+    version = Authority.select(Authority.figures_version).where(Authority.id == authority_id).scalar()
+    kept = _kept.get(authority_id)
+    if kept and kept[:2] == (version, today):
+        return kept[2]
+    figures = _figures(authority_id, today)
+    _kept[authority_id] = (version, today, figures)
+    return figures
+
+
+def _figures(authority_id, today):
     counts = dict(
         Collection.select(Collection.status, fn.COUNT(SQL("*")))
         .where(Collection.authority == authority_id)

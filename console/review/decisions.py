@@ -13,7 +13,7 @@ from peewee import JOIN
 from console.archive import registry
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier, texts
-from console.org import access
+from console.org import access, authorities
 from console.review import reasons
 from console.review.claims import CLAIM_MINUTES, claim, refusal
 from models import Account, Collection, ReasonTemplate, ReturnReason, ReviewEvent, db
@@ -88,6 +88,7 @@ def undo_approval(collection, account):
         if not reopened or not notifier.cancel(before["sms"]):
             raise RuleViolation("该信息采集已有新的变化，不能撤销")
         registry.leave_archive(collection.accountant_id, before)
+        authorities.figures_changed(collection.authority_id)
         ReviewEvent.create(collection=collection, kind="undo", actor=account, revision=approval.revision, at=now)
         audit.record("collection.undo", collection, {"第几次提交": approval.revision}, actor=account)
 
@@ -173,6 +174,7 @@ def _decide(collection, account, status, now):
     )
     if not decided:
         raise refusal(collection.id, account, now)
+    authorities.figures_changed(collection.authority_id)
 
 
 def bulk_approve(ids, account, profile):
