@@ -69,23 +69,23 @@ def _send(channel, recipient, subject, body, hold=None):
     return message
 
 
+def _pending():
+    return OutboxMessage.delivered_at.is_null() & OutboxMessage.cancelled_at.is_null()
+
+
 def cancel(message_id):
-    """Withdraw a held message; False when it has gone out already."""
-    pending = (OutboxMessage.id == message_id) & OutboxMessage.delivered_at.is_null()
-    return bool(OutboxMessage.update(cancelled_at=clock.now()).where(pending).execute())
+    """Withdraw a held message; False when it has gone out (or was withdrawn) already."""
+    withdrawn = OutboxMessage.update(cancelled_at=clock.now()).where(OutboxMessage.id == message_id, _pending())
+    return bool(withdrawn.execute())
 
 
 def deliver_due():
     """Deliver the held messages whose time has come; each is taken by one conditional UPDATE, so two
     deliverers never send one twice. Returns how many went out."""
     backend, now, sent = current_app.extensions["notifier"], clock.now(), 0
-    due = OutboxMessage.select().where(
-        OutboxMessage.deliver_after <= now, OutboxMessage.delivered_at.is_null(), OutboxMessage.cancelled_at.is_null()
-    )
+    due = OutboxMessage.select().where(OutboxMessage.deliver_after <= now, _pending())
     for message in due.order_by(OutboxMessage.deliver_after):
-        taken = OutboxMessage.update(delivered_at=now).where(
-            OutboxMessage.id == message.id, OutboxMessage.delivered_at.is_null(), OutboxMessage.cancelled_at.is_null()
-        )
+        taken = OutboxMessage.update(delivered_at=now).where(OutboxMessage.id == message.id, _pending())
         if taken.execute():
             backend.deliver(message)
             sent += 1
