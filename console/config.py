@@ -25,6 +25,7 @@ def init_app(app, overrides=None):
         LOGIN_LOCK_DURATION=timedelta(minutes=15),
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        WTF_I18N_ENABLED=False,  # views.forms.Form keeps WTForms' Chinese catalogue for the process instead
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
     )
     app.config.from_mapping(overrides or {})

@@ -2,7 +2,7 @@
 forced password change, opening and ending a session, safe `next` redirects, and the answer to a request
 its user may not make. The rules of who may sign in are console.people.sign_in."""
 
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
@@ -11,6 +11,7 @@ from peewee import JOIN
 
 from console.extensions import login_manager
 from console.infra import audit, captcha, clock
+from console.infra.database import Prepared
 from console.org.access import is_accountant
 from models import Account, Accountant, Authority
 
@@ -30,13 +31,20 @@ def init_app(app):
     app.before_request(_enforce_session_rules)
 
 
+def _account_query(account_id, person=False):
+    query = Account.select(Account, Authority).join_from(Account, Authority, JOIN.LEFT_OUTER)  # console pages name it
+    if person:  # the portal's pages name the person
+        query = query.select_extend(Accountant).join_from(Account, Accountant, JOIN.LEFT_OUTER)
+    return query.where(Account.id == account_id, Account.is_enabled)
+
+
+_SIGNED_IN = {person: Prepared(partial(_account_query, person=person)) for person in (False, True)}
+
+
 @login_manager.user_loader
 def _load_account(account_id):
     """A disabled account's open sessions end with it."""
-    query = Account.select(Account, Authority).join_from(Account, Authority, JOIN.LEFT_OUTER)  # console pages name it
-    if request.path.startswith("/portal"):  # the portal's pages name the person
-        query = query.select_extend(Accountant).join_from(Account, Accountant, JOIN.LEFT_OUTER)
-    return query.where(Account.id == int(account_id), Account.is_enabled).first()
+    return _SIGNED_IN[request.path.startswith("/portal")].first(int(account_id))
 
 
 def _enforce_session_rules():

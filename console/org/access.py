@@ -1,26 +1,23 @@
 """Whose collections, filings, units and files an account may read: a reviewer those routed to their authority
 and the authorities below it (a city oversees its counties, 002 §一.2), the province admin all."""
 
+from collections import namedtuple
+
+from console.infra.database import plain_rows
 from console.infra.memo import per_request
 from console.org.authorities import descendants
 from models import Authority, Unit
 
+Node = namedtuple("Node", "id parent_id name level merged_into_id")
+
 
 @per_request
 def authority_list():
-    """Every authority (id, parent, name, level, what it was merged into), read once per request: the scope
-    and the filter share it."""
-    return list(
-        Authority.select(
-            Authority.id,
-            Authority.parent.alias("parent_id"),
-            Authority.name,
-            Authority.level,
-            Authority.merged_into.alias("merged_into_id"),
-        )
-        .order_by(Authority.code)
-        .namedtuples()
-    )
+    """Every authority as a Node, read once per request: the scope and the filter share it."""
+    query = Authority.select(
+        Authority.id, Authority.parent, Authority.name, Authority.level, Authority.merged_into
+    ).order_by(Authority.code)
+    return [Node(*row) for row in plain_rows(query)]
 
 
 def with_merged(ids):
@@ -35,6 +32,7 @@ def with_merged(ids):
     return found
 
 
+@per_request
 def readable_authorities(account):
     """Authority ids whose collections the account may read; None means all of them."""
     if account.role == "province_admin":

@@ -2,6 +2,7 @@
 a merged authority's places go to the one it was merged into. Special authorities (直属, 林管局) are never
 reached this way (002 §七.2): a unit is put under one by the admin (console.org.units.assign)."""
 
+from console.infra.database import plain_rows
 from console.infra.memo import per_request
 from models import Authority
 
@@ -38,9 +39,8 @@ def in_territory(region_code, profile):
 def choosable_regions(province_code):
     """The regions a person may choose (a residence, a work place): the tree's cities and counties with a
     region code, never the province itself nor a special authority. [(region code, name)]"""
-    return [
-        (a.region_code, a.name.removesuffix("财政局"))
-        for a in Authority.select()
+    query = (
+        Authority.select(Authority.region_code, Authority.name)
         .where(
             Authority.is_active,
             ~Authority.special,
@@ -48,7 +48,8 @@ def choosable_regions(province_code):
             Authority.region_code != province_code,
         )
         .order_by(Authority.code)
-    ]
+    )
+    return [(code, name.removesuffix("财政局")) for code, name in plain_rows(query)]
 
 
 @per_request

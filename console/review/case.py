@@ -4,11 +4,13 @@ a submission made before they were kept has its checks run and its changes found
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from peewee import JOIN
 
 from console.collection import answers, attachments, sections
 from console.imports.legacy import legacy_record
+from console.infra.database import Prepared
 from console.org.access import may_decide
 from console.org.routing import choosable_regions
 from console.review import claims, decisions, diff, reasons, screening
@@ -25,8 +27,7 @@ from models import (
 Claimer, Decider = Account.alias(), Account.alias()
 
 
-def reviewed(collection_id):
-    """The collection with its authority, its person, who holds the claim and who decided: one query."""
+def _reviewed(collection_id):
     return (
         Collection.select(Collection, Authority, Accountant, Claimer, Decider)
         .join_from(Collection, Authority)
@@ -34,13 +35,24 @@ def reviewed(collection_id):
         .join_from(Collection, Claimer, JOIN.LEFT_OUTER, on=Collection.claimed_by == Claimer.id, attr="claimed_by")
         .join_from(Collection, Decider, JOIN.LEFT_OUTER, on=Collection.decided_by == Decider.id, attr="decided_by")
         .where(Collection.id == collection_id)
-        .first()
     )
+
+
+def _decided(collection_id):
+    return Collection.select(Collection, Accountant).join(Accountant).where(Collection.id == collection_id)
+
+
+_REVIEWED, _DECIDED = Prepared(_reviewed), Prepared(_decided)
+
+
+def reviewed(collection_id):
+    """The collection with its authority, its person, who holds the claim and who decided: one query."""
+    return _REVIEWED.first(collection_id)
 
 
 def decided(collection_id):
     """The collection and its person: all a decision reads (the review page reads reviewed())."""
-    return Collection.select(Collection, Accountant).join(Accountant).where(Collection.id == collection_id).first()
+    return _DECIDED.first(collection_id)
 
 
 @dataclass
@@ -56,11 +68,11 @@ class Case:
     may_decide: bool
     holds: bool
 
-    @property
+    @cached_property
     def changed(self):
         return {(s, f) for s, f, _, _ in self.changes[0]} if self.changes else set()
 
-    @property
+    @cached_property
     def changed_files(self):
         return dict(self.changes[1]) if self.changes else {}
 

@@ -4,7 +4,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from models import Account, Accountant, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
-from views.console import login
+from views.console import login, menu
 from views.console.account_view import StaffAccountView
 from views.console.accountant_view import AccountantView
 from views.console.appraisal_view import AppraisalView
@@ -49,3 +49,4 @@ def init_app(app):
     admin.add_view(ReasonTemplateView(ReasonTemplate, name="退回原因模板", endpoint="reason_template"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))
     admin.init_app(app)
+    menu.init_app(app, admin)

@@ -6,7 +6,6 @@ from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from peewee import JOIN
 from wtforms import StringField, TextAreaField
@@ -24,14 +23,14 @@ from models.appraisal import GRADES
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
 from views.console.base import ConsoleModelView
 from views.console.unit_view import AuthorityFilter, readable_authority_options
-from views.forms import attach_violation, posted
+from views.forms import Form, attach_violation, posted
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     reason = TextAreaField("恢复原因")
 
 
-class IdCorrectionForm(FlaskForm):
+class IdCorrectionForm(Form):
     id_number = StringField("新证件号码")
     proof = FileField("公安机关出具的证件号码变更证明（扫描件）")
 

@@ -4,13 +4,13 @@ closes a year. Rules: console.archive.appraisals."""
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from console.archive import appraisals
 from console.errors import RuleViolation
 from console.infra import clock
 from models.appraisal import GRADES
 from views.console.base import RoleGate, own_unit
+from views.forms import Form
 
 NOTE_LABELS = dict(zip(appraisals.NOTES, "德能勤绩廉"))
 
@@ -34,7 +34,7 @@ class AppraisalView(RoleGate, BaseView):
                 year=year,
                 rows=appraisals.progress(current_user.authority_id, year),
                 closed=appraisals.closing(current_user.authority_id, year),
-                form=FlaskForm(),
+                form=Form(),
             )
         return self._grid(own_unit(), year, {}, {})
 
@@ -49,14 +49,14 @@ class AppraisalView(RoleGate, BaseView):
             notes=NOTE_LABELS,
             typed=typed,
             errors=errors,
-            form=FlaskForm(),
+            form=Form(),
             this_year=clock.today().year,
         ), status
 
     @expose("/save", methods=("POST",))
     def save(self):
         unit, year = own_unit(), self._year()
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         entries = {}
         for key in request.form:
@@ -79,7 +79,7 @@ class AppraisalView(RoleGate, BaseView):
 
     @expose("/close", methods=("POST",))
     def close(self):
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         year = self._year()
         if not 2000 <= year < clock.today().year + 1:

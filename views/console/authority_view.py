@@ -3,7 +3,6 @@
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual, IntEqualFilter
-from flask_wtf import FlaskForm
 from peewee import JOIN
 from wtforms import SelectField
 from wtforms.validators import InputRequired
@@ -15,7 +14,7 @@ from console.people.phones import normalize_phones
 from models import Authority
 from models.authority import LEVELS
 from views.console.base import ConsoleModelView, DatabaseOptions
-from views.forms import attach_violation, options
+from views.forms import Form, attach_violation, options
 
 Parent = Authority.alias()
 
@@ -30,7 +29,7 @@ class ParentFilter(DatabaseOptions, IntEqualFilter):
     pass
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target = SelectField("合并到", validators=[InputRequired("请选择合并到的机构")], validate_choice=False)
 
 
@@ -154,7 +153,7 @@ class AuthorityView(ConsoleModelView):
     @expose("/deactivate/", methods=("POST",))
     def deactivate_view(self):
         authority = self.get_one(request.args.get("id"))
-        form = FlaskForm()
+        form = Form()
         if authority is None or not form.validate_on_submit():
             flash("机构不存在", "error")
             return redirect(url_for(".index_view"))

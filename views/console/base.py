@@ -6,7 +6,6 @@ from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import CustomModelConverter, get_form
 from flask_admin.model import typefmt
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from playhouse.shortcuts import model_to_dict
 from wtforms.validators import ValidationError
@@ -19,6 +18,7 @@ from console.org import access
 from console.org.access import heads
 from models import Accountant, Unit
 from views.auth import deny
+from views.forms import Form
 
 
 def beijing_time(attribute, fmt="%Y-%m-%d %H:%M"):
@@ -133,7 +133,7 @@ class ConsoleIndexView(RoleGate, AdminIndexView):
 
 
 class ConsoleModelView(RoleGate, ModelView):
-    form_base_class = FlaskForm
+    form_base_class = Form
     model_form_converter = ConsoleConverter
     can_delete = False  # records are deactivated or merged, never deleted from a list
     can_view_details = True

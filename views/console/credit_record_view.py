@@ -4,7 +4,6 @@ Rules: console.archive.credit_records."""
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 
 from console.archive import credit_records
@@ -15,10 +14,10 @@ from console.people.identity import mask_id
 from models import Accountant, CreditRecord
 from models.credit_record import CREDIT_KINDS, CREDIT_STATES
 from views.console.base import RoleGate, own_unit
-from views.forms import attach_violation, options, posted
+from views.forms import Form, attach_violation, options, posted
 
 
-class CreditRecordForm(FlaskForm):
+class CreditRecordForm(Form):
     accountant = SelectField("会计人员", coerce=int, validate_choice=False)
     kind = SelectField("类别", choices=options([("", "请选择")] + list(CREDIT_KINDS)))
     occurred_on = DateField("发生日期")
@@ -54,7 +53,7 @@ class CreditRecordView(RoleGate, BaseView):
             form=form,
             kinds=CREDIT_KINDS.labels,
             states=CREDIT_STATES.labels,
-            decision=FlaskForm(),
+            decision=Form(),
             mask_id=mask_id,
         ), status
 
@@ -99,7 +98,7 @@ class CreditRecordView(RoleGate, BaseView):
     def decide(self, record_id):
         record = CreditRecord.get_or_none(CreditRecord.id == record_id)
         self.readable_or_404(record and record.accountant)
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         try:
             credit_records.decide(record, current_user._get_current_object(), request.form.get("decision") == "confirm")

@@ -4,7 +4,6 @@ beside the applicant's record, confirmed or returned as collections are. Rules: 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from peewee import JOIN
 from wtforms import TextAreaField
 
@@ -20,12 +19,12 @@ from models import Account, Attachment, Filing, ReviewEvent, Unit
 from models.filing import FILING_KINDS, FILING_STATES
 from models.review import EVENT_KINDS
 from views.console.base import RoleGate
-from views.forms import attach_violation
+from views.forms import Form, attach_violation
 
 PAGE_SIZE = 50
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     note = TextAreaField("退回原因")
 
 
@@ -88,7 +87,7 @@ class FilingView(RoleGate, BaseView):
             "event_kinds": EVENT_KINDS.labels,
             "current_head": head,
             "may_decide": may_decide(current_user, filing) and filing.status == "submitted",
-            "decision_form": FlaskForm(),
+            "decision_form": Form(),
             "return_form": form or ReturnForm(),
             "mask_id": mask_id,
         }
@@ -102,7 +101,7 @@ class FilingView(RoleGate, BaseView):
     @expose("/<int:filing_id>/approve", methods=("POST",))
     def approve(self, filing_id):
         filing = self._decidable(filing_id)
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         try:
             workflow.approve(filing, current_user._get_current_object(), current_profile)

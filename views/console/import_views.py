@@ -5,17 +5,16 @@ Rules: console.imports."""
 from flask import flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from console.errors import RuleViolation
 from console.imports import education_credits, legacy, tables
 from models import AuditEntry
 from views.console.base import RoleGate
-from views.forms import attach_violation, posted
+from views.forms import Form, attach_violation, posted
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("文件（CSV 或 XLSX）")
 
 

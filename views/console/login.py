@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
@@ -13,19 +12,19 @@ from console.profiles import current_profile
 from models import Account
 from models.account import STAFF_ROLES
 from views import auth
-from views.forms import attach_violation
+from views.forms import Form, attach_violation
 
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("账号", validators=[InputRequired("请输入账号")])
     password = PasswordField("密码", validators=[InputRequired("请输入密码")])
     captcha = StringField("验证码", validators=[InputRequired("请输入验证码")])
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField("原密码", validators=[InputRequired("请输入原密码")])
     new = PasswordField("新密码", validators=[InputRequired("请输入新密码")])
     confirm = PasswordField(

@@ -4,7 +4,6 @@ which the bureau confirms. Rules: console.org.units."""
 from flask import abort, flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from console.errors import RuleViolation
@@ -13,15 +12,15 @@ from console.profiles import current_profile
 from models import UnitChange
 from models.unit_change import CHANGE_STATES
 from views.console.base import RoleGate, own_unit
-from views.forms import attach_violation
+from views.forms import Form, attach_violation
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     address = StringField("单位地址")
     phone = StringField("单位电话")
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     name = StringField("单位全称")
     uscc = StringField("统一社会信用代码")
     region_code = StringField("所在地区代码")

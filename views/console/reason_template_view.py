@@ -1,7 +1,6 @@
 """退回原因模板: the ready-made return reasons, each tied to a section and a field or scan, kept by the province admin."""
 
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -13,9 +12,10 @@ from console.profiles import current_profile
 from console.review import reasons
 from models import ReasonTemplate
 from views.console.base import ConsoleModelView
+from views.forms import Form
 
 
-class ReasonTemplateForm(FlaskForm):
+class ReasonTemplateForm(Form):
     section = SelectField("栏目", choices=[SelectChoice(key, title) for key, title in SECTIONS])
     target = SelectField("字段或附件", validate_choice=False, description="不选表示针对整个栏目")
     text = StringField(

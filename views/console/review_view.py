@@ -6,7 +6,6 @@ and decisions; the checks console.review.screening. A collection outside the rev
 from flask import abort, current_app, flash, redirect, request, session, stream_with_context, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -21,6 +20,7 @@ from console.review import case, claims, decisions, export, screening, worklist
 from models.collection import COLLECTION_STATES
 from models.review import EVENT_KINDS
 from views.console.base import RoleGate
+from views.forms import Form
 
 
 def field_labels():
@@ -28,22 +28,22 @@ def field_labels():
     return {**sections.labels(), "attachments": attachments.SLOTS}
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     pass
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     templates = SelectMultipleField("退回原因", coerce=str, validate_choice=False)
     note_section = SelectField("补充说明针对", validate_choice=False)
     note = TextAreaField("补充说明")
     marks = SelectMultipleField("标记", coerce=str, validate_choice=False)  # "section|target|text" per marked field
 
 
-class SaveFilterForm(FlaskForm):
+class SaveFilterForm(Form):
     name = StringField("筛选名称")
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     ids = SelectMultipleField("选择", coerce=str, validate_choice=False)
     back = HiddenField()
 
@@ -74,11 +74,9 @@ class ReviewView(RoleGate, BaseView):
             sort_names=worklist.SORT_NAMES,
             flags=screening.FLAGS,
             levels=self._levels(),
-            bulk=BulkForm(),
             mask_id=mask_id,
             deciding=worklist.decides(current_user, filters),
             saved=self._saved_filters(),
-            save_form=SaveFilterForm(),
         )
 
     @staticmethod

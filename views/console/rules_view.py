@@ -7,7 +7,6 @@ import json
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 
 from console.archive import daily_rules
@@ -18,12 +17,12 @@ from console.profiles import current_profile
 from models import Accountant, RuleChange, RuleRun
 from models.rule_run import RULES
 from views.console.base import RoleGate
-from views.forms import posted
+from views.forms import Form, posted
 
 PAGE_SIZE = 100
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     year = IntegerField("执行年度")
 
 
@@ -57,7 +56,7 @@ class RulesView(RoleGate, BaseView):
     def apply(self, run_id):
         """确认执行 a dry run: the same rules again, refused whole if they would now move other numbers."""
         preview = self._run(run_id)
-        posted(FlaskForm())
+        posted(Form())
         if not self._confirmable(preview):
             flash("请对最近一次试运行确认执行", "error")
             return redirect(url_for(".report", run_id=preview.id))
@@ -77,7 +76,7 @@ class RulesView(RoleGate, BaseView):
     @expose("/<int:run_id>/undo", methods=("POST",))
     def undo(self, run_id):
         run = self._run(run_id)
-        posted(FlaskForm())
+        posted(Form())
         try:
             on_duty, archived = daily_rules.undo(run, current_user._get_current_object())
             flash(f"已撤销：{on_duty} 人恢复在岗，{archived} 人恢复入库", "success")
@@ -116,5 +115,5 @@ class RulesView(RoleGate, BaseView):
             rules=RULES.labels,
             mask_id=mask_id,
             confirmable=self._confirmable(run),
-            form=FlaskForm(),
+            form=Form(),
         )

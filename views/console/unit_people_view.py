@@ -4,7 +4,6 @@
 from flask import flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from peewee import JOIN
 from wtforms import DateField
 
@@ -14,10 +13,10 @@ from console.infra import clock
 from console.people.identity import mask_id
 from models import Accountant, Collection, PostSection, WorkPeriod
 from views.console.base import RoleGate, own_person, own_unit
-from views.forms import attach_violation, posted
+from views.forms import Form, attach_violation, posted
 
 
-class DepartureForm(FlaskForm):
+class DepartureForm(Form):
     day = DateField("离岗日期")
 
 

@@ -6,7 +6,6 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from peewee import JOIN, fn
 from wtforms import SelectField, StringField, TextAreaField
 
@@ -19,7 +18,7 @@ from console.org.access import authority_list, readable_authorities
 from models import Attachment, Authority, Unit, UnitChange
 from models.unit import UNIT_STATES
 from views.console.base import ConsoleModelView, DatabaseOptions, beijing_time
-from views.forms import attach_violation, options
+from views.forms import Form, attach_violation, options
 
 
 def readable_authority_options():
@@ -36,15 +35,15 @@ class DictionaryFilter(DatabaseOptions, FilterEqual):
         super().__init__(column, name, options=lambda: [(n, n) for n in dictionaries.names(kind)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target = StringField("保留的单位（统一社会信用代码）")
 
 
-class ChangeDecisionForm(FlaskForm):
+class ChangeDecisionForm(Form):
     note = TextAreaField("退回原因")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     authority = SelectField("会计管理机构", coerce=int, validate_choice=False)
 
 
@@ -199,7 +198,7 @@ class UnitView(ConsoleModelView):
     @expose("/close/", methods=("POST",))
     def close_view(self):
         unit = self.get_one(request.args.get("id"))
-        if unit is None or not FlaskForm().validate_on_submit():
+        if unit is None or not Form().validate_on_submit():
             flash("单位不存在", "error")
             return redirect(url_for(".index_view"))
         try:

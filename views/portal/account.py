@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from peewee import fn
 from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
@@ -25,7 +24,7 @@ from models.collection import COLLECTION_STATES
 from models.filing import FILING_STATES
 from models.review import EVENT_KINDS
 from views import auth
-from views.forms import attach_violation, options
+from views.forms import Form, attach_violation, options
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -38,7 +37,7 @@ def required(message):
     return [InputRequired(message)]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField("姓名", validators=required("请输入姓名"))
     id_type = SelectField("证件类型", validators=required("请选择证件类型"))
     id_number = StringField("证件号码", validators=required("请输入证件号码"))
@@ -51,7 +50,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     mode = HiddenField()
     name = StringField("姓名", validators=required("请输入姓名"))
     id_number = StringField("证件号码", validators=required("请输入证件号码"))
@@ -63,7 +62,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     phone = StringField("注册手机号", validators=required("请输入手机号码"))
     email = StringField("已验证的电子邮箱", validators=required("请输入电子邮箱"))
     sms_code = StringField("验证码")
@@ -229,7 +228,7 @@ def _yearly_credits(person):
     return [(year, total, special, requirement.met(total, special)) for year, total, special in shown]
 
 
-class HeadForm(FlaskForm):
+class HeadForm(Form):
     letter = FileField("单位会计机构负责人备案函（加盖单位公章的扫描件）")
 
 
@@ -275,7 +274,7 @@ def _latest_filing(kind):
     )
 
 
-class StudentForm(FlaskForm):
+class StudentForm(Form):
     major = SelectField("所学专业", choices=options([("", "请选择")] + [(m, m) for m in students.ACCOUNTING_MAJORS]))
     graduation_year = IntegerField("预计毕业年份", validators=[Optional()])
     report = FileField("学籍在线验证报告（教育部学信网出具）")

@@ -3,7 +3,6 @@ and the upload of its signed scan. Rules: console.filings.entry."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 
@@ -16,7 +15,7 @@ from console.profiles import current_profile
 from models import Filing, ReturnReason, ReviewEvent
 from models.filing import FILING_KINDS, FILING_STATES
 from views import auth
-from views.forms import attach_violation, options, posted
+from views.forms import Form, attach_violation, options, posted
 
 bp = Blueprint("entry", __name__, url_prefix="/portal/entry")
 
@@ -34,20 +33,20 @@ def where_the_profile_files_entries():
         abort(404)
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(Form):
     level = SelectField("专业技术资格级别", validate_choice=False)
     certificate_no = StringField("证书编号")
     acquired_on = DateField("取得时间")
     scan = FileField("专业技术资格证书扫描件")
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(Form):
     unit_uscc = StringField("单位统一社会信用代码")
     post = SelectField("会计工作岗位", validate_choice=False)
     work_started_on = DateField("开始从事会计工作时间")
 
 
-class LetterForm(FlaskForm):
+class LetterForm(Form):
     scan = FileField("签字盖章后的证明函扫描件")
 
 

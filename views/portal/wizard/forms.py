@@ -4,7 +4,6 @@ not answers: the e-mail code, and what adds a unit the system does not know yet.
 
 from dataclasses import replace
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields import DateField
@@ -13,6 +12,7 @@ from wtforms.validators import Optional
 
 from console.collection.sections import SECTIONS, YES_NO
 from console.infra import dictionaries
+from views.forms import Form
 
 BLANK = "请选择"
 
@@ -72,21 +72,21 @@ def _form_class(section):
             fields[spec.name] = _field(spec)
         for name, make in EXTRAS.get(section.key, {}).get(spec.name, {}).items():
             fields[name] = make()
-    return type(f"{section.key.title()}Form", (FlaskForm,), fields)
+    return type(f"{section.key.title()}Form", (Form,), fields)
 
 
 FORMS = {key: _form_class(section) for key, section in SECTIONS.items() if section.fields}
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("选择文件")
 
 
-class FittedPhotoForm(FlaskForm):
+class FittedPhotoForm(Form):
     fitted = HiddenField()
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     confirm = BooleanField("本人承诺所填信息和上传材料真实、准确、完整")
 
 

@@ -1,0 +1,21 @@
+"""The console's menu, worked out once per role and kept for the process: which views a role may open
+depends on the role alone, and the views and their URLs are fixed at start-up. (Flask-Admin's own menu
+macro asks every view whether it is accessible and builds its URL on every page.)"""
+
+from flask_login import current_user
+
+
+def init_app(app, admin):
+    kept = {}
+
+    def console_menu():
+        role = current_user.role if current_user.is_authenticated else None
+        if role not in kept:
+            kept[role] = [(item, item.name, item.get_url()) for item in admin.menu() if _shown(item)]
+        return kept[role]
+
+    app.context_processor(lambda: {"console_menu": console_menu})
+
+
+def _shown(item):
+    return item.is_accessible() and item.is_visible()
