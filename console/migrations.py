@@ -12,6 +12,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from console.infra import clock, textsearch
 from models import (
     MODELS,
+    AccountSession,
     Attachment,
     Authority,
     Captcha,
@@ -112,6 +113,11 @@ def cached_figures(migrator):
     migrate(*_missing(migrator, Authority.figures_version))
 
 
+def server_sessions(migrator):
+    """13: sign-in sessions kept on the server, so that they can be ended (console.people.sessions)."""
+    db.create_tables([AccountSession], safe=True)
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -134,6 +140,7 @@ MIGRATIONS = {
     10: saved_filters,
     11: name_search,
     12: cached_figures,
+    13: server_sessions,
 }
 
 

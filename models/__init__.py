@@ -1,6 +1,7 @@
 """Peewee models, one module per aggregate; MODELS lists them all for schema creation."""
 
 from models.account import Account
+from models.account_session import AccountSession
 from models.accountant import Accountant
 from models.appraisal import Appraisal, AppraisalYear
 from models.attachment import Attachment
@@ -37,6 +38,7 @@ MODELS = [
     UnitChange,
     Accountant,
     Account,
+    AccountSession,
     Collection,
     PersonalSection,
     PostSection,

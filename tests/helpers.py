@@ -7,6 +7,7 @@ import zlib
 from stdnum.cn import ric
 
 from console.infra import clock
+from console.people import sessions
 from console.people.identity import gender_of
 from console.people.passwords import hash_password
 from models import Account, Accountant, Authority, db
@@ -73,7 +74,10 @@ def session_for(app, account):
     """A test client already signed in as account (for roles without a sign-in page of their own yet)."""
     client = app.test_client()
     if account is not None:
+        with app.app_context(), db.connection_context():
+            token = sessions.open_for(account)
         with client.session_transaction() as session:
+            session["token"] = token
             session["_user_id"] = str(account.id)
             session["_fresh"] = True
             session["last_seen"] = clock.now().timestamp()

@@ -36,6 +36,7 @@ from console.infra import clock, dictionaries, notifier, storage
 from console.infra.batches import chunks
 from console.infra.database import QueryCounter
 from console.org import authorities
+from console.people import sessions
 from console.people.passwords import hash_password
 from console.review import claims, export, worklist
 from models import MODELS, Account, Authority, Collection, ReasonTemplate, RuleChange, Submission, db
@@ -586,8 +587,10 @@ def measure(app, size, url, reviewer, deep, decided, template):
 
 def _signed_in(app, reviewer):
     client = app.test_client()
+    with app.app_context(), db.connection_context():
+        token = sessions.open_for(reviewer)
     with client.session_transaction() as session:
-        session.update({"_user_id": str(reviewer.id), "_fresh": True, "last_seen": clock.now().timestamp()})
+        session.update({"token": token, "_user_id": str(reviewer.id), "last_seen": clock.now().timestamp()})
     return client
 
 

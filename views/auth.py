@@ -13,7 +13,8 @@ from console.extensions import login_manager
 from console.infra import audit, captcha, clock
 from console.infra.database import Prepared
 from console.org.access import is_accountant
-from models import Account, Accountant, Authority
+from console.people import sessions
+from models import Account, Accountant, AccountSession, Authority
 
 # Endpoints a signed-in user may reach while a password change is pending.
 PASSWORD_CHANGE_EXEMPT = {"console_auth.password", "console_auth.logout", "static", "public.captcha_image"}
@@ -31,11 +32,18 @@ def init_app(app):
     app.before_request(_enforce_session_rules)
 
 
-def _account_query(account_id, person=False):
+def _account_query(account_id, token_hash, opened_after, person=False):
+    """The account of an open session of it: one query, the same one every request (prepared)."""
     query = Account.select(Account, Authority).join_from(Account, Authority, JOIN.LEFT_OUTER)  # console pages name it
     if person:  # the portal's pages name the person
         query = query.select_extend(Accountant).join_from(Account, Accountant, JOIN.LEFT_OUTER)
-    return query.where(Account.id == account_id, Account.is_enabled)
+    return query.join_from(Account, AccountSession).where(
+        Account.id == account_id,
+        AccountSession.token_hash == token_hash,
+        AccountSession.created_at > opened_after,
+        AccountSession.ended_at.is_null(),
+        Account.is_enabled,
+    )
 
 
 _SIGNED_IN = {person: Prepared(partial(_account_query, person=person)) for person in (False, True)}
@@ -43,8 +51,13 @@ _SIGNED_IN = {person: Prepared(partial(_account_query, person=person)) for perso
 
 @login_manager.user_loader
 def _load_account(account_id):
-    """A disabled account's open sessions end with it."""
-    return _SIGNED_IN[request.path.startswith("/portal")].first(int(account_id))
+    """The account while its session is open on the server: a cookie kept after sign-out, a password change
+    or the account's disabling opens nothing."""
+    token = session.get("token")
+    if not token or not account_id.isdigit():
+        return None
+    query = _SIGNED_IN[request.path.startswith("/portal")]
+    return query.first(int(account_id), sessions.token_hash(token), sessions.oldest_open())
 
 
 def _enforce_session_rules():
@@ -55,8 +68,7 @@ def _enforce_session_rules():
     if last_seen and now.timestamp() - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
         audit.record("session.timeout")
         login_page = url_for(login_endpoint(), next=request.full_path)
-        logout_user()
-        session.clear()
+        _end_session("长时间未操作")
         flash("长时间未操作，已自动退出，请重新登录", "warning")
         return redirect(login_page)
     session["last_seen"] = now.timestamp()
@@ -73,19 +85,26 @@ def login_endpoint():
 
 
 def open_session(account):
-    """A fresh session for an account the sign-in rules admitted."""
+    """A fresh session, on the server and in the cookie, for an account the sign-in rules admitted (or whose
+    password just changed, every other session of it ended)."""
     session.clear()
+    session["token"] = sessions.open_for(account)
     login_user(account)
     session.permanent = True
     session["last_seen"] = clock.now().timestamp()
 
 
+def _end_session(why):
+    sessions.end(session.get("token"), why)
+    logout_user()
+    session.clear()
+
+
 def sign_out(then):
-    """End the session (if any) and go to the sign-in page `then`."""
+    """End the session (if any), on the server too, and go to the sign-in page `then`."""
     if current_user.is_authenticated:
         audit.record("logout")
-        logout_user()
-    session.clear()
+    _end_session("退出登录")
     flash("已退出登录", "success")
     return redirect(url_for(then))
 

@@ -6,6 +6,7 @@ from console.collection import attachments
 from console.errors import RuleViolation
 from console.infra import audit, clock, notifier, texts
 from console.org.access import may_decide
+from console.people import sessions
 from models import Account, Filing, ReturnReason, ReviewEvent, db
 from models.filing import FILING_KINDS, FILING_STATES
 
@@ -85,6 +86,7 @@ def _become_head(filing, account):
         else:
             old.is_enabled = False
         old.save()
+        sessions.end_all(old, "单位会计机构负责人变更")  # the role a session was opened for is gone
     (
         Filing.update(ended_at=clock.now())
         .where(

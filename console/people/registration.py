@@ -9,7 +9,7 @@ from peewee import IntegrityError
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.routing import authority_for_region
-from console.people import verification
+from console.people import sessions, verification
 from console.people.identity import check_id, name_problem
 from console.people.passwords import check_strength, hash_password
 from console.people.phones import check_mobile
@@ -214,4 +214,5 @@ def reset_password(profile, recipient, code, password, channel="sms"):
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until = 0, None
     account.save()
+    sessions.end_all(account, "找回密码")
     audit.record("password.reset", account, actor=account)

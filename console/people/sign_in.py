@@ -9,7 +9,7 @@ from flask import current_app
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.routing import authority_for_region
-from console.people import verification
+from console.people import sessions, verification
 from console.people.passwords import check_strength, hash_password, password_matches
 from models import Account, Accountant, Authority, LegacyRecord, db
 
@@ -76,6 +76,8 @@ def _count_failure(account, now):
 
 
 def change_password(account, current, new, rule):
+    """Every session of the account ends with its old password (the web layer opens a new one for the
+    browser that changed it)."""
     if not password_matches(account.password_hash, current):
         raise RuleViolation("原密码不正确")
     if new == current:
@@ -84,6 +86,7 @@ def change_password(account, current, new, rule):
     account.password_hash = hash_password(new)
     account.must_change_password = False
     account.save()
+    sessions.end_all(account, "修改密码")
     audit.record("password.change", account)
 
 

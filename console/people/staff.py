@@ -1,12 +1,16 @@
 """Staff accounts: created and reset with a one-time password that must be changed at first sign-in."""
 
 from console.infra import clock
+from console.people import sessions
 from console.people.passwords import generate_password, hash_password
 from models import Account
 
 
 def issue_password(account):
-    """Give the account a fresh one-time password (and lift any lock); returns it to show once."""
+    """Give the account a fresh one-time password (and lift any lock), ending its sessions; returns it to
+    show once."""
+    if account.id is not None:
+        sessions.end_all(account, "重置密码")
     password = generate_password()
     account.password_hash = hash_password(password)
     account.must_change_password = True

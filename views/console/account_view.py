@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.access import administered_authorities
+from console.people import sessions
 from console.people.staff import issue_password
 from models import Account, Authority, Unit
 from models.account import ROLES, STAFF_ROLES
@@ -123,6 +124,8 @@ class StaffAccountView(ConsoleModelView):
 
     def after_model_change(self, form, model, is_created):
         super().after_model_change(form, model, is_created)
+        if not model.is_enabled:
+            sessions.end_all(model, "停用账号", by=current_user)
         if is_created:
             flash(
                 f"已创建账号 {model.username}，初始密码：{model._new_password}（只显示这一次，首次登录须修改）",
@@ -136,6 +139,12 @@ class StaffAccountView(ConsoleModelView):
             account.save()
             audit.record("account.reset_password", account)
             flash(f"账号 {account.username} 的新密码：{password}（只显示这一次，首次登录须修改）", "success")
+
+    @action("end_sessions", "结束全部会话", "确定结束选中账号的全部登录会话？这些账号须重新登录。")
+    def end_sessions(self, ids):
+        for account in self.get_query().where(Account.id.in_([int(i) for i in ids])):
+            ended = sessions.end_all(account, "管理员结束会话", by=current_user)
+            flash(f"已结束账号 {account.username} 的 {ended} 个登录会话", "success")
 
     @action("unlock", "解除锁定")
     def unlock(self, ids):

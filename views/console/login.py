@@ -70,6 +70,7 @@ def password():
         except RuleViolation as refusal:
             attach_violation(form, refusal, "new")
         else:
+            auth.open_session(current_user._get_current_object())
             flash("密码已修改", "success")
             return redirect(url_for("portal.home" if portal else "console.index"))
     return render_template("console/password.html", form=form, rule=rule, portal=portal)
