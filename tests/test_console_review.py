@@ -64,15 +64,35 @@ def test_another_authority_is_refused_by_filter_id_export_and_file(app, waiting)
     assert "王影" not in other.get("/console/review/export.csv?q=王影").get_data(as_text=True)
 
 
-def test_opening_claims_and_others_see_who_holds_it(app, li, waiting):
+def test_opening_claims_nothing_a_post_claims_and_others_see_who_holds_it(app, li, waiting):
     page = li.get(f"/console/review/{waiting.id}").get_data(as_text=True)
-    assert "您已领取" in page and "审核通过" in page and waiting.accountant.id_number in page
+    assert (
+        "尚未领取：审核通过或退回时自动领取" in page and 'id="approve"' in page and waiting.accountant.id_number in page
+    )
+    assert Collection.get_by_id(waiting.id).claimed_by_id is None  # a link or a prefetch takes no claim
+    assert post_form(li, f"/console/review/{waiting.id}/claim", {}, f"/console/review/{waiting.id}").status_code == 302
+    assert "您已领取" in li.get(f"/console/review/{waiting.id}").get_data(as_text=True)
     zhao = session_for(app, reviewer_at(app, "150203", "赵审核"))
     page = zhao.get(f"/console/review/{waiting.id}").get_data(as_text=True)
     assert "李审核 正在审核" in page and 'id="approve"' not in page
     assert li.get("/console/review/").get_data(as_text=True).count("李审核") >= 1
     with app.app_context():
-        assert AuditEntry.select().where(AuditEntry.action == "collection.read").count() == 2
+        assert AuditEntry.select().where(AuditEntry.action == "collection.read").count() == 4  # each opening
+
+
+def test_a_decision_on_a_collection_not_yet_claimed_claims_it_as_it_is_made(app, li, waiting):
+    li.get(f"/console/review/{waiting.id}")
+    response = post_form(li, f"/console/review/{waiting.id}/approve", {}, f"/console/review/{waiting.id}")
+    assert response.status_code == 302 and Collection.get_by_id(waiting.id).status == "approved"
+
+
+def test_a_decision_moving_on_claims_the_next_unless_another_holds_it(app, li, scans):
+    with app.test_request_context(), db.connection_context():
+        first = submitted(app, scans)
+        second = submitted(app, scans, name="王影乙", serial=125, phone="13912345679")
+    approved = post_form(li, f"/console/review/{first.id}/approve", {}, f"/console/review/{first.id}")
+    assert approved.headers["Location"] == f"/console/review/{second.id}"
+    assert Collection.get_by_id(second.id).claimed_by.display_name == "李审核"
 
 
 def test_the_city_reads_its_countys_collection_but_cannot_claim(app, waiting):
@@ -248,7 +268,7 @@ def test_skipping_to_the_next_releases_the_collection_skipped(app, li, scans):
     with app.test_request_context(), db.connection_context():
         first = submitted(app, scans)
         second = submitted(app, scans, name="王影乙", serial=125, phone="13912345679")
-    li.get(f"/console/review/{first.id}")
+    post_form(li, f"/console/review/{first.id}/claim", {}, f"/console/review/{first.id}")
     assert Collection.get_by_id(first.id).claimed_by_id is not None
     token = csrf_token(li, f"/console/review/{first.id}")
     skipped = li.post(f"/console/review/{first.id}/next", data={"csrf_token": token})

@@ -7,7 +7,7 @@ from console.collection import lifecycle
 from console.infra.database import QueryCounter
 from models import Authority, db
 from tests.factories import applicant, complete, entry_filed, submitted
-from tests.helpers import csrf_token, make_account, session_for
+from tests.helpers import csrf_token, make_account, post_form, session_for
 
 SUBMIT, REVIEW_PAGE, QUEUE_PAGE = 16, 12, 4  # a submission also marks its bureau's home figures changed
 # Counted as production runs them: in a transaction of their own, not the test's savepoints.
@@ -54,10 +54,12 @@ def test_a_submission_takes_at_most_its_budget(app, filled):
 def test_the_review_page_and_the_queue_take_at_most_theirs(app, reviewer):
     client, waiting = reviewer
     page, statements = counted(lambda: client.get(f"/console/review/{waiting[1].id}"))
-    assert page.status_code == 200 and "您已领取" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "尚未领取" in page.get_data(as_text=True)
     assert len(statements) <= REVIEW_PAGE, statements
+    post_form(client, f"/console/review/{waiting[1].id}/claim", {}, f"/console/review/{waiting[1].id}")
     again, statements = counted(lambda: client.get(f"/console/review/{waiting[1].id}"))  # the claim is held now
-    assert again.status_code == 200 and len(statements) <= REVIEW_PAGE, statements
+    assert again.status_code == 200 and "您已领取" in again.get_data(as_text=True)
+    assert len(statements) <= REVIEW_PAGE, statements
     client.get("/console/review/")  # the filters' dictionary choices are kept for a minute after the first
     queue, statements = counted(lambda: client.get("/console/review/"))
     assert queue.status_code == 200 and "王影丙" in queue.get_data(as_text=True)

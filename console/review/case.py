@@ -67,6 +67,12 @@ class Case:
     event_reasons: dict
     may_decide: bool
     holds: bool
+    taken: bool  # another reviewer holds a live claim on it
+
+    @property
+    def workable(self):
+        """Whether the account may decide it now: its own claim, or one a decision would take."""
+        return self.may_decide and self.collection.status == "submitted" and not self.taken
 
     @cached_property
     def changed(self):
@@ -99,6 +105,7 @@ def open_case(collection, account, profile):
         event_reasons=event_reasons,
         may_decide=may_decide(account, collection),
         holds=claims.holds_claim(account, collection),
+        taken=claims.taken_by_another(account, collection),
     )
 
 

@@ -1,5 +1,6 @@
-"""Claims: opening a collection to decide it holds it for one reviewer for CLAIM_MINUTES, so two reviewers do
-not work the same case; a claim is one conditional UPDATE, and renewing one's own is allowed."""
+"""Claims: a reviewer's 领取, or a decision, holds a collection for CLAIM_MINUTES, so two reviewers do not
+work the same case; a claim is one conditional UPDATE, and renewing one's own is allowed. Opening a
+collection's page claims nothing: claims are taken by POSTs only."""
 
 from datetime import timedelta
 
@@ -18,6 +19,11 @@ def holds_claim(account, collection, now=None):
         and collection.claimed_until is not None
         and collection.claimed_until >= (now or clock.now())
     )
+
+
+def taken_by_another(account, collection, now=None):
+    live = collection.claimed_until is not None and collection.claimed_until >= (now or clock.now())
+    return live and collection.claimed_by_id != account.id
 
 
 def claim(collection, account):
@@ -39,6 +45,21 @@ def claim(collection, account):
             ReviewEvent.create(collection=collection, kind="claim", actor=account, revision=collection.revision, at=now)
     collection.claimed_by, collection.claimed_until = account, until
     return collection
+
+
+def hold(collection, account):
+    """The collection held by the account: its own live claim, else claimed now (a decision on a collection
+    opened but not yet claimed claims it as it is made)."""
+    return collection if holds_claim(account, collection) else claim(collection, account)
+
+
+def claim_if_free(collection_id, account):
+    """Claim the collection unless another reviewer holds it; whether the account holds it now."""
+    try:
+        claim(Collection.get_by_id(collection_id), account)
+    except RuleViolation:
+        return False
+    return True
 
 
 def release(collection, account):

@@ -182,13 +182,9 @@ class ReviewView(RoleGate, BaseView):
 
     @expose("/<int:collection_id>")
     def details(self, collection_id):
+        """Opening a collection reads it and claims nothing (a link, a prefetch or a preview may open it): the
+        claim is the 领取 button's, or that of the decision made on it, or of the decision that led here."""
         collection = self.readable_or_404(case.reviewed(collection_id))
-        me = current_user._get_current_object()
-        if collection.status == "submitted" and self.may_decide(collection) and not claims.holds_claim(me, collection):
-            try:
-                collection = claims.claim(collection, me)
-            except RuleViolation:
-                pass  # someone else holds it; the page says who
         audit.record("collection.read", collection, {"姓名": collection.accountant.name})
         return self._page(collection)
 
@@ -234,7 +230,7 @@ class ReviewView(RoleGate, BaseView):
         """审核通过 at once, no confirmation: the page that follows offers 撤销 for UNDO_WINDOW instead."""
 
         def approve_undoably(collection, me):
-            event = decisions.approve(collection, me, current_profile, undoable=True)
+            event = decisions.approve(claims.hold(collection, me), me, current_profile, undoable=True)
             session["undo"] = {"id": collection.id, "name": collection.accountant.name, "at": event.at.timestamp()}
 
         return self._act(collection_id, approve_undoably, None, to_queue=True)
@@ -264,7 +260,7 @@ class ReviewView(RoleGate, BaseView):
             picked = decisions.reasons_from(
                 form.templates.data, form.note.data, form.note_section.data, form.marks.data, current_profile
             )
-            decisions.return_collection(collection, me, current_profile, picked)
+            decisions.return_collection(claims.hold(collection, me), me, current_profile, picked)
         except RuleViolation as refusal:
             flash(str(refusal), "error")
             return self._page(case.reviewed(collection.id), form, 422)
@@ -295,9 +291,11 @@ class ReviewView(RoleGate, BaseView):
         return redirect(self._next_url(collection))
 
     def _next_url(self, collection):
-        """The next waiting collection of the same queue after this one, or the queue when none is left."""
+        """The next waiting collection of the same queue after this one, claimed for the reviewer whose
+        decision or skip moves on to it (unless another holds it), or the queue when none is left."""
         following = worklist.next_waiting(collection)
         if following:
+            claims.claim_if_free(following, current_user._get_current_object())
             return url_for(".details", collection_id=following)
         return url_for(
             ".index",
