@@ -24,6 +24,7 @@ from models import (
     RuleRun,
     SavedFilter,
     SchemaVersion,
+    SendingSlot,
     Submission,
     Unit,
     UnitChange,
@@ -114,8 +115,9 @@ def cached_figures(migrator):
 
 
 def server_sessions(migrator):
-    """13: sign-in sessions kept on the server, so that they can be ended (console.people.sessions)."""
-    db.create_tables([AccountSession], safe=True)
+    """13: sign-in sessions kept on the server, so that they can be ended (console.people.sessions), and the
+    slots that let one code go to a recipient per interval however many sends arrive at once."""
+    db.create_tables([AccountSession, SendingSlot], safe=True)
 
 
 def _missing(migrator, *fields):

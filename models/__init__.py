@@ -24,7 +24,7 @@ from models.dictionary import DictionaryEntry
 from models.education_credit import EducationCredit
 from models.filing import Filing
 from models.legacy import LegacyRecord
-from models.outbox import OutboxMessage, VerificationCode
+from models.outbox import OutboxMessage, SendingSlot, VerificationCode
 from models.review import ReasonTemplate, ReturnReason, ReviewEvent, SavedFilter, Submission
 from models.rule_run import RuleChange, RuleRun
 from models.schema import SchemaVersion
@@ -57,6 +57,7 @@ MODELS = [
     AuditEntry,
     OutboxMessage,
     VerificationCode,
+    SendingSlot,
     Captcha,
     Appraisal,
     AppraisalYear,

@@ -31,3 +31,15 @@ class VerificationCode(BaseModel):
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
     created_at = DateTimeField()
+
+
+class SendingSlot(BaseModel):
+    """验证码发送间隔: when a code last went to a recipient. A send takes the slot with one conditional
+    UPDATE, so that of any number of sends at once to one phone, one goes out per interval."""
+
+    channel = CharField(choices=CHANNELS)
+    recipient = CharField()
+    last_sent_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("channel", "recipient"), True),)

@@ -7,9 +7,11 @@ requests run on other threads (a live server, a race) cannot see that transactio
 and gets the tree committed afresh, and the next test the same."""
 
 import os
+import threading
 
 import pytest
 from peewee import PostgresqlDatabase
+from werkzeug.serving import make_server
 
 from console import create_app, migrations
 from console.infra import captcha
@@ -136,3 +138,15 @@ def reviewer_client(app, client):
     make_account(app, "reviewer", "reviewer")
     assert login(client, "reviewer").status_code == 302
     return client
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by a threaded server on a free loopback port, for browsers and bursts of requests; a
+    test using it commits (the server's threads must see its rows)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -13,6 +13,7 @@ from models import (
     RuleChange,
     SavedFilter,
     SchemaVersion,
+    SendingSlot,
     Submission,
     Unit,
     UnitChange,
@@ -60,7 +61,7 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
     try:
         migrations.upgrade()
         with db.connection_context():
-            db.drop_tables([Submission, RuleChange, UnitChange, SavedFilter, AccountSession])
+            db.drop_tables([Submission, RuleChange, UnitChange, SavedFilter, AccountSession, SendingSlot])
             db.execute_sql("DROP INDEX collection_status_submitted_at")
             db.execute_sql("DROP INDEX review_event_actor_id_at")
             db.execute_sql("ALTER TABLE filing DROP COLUMN post")
@@ -73,7 +74,7 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
         assert migrations.upgrade() == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
         with db.connection_context():
             assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
-            assert SavedFilter.table_exists() and AccountSession.table_exists()
+            assert SavedFilter.table_exists() and AccountSession.table_exists() and SendingSlot.table_exists()
             assert {"post", "work_started_on"} <= {c.name for c in db.get_columns("filing")}
             assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
             assert "accountant_id" in {c.name for c in db.get_columns("attachment")}

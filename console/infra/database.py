@@ -27,7 +27,7 @@ def open_database(url):
     """A pooled database: a request takes a connection and gives it back, rather than opening one and
     closing it (which for SQLite in WAL mode means a checkpoint whenever the last connection closes)."""
     pooled = url if "+pool" in url else url.replace("://", "+pool://", 1)
-    options = {"max_connections": 32, "stale_timeout": 600}
+    options = {"max_connections": 32, "stale_timeout": 600, "timeout": 10}  # a burst waits for a connection
     if url.startswith("sqlite"):  # the pool lends a connection to one thread at a time
         return connect(pooled, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **options)
     return connect(pooled, **options)

@@ -5,31 +5,37 @@ The session itself is the web layer's (views.auth)."""
 import hmac
 
 from flask import current_app
+from peewee import Case
 
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.routing import authority_for_region
 from console.people import sessions, verification
-from console.people.passwords import check_strength, hash_password, password_matches
+from console.people.passwords import check_nothing, check_strength, hash_password, password_matches
 from models import Account, Accountant, Authority, LegacyRecord, db
 
 
-def lock_message(account):
-    until = clock.to_beijing(account.locked_until)
-    return f"登录失败次数过多，账号已锁定至 {until:%Y-%m-%d %H:%M}（北京时间），请届时再试"
+def lock_message(until):
+    return f"登录失败次数过多，账号已锁定至 {clock.to_beijing(until):%Y-%m-%d %H:%M}（北京时间），请届时再试"
 
 
 def by_password(account, password, typed_name):
-    """The account, once its password holds against the lock rules; RuleViolation otherwise."""
-    _refuse_unknown_or_locked(account, typed_name)
+    """The account, once its password holds against the lock rules; RuleViolation otherwise. An unknown
+    name costs a password check too, so the time of the answer does not tell which names exist."""
+    if account is None:
+        check_nothing(password)
+        _refuse_unknown(typed_name)
+    _take_try(account)
     if not password_matches(account.password_hash, password):
-        _count_failure(account, clock.now())
+        _count_failure(account)
     return _admit(account)
 
 
 def by_code(account, phone, code, typed_name):
     """Sign in by phone and SMS code (Chongqing); the code's own limits stand in for the password's."""
-    _refuse_unknown_or_locked(account, typed_name)
+    if account is None:
+        _refuse_unknown(typed_name)
+    _refuse_locked(account)
     try:
         verification.check_code(phone, "login", code)
     except RuleViolation:
@@ -38,13 +44,35 @@ def by_code(account, phone, code, typed_name):
     return _admit(account)
 
 
-def _refuse_unknown_or_locked(account, typed_name):
-    if account is None:
-        audit.record("login.failure", detail={"原因": "账号不存在"}, actor_name=typed_name)
-        raise RuleViolation("账号或密码错误")
+def _refuse_unknown(typed_name):
+    audit.record("login.failure", detail={"原因": "账号不存在"}, actor_name=typed_name)
+    raise RuleViolation("账号或密码错误")
+
+
+def _refuse_locked(account):
     if account.locked_until and account.locked_until > clock.now():
         audit.record("login.refused", account, actor=account)
-        raise RuleViolation(lock_message(account))
+        raise RuleViolation(lock_message(account.locked_until))
+
+
+def _take_try(account):
+    """Count the try before its password is checked, in one conditional UPDATE that also refuses: of any
+    number of tries at once, at most LOGIN_MAX_FAILURES are checked before the account locks. A lock that
+    has run out is lifted by the same statement."""
+    now, limit = clock.now(), current_app.config["LOGIN_MAX_FAILURES"]
+    lapsed = Account.locked_until.is_null(False) & (Account.locked_until <= now)
+    taken = (
+        Account.update(
+            failed_logins=Case(None, [(lapsed, 1)], Account.failed_logins + 1),
+            locked_until=Case(None, [(lapsed, None)], Account.locked_until),
+        )
+        .where(Account.id == account.id, (Account.failed_logins < limit) | lapsed)
+        .execute()
+    )
+    if not taken:
+        audit.record("login.refused", account, actor=account)
+        locked_until = Account.get_by_id(account.id).locked_until or now + current_app.config["LOGIN_LOCK_DURATION"]
+        raise RuleViolation(lock_message(locked_until))
 
 
 def _admit(account):
@@ -54,24 +82,27 @@ def _admit(account):
     if account.accountant and account.accountant.archive_state == "abnormal":
         audit.record("login.failure", account, {"原因": "已转入异动库"}, actor=account)
         raise RuleViolation("您的会计人员档案已转入异动库，不能登录，请联系当地会计管理部门申请恢复")
-    account.failed_logins = 0
-    account.locked_until = None
-    account.last_login_at = clock.now()
-    account.save()
+    now = clock.now()
+    Account.update(failed_logins=0, locked_until=None, last_login_at=now).where(Account.id == account.id).execute()
+    account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
     audit.record("login.success", account, actor=account)
     return account
 
 
-def _count_failure(account, now):
-    account.failed_logins += 1
-    if account.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        account.failed_logins = 0
-        account.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
-        account.save()
-        audit.record("login.locked", account, {"锁定至": account.locked_until}, actor=account)
-        raise RuleViolation(lock_message(account))
-    account.save()
-    audit.record("login.failure", account, {"原因": "密码错误", "连续失败次数": account.failed_logins}, actor=account)
+def _count_failure(account):
+    """The try was counted by _take_try; the one that reached the limit locks the account."""
+    now, limit = clock.now(), current_app.config["LOGIN_MAX_FAILURES"]
+    until = now + current_app.config["LOGIN_LOCK_DURATION"]
+    locked = (
+        Account.update(locked_until=until)
+        .where(Account.id == account.id, Account.failed_logins >= limit, Account.locked_until.is_null())
+        .execute()
+    )
+    if locked:
+        audit.record("login.locked", account, {"锁定至": until}, actor=account)
+        raise RuleViolation(lock_message(until))
+    failures = Account.get_by_id(account.id).failed_logins
+    audit.record("login.failure", account, {"原因": "密码错误", "连续失败次数": failures}, actor=account)
     raise RuleViolation("账号或密码错误")
 
 

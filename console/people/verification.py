@@ -6,14 +6,14 @@ import hashlib
 import hmac
 import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 
 from console.errors import RuleViolation
 from console.infra import clock, notifier
 from console.profiles import current_profile
-from models import VerificationCode
+from models import SendingSlot, VerificationCode
 
 VALID_FOR = timedelta(minutes=5)
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
@@ -29,15 +29,7 @@ PURPOSES = {
 
 def send_code(recipient, purpose, channel="sms"):
     now = clock.now()
-    last = (
-        VerificationCode.select()
-        .where(VerificationCode.recipient == recipient, VerificationCode.channel == channel)
-        .order_by(VerificationCode.created_at.desc())
-        .first()
-    )
-    if last and now - last.created_at < SMS_RESEND_INTERVAL:
-        wait = math.ceil((SMS_RESEND_INTERVAL - (now - last.created_at)).total_seconds())
-        raise RuleViolation(f"验证码已发送，请 {wait} 秒后再获取")
+    _take_slot(recipient, channel, now)
     code = f"{secrets.randbelow(10**6):06d}"
     VerificationCode.create(
         channel=channel,
@@ -55,8 +47,25 @@ def send_code(recipient, purpose, channel="sms"):
         notifier.send_email(recipient, f"{system}验证码", f"{said}如非本人操作，请忽略本邮件。\n\n{system}")
 
 
+def _take_slot(recipient, channel, now):
+    """One send per SMS_RESEND_INTERVAL per recipient, decided by one conditional UPDATE of its slot."""
+    SendingSlot.insert(channel=channel, recipient=recipient, last_sent_at=datetime.min).on_conflict_ignore().execute()
+    slot = (SendingSlot.channel == channel) & (SendingSlot.recipient == recipient)
+    taken = (
+        SendingSlot.update(last_sent_at=now)
+        .where(slot, SendingSlot.last_sent_at <= now - SMS_RESEND_INTERVAL)
+        .execute()
+    )
+    if not taken:
+        last = SendingSlot.get(slot).last_sent_at
+        wait = max(1, math.ceil((SMS_RESEND_INTERVAL - (now - last)).total_seconds()))
+        raise RuleViolation(f"验证码已发送，请 {wait} 秒后再获取")
+
+
 def check_code(recipient, purpose, code, channel="sms"):
-    """Use up the code, or raise RuleViolation saying why it is refused."""
+    """Use up the code, or raise RuleViolation saying why it is refused. Each try is counted before the code
+    is compared, by one conditional UPDATE that refuses the try past MAX_ATTEMPTS, so that of any number of
+    guesses at once at most MAX_ATTEMPTS are compared; a right code is used by one request only."""
     now = clock.now()
     entry = (
         VerificationCode.select()
@@ -69,15 +78,21 @@ def check_code(recipient, purpose, code, channel="sms"):
         .order_by(VerificationCode.created_at.desc())
         .first()
     )
-    if entry is None or entry.expires_at < now or entry.attempts >= MAX_ATTEMPTS:
+    unused = (VerificationCode.id == getattr(entry, "id", 0)) & VerificationCode.used_at.is_null()
+    if entry is None or entry.expires_at < now:
+        raise RuleViolation("验证码已失效，请重新获取")
+    tried = (
+        VerificationCode.update(attempts=VerificationCode.attempts + 1)
+        .where(unused, VerificationCode.attempts < MAX_ATTEMPTS)
+        .execute()
+    )
+    if not tried:
         raise RuleViolation("验证码已失效，请重新获取")
     if not hmac.compare_digest(entry.code_hash, _digest((code or "").strip())):
-        entry.attempts += 1
-        entry.save()
-        left = MAX_ATTEMPTS - entry.attempts
-        raise RuleViolation(f"验证码错误，还可再试 {left} 次" if left else "验证码错误次数过多，请重新获取")
-    entry.used_at = now
-    entry.save()
+        left = MAX_ATTEMPTS - VerificationCode.get_by_id(entry.id).attempts
+        raise RuleViolation(f"验证码错误，还可再试 {left} 次" if left > 0 else "验证码错误次数过多，请重新获取")
+    if not VerificationCode.update(used_at=now).where(unused).execute():
+        raise RuleViolation("验证码已失效，请重新获取")
 
 
 def _digest(code):

@@ -3,12 +3,10 @@
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 from models import OutboxMessage
 
@@ -33,16 +31,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture
