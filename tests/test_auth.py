@@ -194,3 +194,15 @@ def test_parallel_requests_do_not_overwrite_the_captcha(app, client):
         "/console/login", data={"csrf_token": token, "username": "reviewer", "password": PASSWORD, "captcha": "TEST"}
     )
     assert response.status_code == 302
+
+
+def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(app, client, monkeypatch):
+    from console.people import passwords
+
+    checked = []
+    original = passwords.check_password_hash
+    monkeypatch.setattr(passwords, "check_password_hash", lambda *a: checked.append(1) or original(*a))
+    make_account(app, "reviewer", "reviewer")
+    login(client, "reviewer", password="wrong")
+    login(client, "nobody", password="wrong")
+    assert len(checked) == 2  # the time of the answer does not tell which names exist

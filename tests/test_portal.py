@@ -106,15 +106,18 @@ def test_a_taken_id_names_the_bureau_to_call(client):
     assert "证件号已被占用，请联系当地会计管理部门：赛罕区财政局（电话 0471-6945678）" in page
 
 
-def test_one_phone_one_id(client):
+def test_one_phone_one_id_told_only_once_the_phones_code_is_verified(client):
     make_accountant(id_number=resident_id(serial=321), phone="13912345678")
-    url = "/portal/register"
-    typed = {"name": "王影", "id_type": "resident", "id_number": ID_NUMBER, "phone": "13912345678"}
-    page = client.post(url, data={"csrf_token": csrf_token(client, url), "send_code": "1", **typed}).get_data(
-        as_text=True
-    )
-    assert "该手机号已与其他证件号绑定" in page
-    assert OutboxMessage.select().count() == 0
+    code = get_code(client, "/portal/register", "13912345678", APPLICANT)  # sending tells nothing
+    page = register(client, code=code).get_data(as_text=True)
+    assert "该手机号已与其他证件号绑定" in page and Accountant.select().count() == 1
+
+
+def test_a_wrong_code_hears_nothing_of_what_is_taken(client):
+    make_accountant(id_number=ID_NUMBER, phone="13800000000")
+    get_code(client, "/portal/register", APPLICANT["phone"], APPLICANT)
+    page = register(client, code="000000").get_data(as_text=True)
+    assert "验证码错误" in page and "证件号已被占用" not in page
 
 
 def test_sign_in_failures_lock_the_portal_account_too(client):
@@ -144,7 +147,8 @@ def test_password_reset_by_sms(client, monkeypatch):
     unknown = client.post(
         url, data={"csrf_token": csrf_token(client, url), "phone": "13700000000", "send_code": "1"}
     ).get_data(as_text=True)
-    assert "该手机号未注册" in unknown
+    assert "如该手机号已注册，验证码已发送，5 分钟内有效" in unknown and "未注册" not in unknown
+    assert not OutboxMessage.select().where(OutboxMessage.recipient == "13700000000").exists()
     code = get_code(client, url, "13912345678")
     response = client.post(
         url,
@@ -220,8 +224,10 @@ def test_inner_mongolia_resets_the_password_by_a_verified_email(client, monkeypa
     unknown = client.post(
         url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn", "send_code": "1"}
     ).get_data(as_text=True)
-    assert "该电子邮箱未在信息采集中验证，请用手机号找回密码" in unknown
+    assert "如该电子邮箱已验证，验证码已发送，5 分钟内有效" in unknown
+    assert not OutboxMessage.select().where(OutboxMessage.recipient == "wang@example.cn").exists()
     Accountant.update(email="wang@example.cn").execute()  # verified in the wizard's personal step
+    a_minute_later(monkeypatch)
     sent = client.post(
         url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn", "send_code": "1"}
     ).get_data(as_text=True)
@@ -254,10 +260,10 @@ def test_two_registrations_of_one_id_at_once_end_with_one_account(client, monkey
     make_accountant(id_number=ID_NUMBER, phone="13800000000")  # the other tab got there first …
     original, calls = registration._check_unique, []
 
-    def passes_the_first_time(identity, phone):  # … just after this one's check had passed
+    def passes_the_first_time(identity, phone, username=None):  # … just after this one's check had passed
         calls.append(identity.number)
         if len(calls) > 1:
-            original(identity, phone)
+            original(identity, phone, username)
 
     monkeypatch.setattr(registration, "_check_unique", passes_the_first_time)
     page = register(client, code=code).get_data(as_text=True)

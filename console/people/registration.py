@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from peewee import IntegrityError
 
@@ -49,13 +50,13 @@ def register(profile, applicant):
     """Create the accountant's archive record and account; everything is checked before anything is written."""
     identity, name, phone = checked_applicant(profile, applicant)
     uses_username = "username_password_captcha" in profile.login_modes
-    _check_unique(identity, phone)
-    _check_code(phone, "register", applicant.sms_code)
+    _check_code(phone, "register", applicant.sms_code)  # only the phone's holder hears what is taken
+    _check_unique(identity, phone, applicant.username.strip() if uses_username else None)
     root = Authority.get(Authority.code == profile.province_code)
     try:
         return _create(applicant, identity, name, phone, uses_username, root)
     except IntegrityError:  # someone registered the same ID or phone a moment ago: the index decides
-        _check_unique(identity, phone)
+        _check_unique(identity, phone, applicant.username.strip() if uses_username else None)
         raise
 
 
@@ -101,11 +102,12 @@ def _check_code(recipient, purpose, code, channel="sms"):
 def _check_username(username):
     if not USERNAME.match(username):
         raise RuleViolation("用户名为 4-20 位字母、数字或下划线，以字母开头", "username")
-    if Account.select().where(Account.username == username).exists():
+
+
+def _check_unique(identity, phone, username=None):
+    """What another registration holds already: told only once the SMS code to the phone was verified."""
+    if username and Account.select().where(Account.username == username).exists():
         raise RuleViolation("用户名已存在，请修改用户名重新注册", "username")
-
-
-def _check_unique(identity, phone):
     holder = Accountant.get_or_none(Accountant.id_type == identity.id_type, Accountant.id_number == identity.number)
     if holder is not None:
         bureau = holder.authority
@@ -172,31 +174,27 @@ SIGN_IN_MODES = {
 
 
 def send_register_code(profile, applicant):
-    """The registration's SMS code, once the rest of the form holds."""
+    """The registration's SMS code, once the rest of the form holds by itself; whether the ID or the phone is
+    taken is told only after the code is verified (register), so that sending tells nobody who is here."""
     _, _, phone = checked_applicant(profile, applicant, password=False)
-    if Accountant.select().where(Accountant.phone == phone).exists():
-        raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "phone")
     _checked(lambda: verification.send_code(phone, "register"), "sms_code")
 
 
 def send_account_code(recipient, purpose, channel="sms"):
-    """A login or password-reset code, only to a phone (or a verified e-mail) that has an account."""
-    recipient, _ = _account_of(recipient, channel)
-    _checked(lambda: verification.send_code(recipient, purpose, channel=channel), "sms_code")
+    """A login or password-reset code, sent only to a phone (or a verified e-mail) that has an account, with
+    the same answer and the same limits when none has: the answer tells nobody who has an account."""
+    recipient, account = _account_of(recipient, channel)
+    send = partial(verification.send_code, recipient, purpose, channel=channel, deliver=account is not None)
+    _checked(send, "sms_code")
 
 
 def _account_of(recipient, channel):
+    """(the recipient as typed right, its account or None)."""
     if channel == "email":
         address = (recipient or "").strip()
-        account = account_by_email(address)
-        if account is None:
-            raise RuleViolation("该电子邮箱未在信息采集中验证，请用手机号找回密码", "email")
-        return address, account
+        return address, account_by_email(address)
     phone = check_mobile(recipient)
-    account = account_by_phone(phone)
-    if account is None:
-        raise RuleViolation("该手机号未注册", "phone")
-    return phone, account
+    return phone, account_by_phone(phone)
 
 
 def account_by_email(address):
@@ -210,7 +208,9 @@ def account_by_email(address):
 def reset_password(profile, recipient, code, password, channel="sms"):
     recipient, account = _account_of(recipient, channel)
     _checked(lambda: check_strength(password, **profile.accountant_password), "password")
-    _check_code(recipient, "reset_password", code, channel)
+    _check_code(recipient, "reset_password", code, channel)  # no account, no code was sent: refused here
+    if account is None:  # the account went since its code was sent
+        raise RuleViolation("验证码已失效，请重新获取", "sms_code")
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until = 0, None
     account.save()

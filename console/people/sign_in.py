@@ -32,15 +32,16 @@ def by_password(account, password, typed_name):
 
 
 def by_code(account, phone, code, typed_name):
-    """Sign in by phone and SMS code (Chongqing); the code's own limits stand in for the password's."""
-    if account is None:
-        _refuse_unknown(typed_name)
-    _refuse_locked(account)
+    """Sign in by phone and SMS code (Chongqing); the code's own limits stand in for the password's. No code
+    goes to a phone without an account, so an unknown phone is refused as a wrong code is."""
     try:
         verification.check_code(phone, "login", code)
     except RuleViolation:
-        audit.record("login.failure", account, {"原因": "短信验证码错误"}, actor=account)
+        audit.record("login.failure", account, {"原因": "短信验证码错误"}, actor=account, actor_name=typed_name)
         raise
+    if account is None:
+        _refuse_unknown(typed_name)
+    _refuse_locked(account)
     return _admit(account)
 
 

@@ -77,12 +77,18 @@ def sending_code(form):
     return form.is_submitted() and "send_code" in request.form
 
 
-def send_code(form, send, *args, recipient=None):
+def send_code(form, send, *args, recipient=None, told="验证码已发送，5 分钟内有效"):
     try:
         send(form.phone.data if recipient is None else recipient, *args)
-        flash("验证码已发送，5 分钟内有效", "success")
+        flash(told, "success")
     except RuleViolation as violation:
         attach_violation(form, violation)
+
+
+def _told_if_registered(channel):
+    """What a code sent to an account's phone or e-mail says, whether or not it has an account."""
+    held = "手机号已注册" if channel == "sms" else "电子邮箱已验证"
+    return f"如该{held}，验证码已发送，5 分钟内有效"
 
 
 @bp.route("/register", methods=("GET", "POST"))
@@ -129,7 +135,7 @@ def login():
     if not form.is_submitted():
         form.next.data = request.args.get("next", "")
     if sending_code(form):
-        send_code(form, registration.send_account_code, "login")
+        send_code(form, registration.send_account_code, "login", told=_told_if_registered("sms"))
     elif form.validate_on_submit():
         try:
             _sign_in(mode, form)
@@ -167,7 +173,8 @@ def reset():
     del form["email" if channel == "sms" else "phone"]
     recipient = (form.email if channel == "email" else form.phone).data
     if sending_code(form):
-        send_code(form, registration.send_account_code, "reset_password", channel, recipient=recipient)
+        told = _told_if_registered(channel)
+        send_code(form, registration.send_account_code, "reset_password", channel, recipient=recipient, told=told)
     elif form.validate_on_submit():
         try:
             registration.reset_password(current_profile, recipient, form.sms_code.data, form.password.data, channel)
