@@ -14,7 +14,7 @@ def create_app(overrides=None):
     from console import cli, config, profiles
     from console.extensions import csrf
     from console.infra import database, notifier
-    from views import auth, error_pages, files, i18n, portal, public, security, templating
+    from views import auth, error_pages, files, i18n, limits, portal, public, security, templating
     from views import console as console_views
 
     app = Flask(
@@ -31,6 +31,7 @@ def create_app(overrides=None):
     csrf.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
     notifier.init_app(app)
     error_pages.init_app(app)
     public.init_app(app)

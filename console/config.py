@@ -27,6 +27,8 @@ def init_app(app, overrides=None):
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         WTF_I18N_ENABLED=False,  # views.forms.Form keeps WTForms' Chinese catalogue for the process instead
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_KEY_PREFIX="accountants",
     )
     app.config.from_mapping(overrides or {})
     if not app.config["SECRET_KEY"]:

@@ -88,6 +88,7 @@ def app(database_url, province, app_overrides, tmp_path, monkeypatch, request):
             "PROVINCE": province,
             "STORAGE_DIR": str(tmp_path / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,  # one address sends every test's requests; tests/test_limits.py turns it on
             **app_overrides,
         }
     )

@@ -16,11 +16,16 @@ PASSWORD = "Grass#land2026"
 ID_NUMBER = resident_id("150105", "19900307", 124)
 
 
+def press_send(client, url, **data):
+    """Solve the captcha and press 获取验证码 on the form at url, with the form's fields `data`."""
+    token = csrf_token(client, url)
+    client.get("/captcha.png")
+    return client.post(url, data={"csrf_token": token, "captcha": CAPTCHA_TEXT, "send_code": "1", **data})
+
+
 def get_code(client, url, phone, data=None):
-    """Press 获取验证码 on the form at url; return the code the outbox shows."""
-    response = client.post(
-        url, data={"csrf_token": csrf_token(client, url), "phone": phone, "send_code": "1", **(data or {})}
-    )
+    """Press 获取验证码 for phone; return the code the outbox shows."""
+    response = press_send(client, url, **{**(data or {}), "phone": phone})
     assert "验证码已发送，5 分钟内有效" in response.get_data(as_text=True)
     body = OutboxMessage.select().where(OutboxMessage.recipient == phone).order_by(OutboxMessage.id.desc()).get().body
     return re.search(r"验证码是 (\d{6})", body).group(1)
@@ -144,9 +149,7 @@ def test_password_reset_by_sms(client, monkeypatch):
     register(client)
     a_minute_later(monkeypatch)
     url = "/portal/reset"
-    unknown = client.post(
-        url, data={"csrf_token": csrf_token(client, url), "phone": "13700000000", "send_code": "1"}
-    ).get_data(as_text=True)
+    unknown = press_send(client, url, phone="13700000000").get_data(as_text=True)
     assert "如该手机号已注册，验证码已发送，5 分钟内有效" in unknown and "未注册" not in unknown
     assert not OutboxMessage.select().where(OutboxMessage.recipient == "13700000000").exists()
     code = get_code(client, url, "13912345678")
@@ -221,16 +224,12 @@ def test_anonymous_visitors_are_sent_to_the_portal_sign_in(client):
 def test_inner_mongolia_resets_the_password_by_a_verified_email(client, monkeypatch):
     register(client)
     url = "/portal/reset?by=email"
-    unknown = client.post(
-        url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn", "send_code": "1"}
-    ).get_data(as_text=True)
+    unknown = press_send(client, url, email="wang@example.cn").get_data(as_text=True)
     assert "如该电子邮箱已验证，验证码已发送，5 分钟内有效" in unknown
     assert not OutboxMessage.select().where(OutboxMessage.recipient == "wang@example.cn").exists()
     Accountant.update(email="wang@example.cn").execute()  # verified in the wizard's personal step
     a_minute_later(monkeypatch)
-    sent = client.post(
-        url, data={"csrf_token": csrf_token(client, url), "email": "wang@example.cn", "send_code": "1"}
-    ).get_data(as_text=True)
+    sent = press_send(client, url, email="wang@example.cn").get_data(as_text=True)
     assert "验证码已发送" in sent
     message = OutboxMessage.get(OutboxMessage.recipient == "wang@example.cn")
     code = re.search(r"验证码是 (\d{6})", message.body).group(1)
@@ -288,13 +287,8 @@ def test_after_approval_the_home_page_offers_a_change_that_opens_in_the_wizard(a
 def test_no_code_is_sent_for_a_form_that_would_be_refused(client):
     url = "/portal/register"
     typed = {"name": "王影", "id_type": "resident", "id_number": ID_NUMBER[:-1] + "0", "phone": "13912345678"}
-    page = client.post(url, data={"csrf_token": csrf_token(client, url), "send_code": "1", **typed}).get_data(
-        as_text=True
-    )
+    page = press_send(client, url, **typed).get_data(as_text=True)
     assert "身份证号码校验位不正确" in page and 'value="王影"' in page
     assert OutboxMessage.select().count() == 0
-    page = client.post(
-        url,
-        data={"csrf_token": csrf_token(client, url), "send_code": "1", **typed, "id_number": ID_NUMBER, "name": "A"},
-    ).get_data(as_text=True)
+    page = press_send(client, url, **{**typed, "id_number": ID_NUMBER, "name": "A"}).get_data(as_text=True)
     assert "请输入与证件一致的姓名" in page and OutboxMessage.select().count() == 0

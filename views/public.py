@@ -5,6 +5,7 @@ from flask import Blueprint, make_response, render_template, request, session
 from console.infra import captcha
 from console.org import authorities
 from console.profiles import current_profile
+from views import limits
 
 bp = Blueprint("public", __name__)
 
@@ -28,6 +29,7 @@ def directory():
 
 
 @bp.route("/captcha.png")
+@limits.captcha
 def captcha_image():
     token, image = captcha.issue(previous=session.get("captcha"))
     session["captcha"] = token  # the answer stays on the server

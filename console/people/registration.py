@@ -169,7 +169,9 @@ SIGN_IN_MODES = {
     "id_password": SignInMode(
         "证件号码登录", ("id_number", "password"), lambda data: account_by_id_number(data["id_number"])
     ),
-    "phone_sms": SignInMode("手机验证码登录", ("phone", "sms_code"), lambda data: account_by_phone(data["phone"])),
+    "phone_sms": SignInMode(
+        "手机验证码登录", ("phone", "captcha", "sms_code"), lambda data: account_by_phone(data["phone"])
+    ),
 }
 
 

@@ -57,6 +57,7 @@ def test_register_sign_in_and_submit(province, app, live_server, page):
     if province == "jilin":
         page.get_by_label("用户名").fill("wangying")
     page.get_by_label("手机号码").fill(PHONE)
+    page.get_by_label("图形验证码").fill(CAPTCHA_TEXT)  # a code is sent only once the captcha is solved
     page.get_by_role("button", name="获取验证码").click()  # everything above is checked before a code is sent
     expect(page.get_by_text("验证码已发送，5 分钟内有效")).to_be_visible()
     expect(page.get_by_label("证件号码")).to_have_value(id_number)  # kept across the code request
@@ -143,6 +144,7 @@ def test_a_passport_holder_types_gender_and_birth_date(province, app, live_serve
     page.get_by_label("证件类型").select_option("护照")
     page.get_by_label("证件号码").fill("C12345678")
     page.get_by_label("手机号码").fill(PHONE)
+    page.get_by_label("图形验证码").fill(CAPTCHA_TEXT)  # a code is sent only once the captcha is solved
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_text("验证码已发送，5 分钟内有效")).to_be_visible()
     page.get_by_label("短信验证码").fill(latest_code())

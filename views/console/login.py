@@ -11,7 +11,7 @@ from console.people.passwords import STAFF_RULE
 from console.profiles import current_profile
 from models import Account
 from models.account import STAFF_ROLES
-from views import auth
+from views import auth, limits
 from views.forms import Form, attach_violation
 
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
@@ -33,6 +33,7 @@ class PasswordForm(Form):
 
 
 @bp.route("/login", methods=("GET", "POST"))
+@limits.sign_in
 def login():
     form = LoginForm()
     if not form.is_submitted():
@@ -42,6 +43,7 @@ def login():
         try:
             if not auth.captcha_passes(form.captcha.data):
                 raise RuleViolation("验证码错误，请重新输入")
+            limits.tried(typed)
             account = Account.get_or_none(Account.username == typed, Account.role.in_(STAFF_ROLES))
             auth.open_session(sign_in.by_password(account, form.password.data, typed))
         except RuleViolation as refusal:

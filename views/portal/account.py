@@ -23,7 +23,7 @@ from models.accountant import ID_TYPES
 from models.collection import COLLECTION_STATES
 from models.filing import FILING_STATES
 from models.review import EVENT_KINDS
-from views import auth
+from views import auth, limits
 from views.forms import Form, attach_violation, options
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -42,6 +42,7 @@ class RegisterForm(Form):
     id_type = SelectField("证件类型", validators=required("请选择证件类型"))
     id_number = StringField("证件号码", validators=required("请输入证件号码"))
     phone = StringField("手机号码", validators=required("请输入手机号码"))
+    captcha = StringField("图形验证码")
     sms_code = StringField("短信验证码")
     username = StringField("用户名")
     password = PasswordField("密码", validators=required("请设置密码"))
@@ -65,6 +66,7 @@ class LoginForm(Form):
 class ResetForm(Form):
     phone = StringField("注册手机号", validators=required("请输入手机号码"))
     email = StringField("已验证的电子邮箱", validators=required("请输入电子邮箱"))
+    captcha = StringField("图形验证码")
     sms_code = StringField("验证码")
     password = PasswordField("新密码", validators=required("请设置新密码"))
     confirm = PasswordField(
@@ -78,11 +80,18 @@ def sending_code(form):
 
 
 def send_code(form, send, *args, recipient=None, told="验证码已发送，5 分钟内有效"):
+    """获取验证码: only with the captcha solved, and within the per-client limits (a captcha is used up by
+    its one try, so the page comes back with a new one)."""
+    recipient = form.phone.data if recipient is None else recipient
     try:
-        send(form.phone.data if recipient is None else recipient, *args)
+        if not auth.captcha_passes(form.captcha.data):
+            raise RuleViolation("请先输入图形验证码，再获取短信验证码", "captcha")
+        limits.sending(recipient or "")
+        send(recipient, *args)
         flash(told, "success")
     except RuleViolation as violation:
         attach_violation(form, violation)
+    form.captcha.data = ""
 
 
 def _told_if_registered(channel):
@@ -125,6 +134,7 @@ def register():
 
 
 @bp.route("/login", methods=("GET", "POST"))
+@limits.sign_in
 def login():
     modes = current_profile.login_modes
     mode = request.values.get("mode") if request.values.get("mode") in modes else modes[0]
@@ -158,6 +168,7 @@ def _sign_in(mode, form):
     if account is None and "password" in data and "id_number" in data:
         account = sign_in.first_legacy_sign_in(current_profile, data["id_number"], data["password"])
     typed = data.get("id_number") or data.get("username") or data.get("phone")
+    limits.tried(typed)
     if mode == "phone_sms":
         auth.open_session(sign_in.by_code(account, data["phone"].strip(), data["sms_code"], typed))
     else:
