@@ -23,3 +23,6 @@ class CreditRecord(BaseModel):
     entered_at = DateTimeField()
     confirmed_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
     confirmed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "accountant"), False),)  # the bureaus' 待确认 count starts from the few pending
