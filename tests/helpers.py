@@ -10,7 +10,7 @@ from console.infra import clock
 from console.people import sessions
 from console.people.identity import gender_of
 from console.people.passwords import hash_password
-from models import Account, Accountant, Authority, db
+from models import Account, Accountant, Authority, OutboxMessage, db
 from tools import fake
 
 CAPTCHA_TEXT = "TEST"
@@ -102,3 +102,9 @@ def login(client, username, password=PASSWORD, captcha_text=CAPTCHA_TEXT, next_u
 def post_form(client, url, data, page_url=None):
     """POST like a browser: with the CSRF token of the page the form is on."""
     return client.post(url, data={"csrf_token": csrf_token(client, page_url or url), **data})
+
+
+def sms_code_to(phone):
+    """The code of the latest SMS to phone, as its holder reads it."""
+    body = OutboxMessage.select().where(OutboxMessage.recipient == phone).order_by(OutboxMessage.id.desc()).get().body
+    return re.search(r"验证码是 (\d{6})", body).group(1)

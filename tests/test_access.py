@@ -65,6 +65,8 @@ ROUTES = [
     ("POST", "/portal/register", "/portal/register", {}, OPEN),
     ("GET", "/portal/login", "/portal/login", None, OPEN),
     ("POST", "/portal/login", "/portal/login", {}, OPEN),
+    ("GET", "/portal/login/first", "/portal/login/first", None, REDIRECT),  # without a first sign-in begun
+    ("POST", "/portal/login/first", "/portal/login/first", {}, REDIRECT),
     ("GET", "/portal/reset", "/portal/reset", None, OPEN),
     ("POST", "/portal/reset", "/portal/reset", {}, OPEN),
     ("POST", "/portal/logout", "/portal/logout", {}, REDIRECT),

@@ -16,7 +16,16 @@ from console.people import sign_in
 from console.review import diff
 from models import Account, AuditEntry, Education, LegacyRecord, PostSection, QualificationSection
 from tests.factories import complete, unit_code
-from tests.helpers import CAPTCHA_TEXT, csrf_token, make_account, make_accountant, resident_id, session_for
+from tests.helpers import (
+    CAPTCHA_TEXT,
+    csrf_token,
+    make_account,
+    make_accountant,
+    post_form,
+    resident_id,
+    session_for,
+    sms_code_to,
+)
 
 HEADER = ",".join(legacy.HEADER) + "\n"
 SUN = resident_id("150105", "19900512", 135)  # 男
@@ -154,9 +163,17 @@ def test_an_imported_person_signs_in_changes_the_password_and_finds_the_wizard_p
     assert "账号或密码错误" in wrong.get_data(as_text=True) and Account.select().count() == 0
     token = csrf_token(client, "/portal/login")
     client.get("/captcha.png")
-    signed = client.post(
+    asked = client.post(
         "/portal/login", data={"csrf_token": token, "id_number": SUN, "password": "nmg*123#", "captcha": CAPTCHA_TEXT}
     )
+    assert asked.headers["Location"] == "/portal/login/first" and Account.select().count() == 0
+    page = client.get("/portal/login/first").get_data(as_text=True)
+    assert "短信验证码已发送至 138****0135" in page  # the phone the old record holds, not one the visitor types
+    code = sms_code_to("13800000135")
+    wrong = post_form(client, "/portal/login/first", {"sms_code": f"{(int(code) + 1) % 10**6:06d}"})
+    wrong = wrong.get_data(as_text=True)
+    assert "验证码错误" in wrong and Account.select().count() == 0
+    signed = post_form(client, "/portal/login/first", {"sms_code": code})
     assert signed.status_code == 302
     forced = client.get("/portal/", follow_redirects=True).get_data(as_text=True)
     assert "首次登录或密码已重置，请先设置新密码" in forced
@@ -180,14 +197,15 @@ def test_without_a_phone_the_imported_person_registers_first(app, ctx):
     load_dictionaries()
     legacy.import_file("原数据.csv", csv_file(sun(手机号码="")), None)
     with pytest.raises(RuleViolation, match="请先注册后再登录"):
-        sign_in.first_legacy_sign_in(app.extensions["profile"], SUN, "nmg*123#")
-    assert sign_in.first_legacy_sign_in(app.extensions["profile"], QIAN, "nmg*123#") is None
+        sign_in.legacy_first_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    assert sign_in.legacy_first_sign_in(app.extensions["profile"], QIAN, "nmg*123#") is None
 
 
 def test_the_review_shows_what_was_changed_against_the_old_record(app, ctx, scans):
     load_dictionaries()
     legacy.import_file("原数据.csv", csv_file(sun(学历="大专")), None)
-    account = sign_in.first_legacy_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    record = sign_in.legacy_first_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    account = sign_in.complete_legacy_sign_in(app.extensions["profile"], SUN, sms_code_to(record.phone))
     draft = lifecycle.open_draft(account.accountant)
     complete(app, draft, scans)  # a careful applicant's answers: 本科, another unit, work from 2012
     sent = lifecycle.submit(draft, account, app.extensions["profile"])

@@ -15,6 +15,8 @@ ACTIONS = {
     "login.refused": "锁定期间尝试登录",
     "logout": "退出登录",
     "session.timeout": "会话超时",
+    "session.end_all": "结束全部会话",
+    "login.legacy_code": "原数据首次登录：发送验证码",
     "password.change": "修改密码",
     "password.reset": "短信找回密码",
     "accountant.register": "会计人员注册",

@@ -11,6 +11,7 @@ from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.routing import authority_for_region
 from console.people import sessions, verification
+from console.people.identity import mask_id
 from console.people.passwords import check_nothing, check_strength, hash_password, password_matches
 from models import Account, Accountant, Authority, LegacyRecord, db
 
@@ -122,15 +123,37 @@ def change_password(account, current, new, rule):
     audit.record("password.change", account)
 
 
-def first_legacy_sign_in(profile, id_number, password):
-    """Someone of the old database signing in for the first time with the profile's initial password:
-    their archive record and account are made now, the password to be changed at once. None otherwise."""
+def legacy_first_sign_in(profile, id_number, password):
+    """Someone of the old database signing in for the first time with the profile's initial password, which
+    anyone who knows their ID number could type: the old record, to whose phone a code now goes (the person
+    proves the phone before an account is made, complete_legacy_sign_in). None when this is not such a
+    sign-in; RuleViolation when the old record holds no phone the person could prove."""
     initial = profile.legacy_initial_password
     record = LegacyRecord.get_or_none(LegacyRecord.id_number == (id_number or "").strip().upper())
     if not initial or record is None or not hmac.compare_digest(password.encode(), initial.encode()):
         return None
     if not record.phone or Accountant.select().where(Accountant.phone == record.phone).exists():
         raise RuleViolation("原数据中没有您的手机号码或该号码已被使用，请先注册后再登录", "id_number")
+    verification.send_code(record.phone, "legacy_login")
+    audit.record("login.legacy_code", detail={"证件号码": mask_id(record.id_number)}, actor_name=record.name)
+    return record
+
+
+def legacy_phone(id_number):
+    record = LegacyRecord.get_or_none(LegacyRecord.id_number == id_number)
+    return record.phone if record else ""
+
+
+def complete_legacy_sign_in(profile, id_number, code):
+    """The first sign-in of an old-database person whose code to the old record's phone holds: their archive
+    record and account are made now, the initial password to be changed at once."""
+    record = LegacyRecord.get_or_none(LegacyRecord.id_number == id_number)
+    if record is None or Account.select().join(Accountant).where(Accountant.id_number == id_number).exists():
+        raise RuleViolation("请重新登录", "sms_code")  # signed up meanwhile, or the record went
+    try:
+        verification.check_code(record.phone, "legacy_login", code)
+    except RuleViolation as refusal:
+        raise RuleViolation(str(refusal), "sms_code") from refusal
     with db.atomic():
         now = clock.now()
         person = Accountant.create(
@@ -147,7 +170,7 @@ def first_legacy_sign_in(profile, id_number, password):
         )
         account = Account.create(
             role="accountant",
-            password_hash=hash_password(password),
+            password_hash=hash_password(profile.legacy_initial_password),
             display_name=record.name,
             accountant=person,
             must_change_password=True,

@@ -24,6 +24,7 @@ PURPOSES = {
     "reset_password": "找回密码",
     "verify_email": "验证邮箱",
     "change_phone": "变更手机号",
+    "legacy_login": "首次登录",
 }
 
 

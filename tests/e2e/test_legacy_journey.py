@@ -10,7 +10,7 @@ from console.infra.dictionaries import load_dictionaries
 from models import Account, db
 from tests.e2e.conftest import screenshot
 from tests.factories import unit_code
-from tests.helpers import CAPTCHA_TEXT, resident_id
+from tests.helpers import CAPTCHA_TEXT, resident_id, sms_code_to
 
 HEADER = ",".join(legacy.HEADER)
 
@@ -40,6 +40,9 @@ def test_first_sign_in_with_the_initial_password_opens_a_prefilled_wizard(app, l
     page.get_by_label("密码").fill("nmg*123#")
     page.get_by_label("验证码").fill(CAPTCHA_TEXT)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("短信验证码已发送至 138****0135")).to_be_visible()  # the old record's phone
+    page.get_by_label("短信验证码").fill(sms_code_to("13800000135"))
+    page.get_by_role("button", name="验证并登录").click()
     expect(page.get_by_text("首次登录或密码已重置，请先设置新密码")).to_be_visible()
     page.get_by_label("原密码").fill("nmg*123#")
     page.get_by_label("新密码", exact=True).fill("Grassland#2026")

@@ -3,7 +3,7 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField
 from peewee import fn
@@ -61,6 +61,10 @@ class LoginForm(Form):
     sms_code = StringField("短信验证码", validators=required("请输入短信验证码"))
     captcha = StringField("验证码", validators=required("请输入验证码"))
     next = HiddenField()
+
+
+class LegacyCodeForm(Form):
+    sms_code = StringField("短信验证码", validators=required("请输入短信验证码"))
 
 
 class ResetForm(Form):
@@ -148,11 +152,9 @@ def login():
         send_code(form, registration.send_account_code, "login", told=_told_if_registered("sms"))
     elif form.validate_on_submit():
         try:
-            _sign_in(mode, form)
+            return _sign_in(mode, form)
         except RuleViolation as violation:
             attach_violation(form, violation)
-        else:
-            return redirect(auth.safe_next(form.next.data, url_for(".home")))
     if "captcha" in form:
         form.captcha.data = ""
     return render_template(
@@ -164,15 +166,39 @@ def _sign_in(mode, form):
     if "captcha" in form and not auth.captcha_passes(form.captcha.data):
         raise RuleViolation("验证码错误，请重新输入", "captcha")
     data = {name: form[name].data for name in registration.SIGN_IN_MODES[mode].fields}
-    account = registration.SIGN_IN_MODES[mode].find(data)
-    if account is None and "password" in data and "id_number" in data:
-        account = sign_in.first_legacy_sign_in(current_profile, data["id_number"], data["password"])
     typed = data.get("id_number") or data.get("username") or data.get("phone")
     limits.tried(typed)
+    account = registration.SIGN_IN_MODES[mode].find(data)
+    if account is None and "password" in data and "id_number" in data:
+        record = sign_in.legacy_first_sign_in(current_profile, data["id_number"], data["password"])
+        if record is not None:
+            session["legacy_sign_in"] = record.id_number
+            return redirect(url_for(".legacy_sign_in"))
     if mode == "phone_sms":
         auth.open_session(sign_in.by_code(account, data["phone"].strip(), data["sms_code"], typed))
     else:
         auth.open_session(sign_in.by_password(account, data["password"], typed))
+    return redirect(auth.safe_next(form.next.data, url_for(".home")))
+
+
+@bp.route("/login/first", methods=("GET", "POST"))
+@limits.sign_in
+def legacy_sign_in():
+    """The second step of an old-database person's first sign-in: the code sent to the old record's phone."""
+    id_number = session.get("legacy_sign_in")
+    if not id_number:
+        return redirect(url_for(".login"))
+    form = LegacyCodeForm()
+    if form.validate_on_submit():
+        try:
+            account = sign_in.complete_legacy_sign_in(current_profile, id_number, form.sms_code.data)
+        except RuleViolation as violation:
+            attach_violation(form, violation)
+        else:
+            auth.open_session(account)
+            return redirect(url_for(".home"))
+    phone = mask_phone(sign_in.legacy_phone(id_number))
+    return render_template("portal/legacy_sign_in.html", form=form, phone=phone)
 
 
 @bp.route("/reset", methods=("GET", "POST"))
