@@ -373,10 +373,13 @@ def submitted_to(authority):
 
 
 def id_scan_of(app, authority):
-    """An ID scan of a collection routed to authority, owned by nobody of the table (404 to accountants)."""
+    """An ID scan of a submitted collection routed to authority, owned by nobody of the table (404 to
+    accountants)."""
     person = make_accountant(id_number=resident_id(serial=777), phone="13700000777", authority=authority)
     now = clock.now()
-    collection = Collection.create(accountant=person, authority=authority, created_at=now, updated_at=now)
+    collection = Collection.create(
+        accountant=person, authority=authority, status="submitted", created_at=now, updated_at=now
+    )
     return attachments.attach(collection, "id_front", noisy_jpeg(900, 650, 65, 145), app.extensions["profile"], None).id
 
 

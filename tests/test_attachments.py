@@ -65,6 +65,7 @@ def reader(app, role, username, **fields):
 
 
 def test_who_may_see_a_scan(app, id_scan):
+    Collection.update(status="submitted").execute()
     owner = Account.create(
         username="owner",
         password_hash="x",
@@ -101,7 +102,25 @@ def test_who_may_see_a_scan(app, id_scan):
     assert app.test_client().get("/files/999999").status_code == 302
 
 
+def test_the_scans_of_a_draft_are_its_applicants_alone(app, id_scan):
+    owner = Account.create(
+        username="owner",
+        password_hash="x",
+        role="accountant",
+        accountant=Collection.get().accountant,
+        created_at=clock.now(),
+    )
+    reviewer = reader(app, "reviewer", "saihan-reviewer", authority=Authority.get(Authority.code == "150105"))
+    admin = reader(app, "province_admin", "admin")
+    for url in (f"/files/{id_scan.id}", f"/files/{id_scan.id}/thumbnail"):
+        assert session_for(app, owner).get(url).status_code == 200
+        assert reviewer.get(url).status_code == 404 and admin.get(url).status_code == 404
+    Collection.update(status="submitted").execute()
+    assert reviewer.get(f"/files/{id_scan.id}").status_code == 200  # readable once submitted
+
+
 def test_staff_views_of_id_scans_are_audited_and_served_privately(app, id_scan):
+    Collection.update(status="submitted").execute()
     client = reader(app, "reviewer", "saihan-reviewer", authority=Authority.get(Authority.code == "150105"))
     response = client.get(f"/files/{id_scan.id}")
     assert response.mimetype == "image/jpeg" and response.headers["Cache-Control"] == "private, no-store"

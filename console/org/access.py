@@ -6,7 +6,7 @@ from collections import namedtuple
 from console.infra.database import plain_rows
 from console.infra.memo import per_request
 from console.org.authorities import descendants
-from models import Authority, Unit
+from models import Authority, Collection, Unit
 
 Node = namedtuple("Node", "id parent_id name level merged_into_id")
 
@@ -59,6 +59,8 @@ def may_read(account, record):
     """A collection, filing or unit: its own person, the unit's head, or the authorities above it."""
     if account.accountant_id is not None and getattr(record, "accountant_id", None) == account.accountant_id:
         return True
+    if isinstance(record, Collection) and record.status == "draft":
+        return False  # a draft is its applicant's alone: staff read it, and its scans, once it is submitted
     if isinstance(record, Unit) and account.role == "unit_head" and account.unit_id == record.id:
         return True
     scope = readable_authorities(account)

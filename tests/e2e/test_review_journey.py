@@ -37,7 +37,9 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     row = page.locator("tr", has_text="王影")
     expect(row).to_contain_text("150105********" + id_number[-4:])
     row.get_by_role("link", name="王影").click()
-    expect(page.get_by_text("您已领取")).to_be_visible()
+    expect(page.get_by_text("尚未领取：审核通过或退回时自动领取")).to_be_visible()  # opening claims nothing
+    page.get_by_role("button", name="领取").click()
+    expect(page.get_by_text("已领取，30 分钟内有效")).to_be_visible()
     expect(page.locator("#section-personal")).to_contain_text("与证件号码一致")
     expect(page.locator("[data-pane=main] figcaption")).to_contain_text("1 / 6")  # the viewer script has run
 

@@ -174,9 +174,6 @@ class ReviewView(RoleGate, BaseView):
             return None
         return {**made, "left": int(left + 0.999)}
 
-    def may_read(self, collection):
-        return collection.status != "draft" and super().may_read(collection)  # a draft is the applicant's own
-
     def may_decide(self, collection):
         return collection.status != "draft" and super().may_decide(collection)
 
