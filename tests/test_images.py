@@ -98,3 +98,26 @@ def test_a_photo_too_plain_to_reach_the_lower_bound_is_refused_with_the_reason()
         images.fit_photo(png(600, 800), rule)
     with pytest.raises(RuleViolation, match="格式的图片"):
         images.fit_photo(PDF, rule)
+
+
+def with_comment(data, comment=b"GPS 40.84N 111.75E"):
+    """The JPEG with a comment segment (COM) after its start, as some phones and editors write."""
+    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+    marked = data[:2] + segment + data[2:]
+    assert Image.open(io.BytesIO(marked)).info["comment"] == comment
+    return marked
+
+
+def test_no_comment_survives_any_stored_copy():
+    photo = with_comment(noisy_jpeg(295, 413, 60, 100))
+    scan = with_comment(noisy_jpeg(900, 650, 65, 145))
+    big = with_comment(noisy_jpeg(3000, 2200, 0, 10_000))
+    stored = [
+        check_image(photo, NMG_PHOTO).content,  # kept re-encoded
+        check_image(scan, NMG_SCAN).content,
+        images.fit_photo(photo, NMG_PHOTO),  # 照片自动调整
+        check_image(big, ImageRule.for_slot(load_profile("chongqing"), "id_front")).content,  # reduced
+        thumbnail(scan),
+    ]
+    for content in stored:
+        assert b"GPS" not in content and "comment" not in Image.open(io.BytesIO(content)).info

@@ -114,14 +114,10 @@ def _reduced(image, max_kb):
 
 
 def _reencode(image):
-    fmt = image.format
     upright = ImageOps.exif_transpose(image)
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
-    else:
-        upright.save(out, "PNG", optimize=True)
-    return out.getvalue()
+    if image.format == "JPEG":
+        return _encoded(upright.convert("RGB"), "JPEG", quality=90, optimize=True)
+    return _encoded(upright, "PNG", optimize=True)
 
 
 ONE_INCH = (295, 413)  # 一寸证件照, for a profile that names a file size but no pixels
@@ -156,14 +152,19 @@ def fit_photo(data, rule):
 
 
 def _jpeg(image, quality, subsampling=2):
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, subsampling=subsampling, optimize=True)
-    return out.getvalue()
+    return _encoded(image, "JPEG", quality=quality, subsampling=subsampling, optimize=True)
 
 
 def thumbnail(content):
     image = Image.open(io.BytesIO(content), formats=["JPEG", "PNG"])
     image.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
+    return _encoded(image.convert("RGB"), "JPEG", quality=80)
+
+
+def _encoded(image, fmt, **options):
+    """The image's pixels alone: nothing its file carried besides them (EXIF, a JPEG comment, an ICC profile,
+    PNG text) is written again. Pillow would copy a JPEG's comment and a PNG's ICC profile by itself."""
+    image.info = {}
     out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=80)
+    image.save(out, fmt, **options)
     return out.getvalue()
