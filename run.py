@@ -12,8 +12,9 @@ from console.infra import dictionaries, notifier
 from console.org import authorities
 from models import db
 from tools import demo
+from views import security
 
-app = create_app()
+app = create_app({"SESSION_COOKIE_SECURE": False})  # the dev server speaks plain HTTP on loopback
 
 
 def prepare():
@@ -42,4 +43,4 @@ if __name__ == "__main__":
     with app.app_context():
         prepare()
     threading.Thread(target=deliver_held_messages, daemon=True).start()
-    app.run(host="127.0.0.1", port=5000)
+    app.run(host="127.0.0.1", port=5000, request_handler=security.QuietRequestHandler)

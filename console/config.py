@@ -16,7 +16,7 @@ def init_app(app, overrides=None):
         STORAGE_DIR=os.environ.get("STORAGE_DIR") or str(instance / "storage"),
         NOTIFIER=os.environ.get("NOTIFIER", "outbox"),
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",  # set behind HTTPS
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "1") == "1",  # 0 only where HTTP is all there is
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
         IDLE_TIMEOUT=timedelta(minutes=30),

@@ -1,12 +1,7 @@
-// The review page: confirmations, the undo of an approval, the return panel, the scan viewer and the keyboard.
+// The review page: the undo of an approval, the return panel, the scan viewer and the keyboard
+// (confirmations are static/confirm.js's).
 (function () {
   "use strict";
-
-  document.querySelectorAll("[data-confirm]").forEach(function (button) {
-    button.form.addEventListener("submit", function (event) {
-      if (event.submitter === button && !window.confirm(button.dataset.confirm)) event.preventDefault();
-    });
-  });
 
   var unflagged = document.getElementById("select-unflagged");
   if (unflagged) {

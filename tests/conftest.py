@@ -21,6 +21,7 @@ from console.review import dashboard
 from models import MODELS, SchemaVersion, db
 from tests.helpers import CAPTCHA_TEXT, login, make_account
 from tests.images import noisy_jpeg
+from views.security import QuietRequestHandler
 
 ROLES = ("province_admin", "reviewer", "unit_head", "accountant", "auditor")
 
@@ -88,6 +89,7 @@ def app(database_url, province, app_overrides, tmp_path, monkeypatch, request):
             "PROVINCE": province,
             "STORAGE_DIR": str(tmp_path / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SESSION_COOKIE_SECURE": False,  # the test client speaks plain HTTP
             "RATELIMIT_ENABLED": False,  # one address sends every test's requests; tests/test_limits.py turns it on
             **app_overrides,
         }
@@ -145,7 +147,7 @@ def reviewer_client(app, client):
 def live_server(app):
     """The app served by a threaded server on a free loopback port, for browsers and bursts of requests; a
     test using it commits (the server's threads must see its rows)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -58,7 +58,9 @@ def run(size, url, json_path, rebuild, storage_dir):
     storage_dir = storage_dir or str(Path(current_app.instance_path) / "bench-storage")
     # A separate app, so each request gets its own app context (and g) as in production, not the CLI's;
     # without CSRF, because the benchmark times the work, not the token round trip.
-    app = console.create_app({"DATABASE_URL": url, "STORAGE_DIR": storage_dir, "WTF_CSRF_ENABLED": False})
+    app = console.create_app(
+        {"DATABASE_URL": url, "STORAGE_DIR": storage_dir, "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False}
+    )
     with app.app_context(), db.connection_context():
         if rebuild or _built_size() != size:
             started = time.perf_counter()

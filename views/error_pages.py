@@ -1,7 +1,9 @@
 """Chinese error pages; a missing or forged CSRF token is a 400 with a plain explanation."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
+
+from console.profiles import current_profile
 
 MESSAGES = {
     400: "请求无效",
@@ -20,4 +22,10 @@ def init_app(app):
 
 
 def _page(code, message=None):
-    return render_template("error.html", code=code, message=message or MESSAGES[code]), code
+    message = message or MESSAGES[code]
+    if code < 500:
+        return render_template("error.html", code=code, message=message), code
+    # A server error's page asks nothing of the database, which may be what failed: rendered without the
+    # context processors, as Flask-Login's would load the signed-in account.
+    template = current_app.jinja_env.get_template("error.html")
+    return template.render(code=code, message=message, bare=True, profile=current_profile), code

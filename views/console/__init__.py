@@ -4,6 +4,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from models import Account, Accountant, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
+from views import security
 from views.console import login, menu
 from views.console.account_view import StaffAccountView
 from views.console.accountant_view import AccountantView
@@ -30,6 +31,7 @@ def init_app(app):
         index_view=ConsoleHome(name="首页", url="/console", endpoint="console"),
         translations_path=app.extensions["admin_translations"],
         theme=Bootstrap4Theme(base_template="console/base.html", fluid=True),
+        csp_nonce_generator=security.nonce,
     )
     admin.add_view(ReviewView(name="信息采集审核", endpoint="review"))
     admin.add_view(FilingView(name="备案审核", endpoint="filing"))
