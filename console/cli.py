@@ -9,6 +9,7 @@ import click
 
 from console import migrations
 from console.archive import daily_rules
+from console.collection import attachments
 from console.errors import RuleViolation
 from console.imports import legacy, tables
 from console.infra import dictionaries, notifier
@@ -29,6 +30,7 @@ def init_app(app):
         apply_rules,
         import_legacy,
         deliver_outbox,
+        sweep_files,
         bench,
     ):
         app.cli.add_command(command)
@@ -147,6 +149,13 @@ def deliver_outbox(every):
         if not every:
             return
         time.sleep(every)
+
+
+@click.command("sweep-files")
+def sweep_files():
+    """Remove stored files no row points to, a day after they were written (a crash mid-upload leaves them)."""
+    with db.connection_context():
+        click.echo(f"已清理 {attachments.sweep_orphans()} 个无记录的文件")
 
 
 @click.command("import-legacy")

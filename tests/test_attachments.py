@@ -6,7 +6,7 @@ import pytest
 
 from console.collection import attachments
 from console.errors import RuleViolation
-from console.infra import clock
+from console.infra import clock, storage
 from models import Account, Attachment, AuditEntry, Authority, Collection
 from tests.helpers import make_account, make_accountant, resident_id, session_for
 from tests.images import PDF, noisy_jpeg
@@ -129,3 +129,14 @@ def test_staff_views_of_id_scans_are_audited_and_served_privately(app, id_scan):
     assert entry.target_id == str(id_scan.id) and "身份证头像面" in entry.detail
     assert AuditEntry.select().where(AuditEntry.action == "attachment.read").count() == 1  # thumbnails are not
     assert client.get("/files/999999").status_code == 404
+
+
+def test_files_no_row_points_to_are_swept_a_day_after_they_were_written(app, ctx, id_scan):
+    kept = sorted([id_scan.storage_name, storage.thumbnail_name(id_scan.storage_name)])
+    orphan = storage.save(b"written, and then the process was killed", ".jpg")
+    unfinished = storage.path_for(storage.save(b"x", ".png"))
+    unfinished.rename(unfinished.with_name(unfinished.name + ".part"))
+    assert attachments.sweep_orphans() == 0  # too young: an upload may still be under way
+    assert attachments.sweep_orphans(now=clock.now() + attachments.ORPHAN_GRACE * 2) == 2
+    assert stored_files(app) == kept and storage.read(id_scan.storage_name)
+    assert orphan not in stored_files(app)

@@ -42,7 +42,7 @@ def nonce():
 
 
 def _private(response):
-    if not (request.endpoint or "").endswith("static"):
+    if not (request.endpoint or "").endswith("static") and "no-store" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -2,10 +2,12 @@
 (a letter, a certificate), and who may read them."""
 
 import hashlib
+from datetime import timedelta
 
 from console.collection import answers, letters
 from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
+from console.infra.batches import chunks
 from console.org.access import is_accountant, may_read
 from models import Attachment, db
 
@@ -96,6 +98,24 @@ def remove(attachment):
     with db.atomic():
         attachment.delete_instance()
     storage.remove(attachment.storage_name)
+
+
+ORPHAN_GRACE = timedelta(hours=24)  # an upload under way has its row within seconds; a day is beyond doubt
+
+
+def sweep_orphans(now=None):
+    """Remove the stored files no attachment points to (a crash between writing a file and its row, or an
+    unfinished write) once they are ORPHAN_GRACE old; returns how many went."""
+    old = storage.written_before((now or clock.now()) - ORPHAN_GRACE)
+    held = set()
+    for stems in chunks(sorted({name[:32] for name in old}), 500):
+        originals = [stem + suffix for stem in stems for suffix in (".jpg", ".png")]
+        query = Attachment.select(Attachment.storage_name).where(Attachment.storage_name.in_(originals))
+        held |= {name[:32] for (name,) in query.tuples()}
+    orphans = [name for name in old if name[:32] not in held]
+    for name in orphans:
+        storage.remove_any(name)
+    return len(orphans)
 
 
 def can_read(account, attachment):

@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+from datetime import UTC
 from pathlib import Path
 
 from flask import current_app
@@ -42,3 +43,16 @@ def thumbnail_name(name):
 def remove(name):
     for stored in (name, thumbnail_name(name)):
         path_for(stored).unlink(missing_ok=True)
+
+
+def written_before(moment):
+    """The names of the files (originals, thumbnails, unfinished writes) last written before `moment`."""
+    root, cutoff = Path(current_app.config["STORAGE_DIR"]), moment.replace(tzinfo=UTC).timestamp()
+    if not root.is_dir():
+        return []
+    return [p.name for p in root.glob("??/*") if p.is_file() and p.stat().st_mtime < cutoff]
+
+
+def remove_any(name):
+    """Remove a stored file whatever its kind (a thumbnail or a write a crash left unfinished)."""
+    (Path(current_app.config["STORAGE_DIR"]) / name[:2] / name).unlink(missing_ok=True)
