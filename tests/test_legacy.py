@@ -234,3 +234,12 @@ def test_the_console_page_and_the_command_report_errors_by_line(app, tmp_path):
     path.write_bytes(csv_file(sun(性别="女")).getvalue())
     bad = app.test_cli_runner().invoke(args=["import-legacy", str(path)])
     assert bad.exit_code == 1 and "第 2 行：性别：与证件号码不一致" in bad.output
+
+
+def test_a_file_of_bad_rows_is_read_only_until_its_thousandth_error(app, dictionaries):
+    bad = [qian(证件号码="15010519900512001X", 手机号码="") for _ in range(3000)]  # a wrong check digit each
+    with pytest.raises(tables.ImportRefused) as refused:
+        legacy.import_file("原数据.csv", csv_file(*bad), None)
+    assert len(refused.value.errors) == tables.MAX_ERRORS == 1000
+    assert str(refused.value) == "读到第 1001 行已有 1000 处错误，后面的行未再检查，未导入任何数据；请改正后重新导入"
+    assert LegacyRecord.select().count() == 0

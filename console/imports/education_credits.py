@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from console.errors import RuleViolation
 from console.imports import tables
-from console.imports.tables import ImportRefused, RowError
+from console.imports.tables import Errors, ImportRefused, RowError
 from console.infra import audit, clock
 from console.infra.batches import chunks, insert_rows
 from models import Accountant, EducationCredit, db
@@ -70,17 +70,17 @@ def _replace_held(chunk, people):
 
 def parse(lines, this_year):
     """CreditRows and RowErrors; a (person, year, provider) given twice is an error at the second line."""
-    rows, errors, seen = [], [], {}
+    rows, errors, seen = [], Errors(), {}
     for line, cells in lines:
         cells = [tables.text(c) for c in cells]
         try:
             row = _row(line, cells, this_year)
         except ValueError as problem:
-            errors.append(RowError(line, str(problem)))
+            errors.add(line, str(problem))
             continue
         key = (row.id_number, row.year, row.provider)
         if key in seen:
-            errors.append(RowError(line, f"与第 {seen[key]} 行重复（同一人、同一年度、同一培训机构）"))
+            errors.add(line, f"与第 {seen[key]} 行重复（同一人、同一年度、同一培训机构）")
             continue
         seen[key] = line
         rows.append(row)

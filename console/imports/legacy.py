@@ -14,7 +14,7 @@ from stdnum.cn import uscc as uscc_code
 
 from console.errors import RuleViolation
 from console.imports import tables
-from console.imports.tables import ImportRefused, RowError
+from console.imports.tables import Errors, ImportRefused, RowError
 from console.infra import audit, clock, dictionaries
 from console.infra.batches import chunks, insert_rows
 from console.people.identity import check_id, mask_id
@@ -115,18 +115,19 @@ def import_file(filename, stream, account):
 def parse(lines, known, today):
     """({(id type, number): (line, LegacyRow)}, [RowError]); every column of a row is checked, and a
     number or phone given twice is an error at the second line."""
-    found, errors, phones = {}, [], {}
+    found, errors, phones = {}, Errors(), {}
     for line, cells in lines:
         row, problems = _row(cells, known, today)
-        errors += [RowError(line, problem) for problem in problems]
+        for problem in problems:
+            errors.add(line, problem)
         if row is None:
             continue
         key = (row.id_type, row.id_number)
         if key in found:
-            errors.append(RowError(line, f"证件号码：与第 {found[key][0]} 行重复"))
+            errors.add(line, f"证件号码：与第 {found[key][0]} 行重复")
             continue
         if row.phone and phones.get(row.phone, (None, key))[1] != key:
-            errors.append(RowError(line, f"手机号码：与第 {phones[row.phone][0]} 行相同，一个手机号只能对应一个证件号"))
+            errors.add(line, f"手机号码：与第 {phones[row.phone][0]} 行相同，一个手机号只能对应一个证件号")
             continue
         found[key] = (line, row)
         if row.phone:

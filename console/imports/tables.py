@@ -11,6 +11,7 @@ from console.errors import RuleViolation
 
 FORMATS = ("csv", "xlsx")
 REPORTED_ERRORS = 200  # the first ones are shown; the count says how many more
+MAX_ERRORS = 1000  # past these the file is read no further: it would cost minutes to say millions of things
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,23 @@ class RowError:
 
 
 class ImportRefused(RuleViolation):
-    def __init__(self, errors):
-        super().__init__(f"文件有 {len(errors)} 处错误，未导入任何数据；请改正后重新导入")
+    def __init__(self, errors, stopped_at=None):
+        said = (
+            f"读到第 {stopped_at} 行已有 {len(errors)} 处错误，后面的行未再检查"
+            if stopped_at
+            else f"文件有 {len(errors)} 处错误"
+        )
+        super().__init__(f"{said}，未导入任何数据；请改正后重新导入")
         self.errors = sorted(errors, key=lambda e: e.line)
+
+
+class Errors(list):
+    """A file's RowErrors as they are found; the MAX_ERRORS-th ends the reading (ImportRefused)."""
+
+    def add(self, line, text):
+        self.append(RowError(line, text))
+        if len(self) >= MAX_ERRORS:
+            raise ImportRefused(self, stopped_at=line)
 
 
 def rows(filename, stream, header):
