@@ -91,6 +91,7 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     screenshot(page, "review-diff", 1280)
     page.keyboard.press("a")  # at once, no confirmation: the next page offers the undo
     expect(page.locator("#undo-bar")).to_contain_text("已审核通过 王影")
+    page.wait_for_load_state()  # the bar may show before review.js, at the page's end, listens for keys
     page.keyboard.press("u")
     expect(page.get_by_text("已撤销对 王影 的审核通过，本件仍由您领取")).to_be_visible()
     page.set_viewport_size({"width": 375, "height": 900})
