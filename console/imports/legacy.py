@@ -58,7 +58,7 @@ ID_TYPE_BY_LABEL = {label: key for key, label in ID_TYPES}
 GENDER_BY_LABEL = {label: key for key, label in GENDERS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them are held while the file is checked
 class LegacyRow:
     name: str
     id_type: str
@@ -75,7 +75,9 @@ class LegacyRow:
 
 
 def import_file(filename, stream, account):
-    """Check and import one file; returns {"新增": n, "更新": n, "未变": n}, or raises ImportRefused."""
+    """Check and import one file; returns {"新增": n, "更新": n, "未变": n}, or raises ImportRefused. The file
+    is read twice: to check every row, keeping only who and which phone is on which line, then to write,
+    1,000 rows at a time, so that a file of a million rows is never held whole."""
     today = clock.today()
     known = {kind: set(dictionaries.active_names(kind)) for kind in ("education_level", "qualification_level")}
     found, errors = parse(tables.rows(filename, stream, HEADER), known, today)
@@ -84,10 +86,12 @@ def import_file(filename, stream, account):
         raise ImportRefused(errors)
     if not found:
         raise RuleViolation("文件中没有数据行")
+    stream.seek(0)
+    checked = (row for _, cells in tables.rows(filename, stream, HEADER) if (row := _row(cells, known, today)[0]))
     counts = {"新增": 0, "更新": 0, "未变": 0}
     now = clock.now()
     with db.atomic():
-        for chunk in chunks([row for _, row in found.values()], 1000):
+        for chunk in chunks(checked, 1000):
             held = {
                 (r.id_type, r.id_number): r
                 for r in LegacyRecord.select().where(LegacyRecord.id_number.in_([row.id_number for row in chunk]))
@@ -113,8 +117,8 @@ def import_file(filename, stream, account):
 
 
 def parse(lines, known, today):
-    """({(id type, number): (line, LegacyRow)}, [RowError]); every column of a row is checked, and a
-    number or phone given twice is an error at the second line."""
+    """({(id type, number): (line, phone)}, [RowError]); every column of a row is checked, and a number or
+    phone given twice is an error at the second line."""
     found, errors, phones = {}, Errors(), {}
     for line, cells in lines:
         row, problems = _row(cells, known, today)
@@ -129,7 +133,7 @@ def parse(lines, known, today):
         if row.phone and phones.get(row.phone, (None, key))[1] != key:
             errors.add(line, f"手机号码：与第 {phones[row.phone][0]} 行相同，一个手机号只能对应一个证件号")
             continue
-        found[key] = (line, row)
+        found[key] = (line, row.phone)
         if row.phone:
             phones[row.phone] = (line, key)
     return found, errors
@@ -269,7 +273,7 @@ def _date(value):
 
 def _phones_taken(found):
     """One phone ↔ one ID: a phone of the file that the archive or an earlier import holds for someone else."""
-    by_phone = {row.phone: (line, row) for line, row in found.values() if row.phone}
+    by_phone = {phone: (line, key) for key, (line, phone) in found.items() if phone}
     errors = []
     for chunk in chunks(list(by_phone), 1000):
         holders = list(
@@ -283,8 +287,8 @@ def _phones_taken(found):
             .tuples()
         )
         for phone, id_type, id_number in holders:
-            line, row = by_phone[phone]
-            if (id_type, id_number) != (row.id_type, row.id_number):
+            line, key = by_phone[phone]
+            if (id_type, id_number) != key:
                 errors.append(
                     RowError(line, f"手机号码：已由证件号码 {mask_id(id_number)} 使用，一个手机号只能对应一个证件号")
                 )

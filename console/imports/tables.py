@@ -1,6 +1,7 @@
 """Spreadsheet uploads (CSV in UTF-8 or GBK, or XLSX): their rows after a fixed Chinese header, and the
 per-line report an import refuses with. The imports built on it check every row before writing any."""
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -68,12 +69,29 @@ def text(cell):
 
 
 def _csv_lines(stream):
-    raw = stream.read()
+    """The rows as the file is decoded, never its whole text at once (a million rows would take a gigabyte):
+    a first pass finds the encoding, the second reads."""
+    encoding = _encoding(stream)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        yield from csv.reader(text)
+    finally:
+        if not stream.closed:  # a reading given up is finished after its opener closed the stream
+            text.detach()  # the stream stays its opener's to close
+
+
+def _encoding(stream, block=1 << 20):
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told otherwise
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return iter(csv.reader(io.StringIO(raw.decode(encoding))))
+            while chunk := stream.read(block):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise RuleViolation("无法识别文件编码，请另存为 UTF-8 编码的 CSV", "file")
 
 
