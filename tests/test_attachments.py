@@ -60,19 +60,23 @@ def id_scan(app):
         return attachments.attach(collection, "id_front", scan(), app.extensions["profile"], None)
 
 
-def reader(app, role, username, **fields):
-    return session_for(app, make_account(app, role, username, **fields))
-
-
-def test_who_may_see_a_scan(app, id_scan):
-    Collection.update(status="submitted").execute()
-    owner = Account.create(
+def applicants_account():
+    return Account.create(
         username="owner",
         password_hash="x",
         role="accountant",
         accountant=Collection.get().accountant,
         created_at=clock.now(),
     )
+
+
+def reader(app, role, username, **fields):
+    return session_for(app, make_account(app, role, username, **fields))
+
+
+def test_who_may_see_a_scan(app, id_scan):
+    Collection.update(status="submitted").execute()
+    owner = applicants_account()
     url = f"/files/{id_scan.id}"
     hohhot = Authority.get(Authority.code == "1501")
     baotou = Authority.get(Authority.code == "1502")
@@ -103,13 +107,7 @@ def test_who_may_see_a_scan(app, id_scan):
 
 
 def test_the_scans_of_a_draft_are_its_applicants_alone(app, id_scan):
-    owner = Account.create(
-        username="owner",
-        password_hash="x",
-        role="accountant",
-        accountant=Collection.get().accountant,
-        created_at=clock.now(),
-    )
+    owner = applicants_account()
     reviewer = reader(app, "reviewer", "saihan-reviewer", authority=Authority.get(Authority.code == "150105"))
     admin = reader(app, "province_admin", "admin")
     for url in (f"/files/{id_scan.id}", f"/files/{id_scan.id}/thumbnail"):

@@ -20,10 +20,8 @@ def copy_of(app, client):
 
 
 @pytest.fixture
-def signed_in(app, client):
-    make_account(app, "reviewer", "reviewer")
-    assert login(client, "reviewer").status_code == 302
-    return client
+def signed_in(reviewer_client):
+    return reviewer_client
 
 
 def test_a_cookie_copied_before_sign_out_opens_nothing_after_it(app, signed_in):
