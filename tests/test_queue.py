@@ -9,6 +9,7 @@ import pytest
 
 from console.errors import RuleViolation
 from console.infra import clock
+from console.infra.database import QueryCounter
 from console.review import dashboard, export, worklist
 from models import Account, Authority, Collection, Education, PersonalSection, PostSection, ReviewEvent, Unit
 from tests.factories import unit_code
@@ -278,3 +279,16 @@ def test_a_search_is_counted_up_to_the_cap_the_plain_queue_exactly(ctx, monkeypa
     monkeypatch.setattr(worklist, "COUNT_CAP", 2)
     assert worklist.count(own, worklist.Filters(today=MONDAY, search="欧阳")) == (2, False)
     assert worklist.count(own, worklist.Filters(today=MONDAY)) == (3, True)
+
+
+def test_a_result_that_fits_one_page_is_counted_from_the_page(ctx):
+    for n in range(3):
+        waiting(f"欧阳{n}", 300 + n)
+    own = staff("reviewer", "150203")
+    filters = worklist.Filters(today=MONDAY, search="欧阳")
+    one_page = worklist.page(own, filters)
+    with QueryCounter() as counter:
+        assert worklist.count(own, filters, one_page) == (3, True)
+    assert counter.count == 0
+    first_of_two = worklist.page(own, filters, size=2)
+    assert worklist.count(own, filters, first_of_two) == (3, True)  # a page with more after it: counted

@@ -296,8 +296,11 @@ def listed(account, filters):
 COUNT_CAP = 100  # "100+ 件": past a page or five, the exact number of a search helps nobody
 
 
-def count(account, filters):
-    """(n, exact): exact over the queue index alone; with search or section filters, counted up to COUNT_CAP."""
+def count(account, filters, page=None):
+    """(n, exact): exact over the queue index alone; with search or section filters, counted up to COUNT_CAP.
+    A first page that is also the last holds every row: counted without a query."""
+    if page is not None and not page.next_cursor and not page.previous_cursor:
+        return len(page.rows), True
     where = _where(account, filters)
     if not (
         filters.search

@@ -60,7 +60,7 @@ class ReviewView(RoleGate, BaseView):
             page = worklist.page(
                 current_user, filters, after=request.args.get("after"), before=request.args.get("before")
             )
-            total = worklist.count(current_user, filters)
+            total = worklist.count(current_user, filters, page)
         except RuleViolation:
             abort(403)
         return self.render(
