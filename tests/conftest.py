@@ -17,7 +17,7 @@ from console import create_app, migrations
 from console.infra import captcha
 from console.infra.database import open_database
 from console.org import authorities
-from console.review import dashboard
+from console.review import dashboard, worklist
 from models import MODELS, SchemaVersion, db
 from tests.helpers import CAPTCHA_TEXT, login, make_account
 from tests.images import noisy_jpeg
@@ -37,8 +37,15 @@ def database_url(tmp_path_factory):
     return url
 
 
+def forget_kept_figures():
+    """The kept home figures and queue counts: their versions start again with the rows each test rolls back,
+    which a process serving one database never sees."""
+    dashboard._kept.clear()
+    worklist._kept_counts.clear()
+
+
 def reset_database():
-    dashboard._kept.clear()  # its versions start again with the rows; a process serving one database never sees that
+    forget_kept_figures()
     tables = [m._meta.table_name for m in MODELS if m is not SchemaVersion]
     with db.connection_context():
         if isinstance(db.obj, PostgresqlDatabase):
@@ -81,6 +88,7 @@ def committing(request):
 @pytest.fixture
 def app(database_url, province, app_overrides, tmp_path, monkeypatch, request):
     monkeypatch.setattr(captcha, "new_text", lambda: CAPTCHA_TEXT)
+    forget_kept_figures()
     application = create_app(
         {
             "TESTING": True,

@@ -10,6 +10,7 @@ import pytest
 from console.errors import RuleViolation
 from console.infra import clock
 from console.infra.database import QueryCounter
+from console.org import authorities
 from console.review import dashboard, export, worklist
 from models import Account, Authority, Collection, Education, PersonalSection, PostSection, ReviewEvent, Unit
 from tests.factories import unit_code
@@ -292,3 +293,16 @@ def test_a_result_that_fits_one_page_is_counted_from_the_page(ctx):
     assert counter.count == 0
     first_of_two = worklist.page(own, filters, size=2)
     assert worklist.count(own, filters, first_of_two) == (3, True)  # a page with more after it: counted
+
+
+def test_the_plain_queues_count_is_kept_until_its_figures_change(ctx):
+    first, *_ = [waiting(f"欧阳{n}", 300 + n) for n in range(3)]
+    own = staff("reviewer", "150203")
+    plain = worklist.Filters(today=MONDAY)
+    assert worklist.count(own, plain) == (3, True)
+    with QueryCounter() as counter:
+        assert worklist.count(own, plain) == (3, True)
+    assert not any("COUNT" in sql for sql in counter.sql)  # only the authorities' version was read
+    Collection.update(status="approved").where(Collection.id == first.id).execute()
+    authorities.figures_changed(first.authority_id)  # as a decision does, in its transaction
+    assert worklist.count(own, plain) == (2, True)

