@@ -15,6 +15,12 @@ def init_app(app, overrides=None):
         PROVINCE=os.environ.get("PROVINCE", "neimenggu"),
         STORAGE_DIR=os.environ.get("STORAGE_DIR") or str(instance / "storage"),
         NOTIFIER=os.environ.get("NOTIFIER", "outbox"),
+        MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),  # e-mail by SMTP when set
+        MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
+        MAIL_TLS=os.environ.get("MAIL_TLS", "1") == "1",
+        MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
+        MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
+        MAIL_FROM=os.environ.get("MAIL_FROM", "noreply@localhost"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "1") == "1",  # 0 only where HTTP is all there is
         SESSION_COOKIE_SAMESITE="Lax",

@@ -127,6 +127,11 @@ def pending_credit(migrator):
         migrate(migrator.add_index("credit_record", ("status", "accountant_id"), False))
 
 
+def relayed_outbox(migrator):
+    """15: the outbox delivered by the relay, with its failures: attempts, the last error, given up."""
+    migrate(*_missing(migrator, OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.failed_at))
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -151,6 +156,7 @@ MIGRATIONS = {
     12: cached_figures,
     13: server_sessions,
     14: pending_credit,
+    15: relayed_outbox,
 }
 
 

@@ -15,9 +15,12 @@ class OutboxMessage(BaseModel):
     body = TextField()
     backend = CharField()
     created_at = DateTimeField(index=True)
-    deliver_after = DateTimeField(null=True, index=True)  # held until then (a decision that may be undone)
+    deliver_after = DateTimeField(null=True, index=True)  # not before then: held (an undoable decision) or retried
     delivered_at = DateTimeField(null=True)
     cancelled_at = DateTimeField(null=True)  # withdrawn before delivery
+    attempts = IntegerField(default=0)  # failed deliveries so far
+    last_error = TextField(default="")
+    failed_at = DateTimeField(null=True)  # given up on (a day of failures); the admin may resend it
 
 
 class VerificationCode(BaseModel):

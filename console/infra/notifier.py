@@ -1,11 +1,18 @@
-"""Sends SMS and email through a pluggable backend.
+"""SMS and e-mail: written to the outbox in the transaction of the change that causes them, and delivered by
+the relay (deliver_due, run by the worker and by the dev server) through a pluggable backend: at least once,
+each message taken by one relay at a time, retried with growing waits, given up after a day with the reason
+kept (the province admin resends from 发件箱).
 
-The default backend, `outbox`, records every message in the outbox table and the log, so the
-dev server and the tests show the codes and notices. A real provider is a class with the same
-`deliver(message)` method, named in NOTIFIER as `package.module:ClassName`."""
+The default backend, `outbox`, sends nothing: it prints every message, so the dev server and the tests show
+the codes and notices. A real provider is a class with a `deliver(message)` method, named in NOTIFIER as
+`package.module:ClassName`; e-mail goes by SMTP when MAIL_SERVER is set (SmtpBackend)."""
 
 import importlib
 import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 from flask import current_app
 
@@ -14,6 +21,8 @@ from console.people.identity import mask_phone
 from models import OutboxMessage
 
 log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)  # a relay's hold on the message it is delivering; another takes it after that
+FIRST_RETRY, LAST_RETRY, GIVE_UP = timedelta(seconds=30), timedelta(hours=1), timedelta(days=1)
 
 
 class OutboxBackend:
@@ -26,6 +35,28 @@ class OutboxBackend:
         log.info("%s to %s: %s %s", message.channel, to, message.subject, message.body)
 
 
+class SmtpBackend:
+    """E-mail by SMTP (STARTTLS unless MAIL_TLS=0); the outbox row's id makes the Message-ID, so a message
+    delivered again after a relay died mid-send is recognisably the same one."""
+
+    name = "smtp"
+
+    def __init__(self, config):
+        self.config = config
+
+    def deliver(self, message):
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = self.config["MAIL_FROM"], message.recipient, message.subject
+        mail["Message-ID"] = make_msgid(f"outbox-{message.id}", self.config["MAIL_SERVER"])
+        mail.set_content(message.body)
+        with smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30) as server:
+            if self.config["MAIL_TLS"]:
+                server.starttls()
+            if self.config["MAIL_USERNAME"]:
+                server.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+            server.send_message(mail)
+
+
 BACKENDS = {"outbox": OutboxBackend}
 
 
@@ -36,14 +67,15 @@ def init_app(app):
     else:
         module, _, cls = name.partition(":")
         backend = getattr(importlib.import_module(module), cls)()
-    app.extensions["notifier"] = backend
+    mail = SmtpBackend(app.config) if app.config["MAIL_SERVER"] else backend
+    app.extensions["notifier"] = {"sms": backend, "email": mail}
     if isinstance(backend, OutboxBackend) and not logging.getLogger().handlers and not log.handlers:
         log.addHandler(logging.StreamHandler())  # `flask run` configures no logging: print the codes anyway
         log.setLevel(logging.INFO)
 
 
 def send_sms(phone, text, hold=None):
-    """Send now, or with `hold` (a timedelta) keep it in the outbox that long, while it may be cancelled."""
+    """For the relay to deliver at once, or with `hold` (a timedelta) not before then, while it may be cancelled."""
     return _send("sms", phone, "", text, hold)
 
 
@@ -52,25 +84,23 @@ def send_email(address, subject, body):
 
 
 def _send(channel, recipient, subject, body, hold=None):
-    backend = current_app.extensions["notifier"]
+    backend = current_app.extensions["notifier"][channel]
     now = clock.now()
-    message = OutboxMessage.create(
+    return OutboxMessage.create(
         channel=channel,
         recipient=recipient,
         subject=subject,
         body=body,
         backend=getattr(backend, "name", type(backend).__name__),
         created_at=now,
-        deliver_after=now + hold if hold else None,
-        delivered_at=None if hold else now,
+        deliver_after=now + hold if hold else now,
     )
-    if not hold:
-        backend.deliver(message)
-    return message
 
 
 def _pending():
-    return OutboxMessage.delivered_at.is_null() & OutboxMessage.cancelled_at.is_null()
+    return (
+        OutboxMessage.delivered_at.is_null() & OutboxMessage.cancelled_at.is_null() & OutboxMessage.failed_at.is_null()
+    )
 
 
 def cancel(message_id):
@@ -80,13 +110,41 @@ def cancel(message_id):
 
 
 def deliver_due():
-    """Deliver the held messages whose time has come; each is taken by one conditional UPDATE, so two
-    deliverers never send one twice. Returns how many went out."""
-    backend, now, sent = current_app.extensions["notifier"], clock.now(), 0
+    """Deliver the messages whose time has come. Each is taken for LEASE by one conditional UPDATE, so two
+    relays never send one at once; a failure is kept and retried after a wait that doubles, up to an hour,
+    and given up a day after the message was written. Returns how many went out."""
+    now, sent = clock.now(), 0
     due = OutboxMessage.select().where(OutboxMessage.deliver_after <= now, _pending())
-    for message in due.order_by(OutboxMessage.deliver_after):
-        taken = OutboxMessage.update(delivered_at=now).where(OutboxMessage.id == message.id, _pending())
+    for message in due.order_by(OutboxMessage.deliver_after).limit(500):
+        taken = OutboxMessage.update(deliver_after=now + LEASE).where(
+            OutboxMessage.id == message.id, OutboxMessage.deliver_after <= now, _pending()
+        )
         if taken.execute():
-            backend.deliver(message)
-            sent += 1
+            sent += _deliver(message, now)
     return sent
+
+
+def _deliver(message, now):
+    try:
+        current_app.extensions["notifier"][message.channel].deliver(message)
+    except Exception as error:  # a provider's failure, whatever its kind, is the message's, not the relay's
+        _failed(message, now, f"{type(error).__name__}: {error}"[:500])
+        return 0
+    OutboxMessage.update(delivered_at=now).where(OutboxMessage.id == message.id).execute()
+    return 1
+
+
+def _failed(message, now, reason):
+    attempts = message.attempts + 1
+    wait = min(FIRST_RETRY * 2 ** (attempts - 1), LAST_RETRY)
+    given_up = now + wait > message.created_at + GIVE_UP
+    OutboxMessage.update(
+        attempts=attempts, last_error=reason, deliver_after=now + wait, failed_at=now if given_up else None
+    ).where(OutboxMessage.id == message.id).execute()
+    log.warning("outbox %s failed (attempt %s): %s", message.id, attempts, reason)
+
+
+def resend(message_id):
+    """A message given up on, tried again from now; False when it was not one."""
+    again = OutboxMessage.update(failed_at=None, attempts=0, last_error="", deliver_after=clock.now())
+    return bool(again.where(OutboxMessage.id == message_id, OutboxMessage.failed_at.is_null(False)).execute())

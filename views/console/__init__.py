@@ -3,7 +3,7 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from models import Account, Accountant, AuditEntry, Authority, DictionaryEntry, ReasonTemplate, Unit
+from models import Account, Accountant, AuditEntry, Authority, DictionaryEntry, OutboxMessage, ReasonTemplate, Unit
 from views import security
 from views.console import login, menu
 from views.console.account_view import StaffAccountView
@@ -17,6 +17,7 @@ from views.console.filing_view import FilingView
 from views.console.home import ConsoleHome
 from views.console.import_views import EducationCreditView, LegacyImportView
 from views.console.my_unit_view import MyUnitView
+from views.console.outbox_view import OutboxView
 from views.console.reason_template_view import ReasonTemplateView
 from views.console.review_view import ReviewView
 from views.console.rules_view import RulesView
@@ -49,6 +50,7 @@ def init_app(app):
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
     admin.add_view(ReasonTemplateView(ReasonTemplate, name="退回原因模板", endpoint="reason_template"))
+    admin.add_view(OutboxView(OutboxMessage, name="发件箱", endpoint="outbox"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))
     admin.init_app(app)
     menu.init_app(app, admin)
