@@ -13,6 +13,7 @@ from werkzeug.local import LocalProxy
 
 from console.collection.attachments import OTHER_SLOTS, SLOTS
 from console.collection.sections import SECTIONS, TITLES
+from console.infra import messages
 from console.people.passwords import CLASSES as PASSWORD_CLASSES
 from models.accountant import ID_TYPES
 from models.collection import RESIDENCE_TYPES
@@ -77,6 +78,8 @@ class Profile:
     always_slots: list = field(default_factory=list)  # scans everyone uploads (吉林: commitment, 真实材料保证书)
     required_fields: list = field(default_factory=list)  # "section.field" a manual marks *, beyond the rules'
     optional_fields: list = field(default_factory=list)  # "section.field" the rules would require, a manual not
+    sms_signature: str = ""  # the 【…】 an SMS is signed with; the system's name where the manual names none
+    messages: dict = field(default_factory=dict)  # the profile's own wording of console.infra.messages
     name_editable: bool = False  # the name may be corrected before the first submission (000 §5, 002 §六)
     proof_template: str = ""  # the printable work proof: "letter" (002's 证明函), "jilin" (001), "chongqing" (003)
     off_duty_without_letter: bool = False  # no 证明函 uploaded: treated as not on duty (002 §四.13)
@@ -144,6 +147,9 @@ def check(data, key):
     _check_password(data["accountant_password"])
     if "continuing_education" in data:
         _check_education(data["continuing_education"])
+    problem = messages.check(data.get("messages", {}))
+    if problem:
+        raise ProfileError(problem)
 
 
 ROUTING = ("unit", "region", "authority")

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from console import create_app
+from console.infra import messages
 from console.profiles import DATA_DIR, ProfileError, available, load_profile
 
 
@@ -111,6 +112,18 @@ MISTAKES = {
         "continuing_education.professional_share: expected a fraction",
     ),
     "TOML syntax": ("jilin", 'name = "吉林省"', 'name = "吉林省', "Illegal character"),
+    "unknown message": (
+        "chongqing",
+        'sms_signature = "重庆会计之家"',
+        'sms_signature = "重庆会计之家"\nmessages = { approved = "已通过" }',
+        "messages.approved: unknown message",
+    ),
+    "message without its fields": (
+        "chongqing",
+        'sms_signature = "重庆会计之家"',
+        'sms_signature = "重庆会计之家"\nmessages = { code = "验证码 {code}" }',
+        "messages.code: must use the fields ['code', 'purpose']",
+    ),
 }
 
 
@@ -125,3 +138,23 @@ def test_the_app_refuses_to_start_on_a_broken_profile(tmp_path):
     path = broken(tmp_path, "jilin", '["personal"', '["persnal"')
     with pytest.raises(ProfileError, match=re.escape(f"{path}: sections: unknown section 'persnal'")):
         create_app({"PROVINCE": "jilin", "PROFILES_DIR": str(tmp_path), "SECRET_KEY": "test-secret"})
+
+
+@pytest.mark.parametrize(
+    "key, signature",
+    [("neimenggu", "【内蒙古会计网】"), ("chongqing", "【重庆会计之家】"), ("jilin", "【吉林省会计信息管理系统】")],
+)
+def test_each_profile_signs_its_sms_as_its_manual_says(key, signature):
+    assert messages.sms(load_profile(key), "collection_returned").startswith(
+        signature + "您提交的会计人员信息采集已退回"
+    )
+
+
+def test_a_profile_words_a_message_its_own_way(tmp_path):
+    own = 'sms_signature = "重庆会计之家"\nmessages = { collection_approved = "您的采集信息已通过审核。" }'
+    broken(tmp_path, "chongqing", 'sms_signature = "重庆会计之家"', own)
+    profile = load_profile("chongqing", directory=tmp_path)
+    assert messages.sms(profile, "collection_approved") == "【重庆会计之家】您的采集信息已通过审核。"
+    assert messages.sms(profile, "code", purpose="登录", code="123456").startswith(
+        "【重庆会计之家】您的登录验证码是 123456"
+    )

@@ -4,7 +4,7 @@ its applicant the unit's head; the other kinds stand as filed."""
 
 from console.collection import attachments
 from console.errors import RuleViolation
-from console.infra import audit, clock, notifier, texts
+from console.infra import audit, clock, messages, notifier, texts
 from console.org.access import may_decide
 from console.people import sessions
 from models import Account, Filing, ReturnReason, ReviewEvent, db
@@ -72,7 +72,8 @@ def _decide(filing, account, status, kind):
 
 def _tell(filing, profile, outcome):
     notifier.send_sms(
-        filing.accountant.phone, f"【{profile.system_name}】您提交的{FILING_KINDS.label(filing.kind)}{outcome}。"
+        filing.accountant.phone,
+        messages.sms(profile, "filing_decided", filing=FILING_KINDS.label(filing.kind), outcome=outcome),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from console.errors import RuleViolation
-from console.infra import clock, notifier
+from console.infra import clock, messages, notifier
 from console.profiles import current_profile
 from models import SendingSlot, VerificationCode
 
@@ -44,12 +44,12 @@ def send_code(recipient, purpose, channel="sms", deliver=True):
         expires_at=now + VALID_FOR,
         created_at=now,
     )
-    system = current_profile.system_name
-    said = f"您的{PURPOSES[purpose]}验证码是 {code}，5 分钟内有效。"
     if channel == "sms":
-        notifier.send_sms(recipient, f"【{system}】{said}如非本人操作，请忽略本短信。")
+        notifier.send_sms(recipient, messages.sms(current_profile, "code", purpose=PURPOSES[purpose], code=code))
     else:
-        notifier.send_email(recipient, f"{system}验证码", f"{said}如非本人操作，请忽略本邮件。\n\n{system}")
+        said = messages.text(current_profile, "code", purpose=PURPOSES[purpose], code=code)
+        system = current_profile.system_name
+        notifier.send_email(recipient, f"{system}验证码", f"{said}\n\n{system}")
 
 
 def _take_slot(recipient, channel, now):

@@ -12,7 +12,7 @@ from peewee import JOIN
 
 from console.archive import registry
 from console.errors import RuleViolation
-from console.infra import audit, clock, notifier, texts
+from console.infra import audit, clock, messages, notifier, texts
 from console.org import access, authorities
 from console.review import reasons
 from console.review.claims import CLAIM_MINUTES, claim, refusal
@@ -40,7 +40,7 @@ def approve(collection, account, profile, undoable=False):
         )
         sms = notifier.send_sms(
             collection.accountant.phone,
-            f"【{profile.system_name}】您提交的会计人员信息采集已审核通过，信息已入库。",
+            messages.sms(profile, "collection_approved"),
             hold=UNDO_WINDOW if undoable else None,
         )
         return ReviewEvent.create(
@@ -152,7 +152,7 @@ def return_collection(collection, account, profile, reasons):
         audit.record("collection.return", collection, {"退回原因": [r.text for r in reasons]}, actor=account)
         notifier.send_sms(
             collection.accountant.phone,
-            f"【{profile.system_name}】您提交的会计人员信息采集已退回，请登录系统查看退回原因，修改后重新提交。",
+            messages.sms(profile, "collection_returned"),
         )
     return event
 
