@@ -18,7 +18,7 @@ MAX_CREDITS = Decimal("999.9")
 FIRST_YEAR = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CreditRow:
     line: int
     id_number: str
