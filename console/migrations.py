@@ -16,9 +16,12 @@ from models import (
     Attachment,
     Authority,
     Captcha,
+    Collection,
+    Education,
     Filing,
     OutboxMessage,
     PostSection,
+    QualificationSection,
     ReviewEvent,
     RuleChange,
     RuleRun,
@@ -132,6 +135,26 @@ def relayed_outbox(migrator):
     migrate(*_missing(migrator, OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.failed_at))
 
 
+def queue_filters(migrator):
+    """16: what the queue filters on, kept on the collection row at submission (on duty, full-time education,
+    qualification) and filled in for every collection submitted before, from its sections."""
+    migrate(*_missing(migrator, Collection.on_duty, Collection.education_level, Collection.qualification_level))
+    of_it = {
+        "on_duty": PostSection.select(PostSection.on_duty).where(PostSection.collection == Collection.id),
+        "education_level": Education.select(Education.level).where(
+            Education.collection == Collection.id, Education.mode == "full_time"
+        ),
+        "qualification_level": QualificationSection.select(QualificationSection.level).where(
+            QualificationSection.collection == Collection.id
+        ),
+    }
+    Collection.update(
+        on_duty=of_it["on_duty"],
+        education_level=fn.COALESCE(of_it["education_level"], ""),
+        qualification_level=fn.COALESCE(of_it["qualification_level"], ""),
+    ).where(Collection.status != "draft").execute()
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -157,6 +180,7 @@ MIGRATIONS = {
     13: server_sessions,
     14: pending_credit,
     15: relayed_outbox,
+    16: queue_filters,
 }
 
 

@@ -43,6 +43,10 @@ class Collection(BaseModel):
     step = CharField(default="")  # the wizard section to resume at
     revision = IntegerField(default=0)  # incremented on every submission
     flags = CharField(default="")  # automatic check results, comma-separated
+    # as submitted, for the queue's filters: read with the row, not probed in the sections for each row
+    on_duty = BooleanField(null=True)
+    education_level = CharField(default="")  # the full-time education's
+    qualification_level = CharField(default="")
     commitment_at = DateTimeField(null=True)  # 诚信承诺 agreed (002 §五)
     submitted_at = DateTimeField(null=True)
     decided_at = DateTimeField(null=True)

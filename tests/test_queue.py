@@ -6,14 +6,16 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
+from playhouse.migrate import SchemaMigrator
 
+from console import migrations
 from console.errors import RuleViolation
 from console.infra import clock
 from console.infra.database import QueryCounter
 from console.org import authorities
 from console.review import dashboard, export, worklist
-from models import Account, Authority, Collection, Education, PersonalSection, PostSection, ReviewEvent, Unit
-from tests.factories import unit_code
+from models import Account, Authority, Collection, Education, PersonalSection, PostSection, ReviewEvent, Unit, db
+from tests.factories import submitted, unit_code
 from tests.helpers import make_accountant, resident_id
 
 MONDAY = date(2026, 11, 23)
@@ -43,6 +45,8 @@ def waiting(name, serial, code="150203", at=datetime(2026, 11, 20, 2), unit=None
         revision=1,
         submitted_at=at,
         flags=flags,
+        on_duty=True,
+        education_level=level,
         created_at=at,
         updated_at=at,
     )
@@ -306,3 +310,20 @@ def test_the_plain_queues_count_is_kept_until_its_figures_change(ctx):
     Collection.update(status="approved").where(Collection.id == first.id).execute()
     authorities.figures_changed(first.authority_id)  # as a decision does, in its transaction
     assert worklist.count(own, plain) == (2, True)
+
+
+def test_a_submission_keeps_what_the_queue_filters_on_and_the_migration_fills_in_the_older(app, scans):
+    with app.test_request_context():
+        sent = submitted(app, scans)
+        kept = Collection.get_by_id(sent.id)
+        post = PostSection.get(PostSection.collection == sent)
+        level = Education.get(Education.collection == sent, Education.mode == "full_time").level
+        assert (kept.on_duty, kept.education_level) == (post.on_duty, level) and kept.education_level
+        Collection.update(on_duty=None, education_level="", qualification_level="").execute()  # as before 16
+        migrations.queue_filters(SchemaMigrator.from_database(db))
+        again = Collection.get_by_id(sent.id)
+        assert (again.on_duty, again.education_level, again.qualification_level) == (
+            kept.on_duty,
+            kept.education_level,
+            kept.qualification_level,
+        )

@@ -188,6 +188,9 @@ TABLES = (
             "decided_by_id",
             "created_at",
             "updated_at",
+            "on_duty",
+            "education_level",
+            "qualification_level",
         ),
     ),
     (
@@ -328,6 +331,7 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
             )
         )
         flags = "photo_background" if status == "submitted" and rng.random() < 0.1 else ""
+        on_duty, level, qualification = rng.random() < 0.9, rng.choice(LEVELS), rng.choice(QUALIFICATIONS)
         rows["collection"].append(
             (
                 key,
@@ -343,20 +347,21 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
                 reviewers[county.id] if decided else None,
                 submitted,
                 submitted,
+                *((None, "", "") if status == "draft" else (on_duty, level, qualification)),
             )
         )
         rows["personal_section"].append(
             (key, key, name, "resident", number, gender, birth, "汉族", "中国", "群众", phone, "", False)
         )
         rows["post_section"].append(
-            (key, key, True, unit, uscc_of[unit], rng.random() < 0.9, "会计", "", "无职务", "", started, "", "", "", "")
+            (key, key, True, unit, uscc_of[unit], on_duty, "会计", "", "无职务", "", started, "", "", "", "")
         )
         rows["education"].append(
             (
                 key,
                 key,
                 "full_time",
-                rng.choice(LEVELS),
+                level,
                 "学士",
                 "会计学",
                 "内蒙古财经大学",
@@ -366,7 +371,7 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
             )
         )
         rows["qualification_section"].append(
-            (key, key, "会计类", rng.choice(QUALIFICATIONS), "考试", "", False, False, False, False, "", "")
+            (key, key, "会计类", qualification, "考试", "", False, False, False, False, "", "")
         )
         if status != "approved":
             for n, slot in enumerate(SLOTS):

@@ -226,6 +226,9 @@ def submit(collection, account, profile):
                 updated_at=now,
                 revision=Collection.revision + 1,
                 flags=",".join(flags),
+                on_duty=given["post"].get("on_duty"),
+                education_level=given["full_time"].get("level") or "",
+                qualification_level=given["qualification"].get("level") or "",
                 decided_at=None,
                 decided_by=None,
             )

@@ -24,9 +24,7 @@ from models import (
     Accountant,
     Authority,
     Collection,
-    Education,
     PostSection,
-    QualificationSection,
     SavedFilter,
     Unit,
     db,
@@ -198,21 +196,16 @@ def _where(account, filters):
     elif filters.flag:
         clauses.append(Collection.flags.contains(filters.flag))
     if filters.on_duty is not None:
-        clauses.append(_has(PostSection, PostSection.on_duty == filters.on_duty))
+        clauses.append(Collection.on_duty == filters.on_duty)
     if filters.education_level:
-        clauses.append(_has(Education, Education.mode == "full_time", Education.level == filters.education_level))
+        clauses.append(Collection.education_level == filters.education_level)
     if filters.qualification_level:
-        clauses.append(_has(QualificationSection, QualificationSection.level == filters.qualification_level))
+        clauses.append(Collection.qualification_level == filters.qualification_level)
     if filters.search:
         clauses.append(search_clause(filters.search))
     if filters.mine:
         clauses.append((Collection.claimed_by == account.id) & (Collection.claimed_until >= clock.now()))
     return clauses
-
-
-def _has(section, *conditions):
-    """The collection's section matches: a correlated EXISTS, one index probe per queue row it reads."""
-    return fn.EXISTS(section.select(SQL("1")).where(section.collection == Collection.id, *conditions))
 
 
 def search_clause(term):
