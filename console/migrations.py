@@ -205,6 +205,8 @@ def upgrade():
                     SchemaVersion.create(version=version, applied_at=clock.now())
                 applied.append(version)
         db.create_tables(MODELS, safe=True)
+        if applied and isinstance(db.obj, SqliteDatabase):
+            db.execute_sql("ANALYZE")  # a table SQLite rebuilt lost its statistics, and the planner its way
         return applied
 
 

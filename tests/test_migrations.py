@@ -75,6 +75,8 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
         with db.connection_context():
             assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
             assert SavedFilter.table_exists() and AccountSession.table_exists() and SendingSlot.table_exists()
+            analysed = db.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+            assert analysed == (1,)  # statistics again for the tables SQLite rebuilt
             assert {"post", "work_started_on"} <= {c.name for c in db.get_columns("filing")}
             assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
             assert "accountant_id" in {c.name for c in db.get_columns("attachment")}
