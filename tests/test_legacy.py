@@ -169,6 +169,8 @@ def test_an_imported_person_signs_in_changes_the_password_and_finds_the_wizard_p
     assert asked.headers["Location"] == "/portal/login/first" and Account.select().count() == 0
     page = client.get("/portal/login/first").get_data(as_text=True)
     assert "短信验证码已发送至 138****0135" in page  # the phone the old record holds, not one the visitor types
+    empty = post_form(client, "/portal/login/first", {"sms_code": ""}).get_data(as_text=True)
+    assert "请输入短信验证码" in empty and Account.select().count() == 0
     code = sms_code_to("13800000135")
     wrong = post_form(client, "/portal/login/first", {"sms_code": f"{(int(code) + 1) % 10**6:06d}"})
     wrong = wrong.get_data(as_text=True)

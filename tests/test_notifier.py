@@ -134,6 +134,10 @@ def test_an_smtp_server_down_is_the_messages_failure_and_is_retried(ctx, monkeyp
 def test_the_province_admin_sees_a_failed_message_and_sends_it_again(app, admin_client):
     with app.app_context():
         message = notifier.send_sms("13800000001", "您的验证码是 123456")
+    not_failed = post_form(
+        admin_client, "/console/outbox/action/", {"action": "resend", "rowid": str(message.id)}, "/console/outbox/"
+    )
+    assert "选中的消息中没有发送失败的" in admin_client.get(not_failed.headers["Location"]).get_data(as_text=True)
     OutboxMessage.update(failed_at=clock.now(), attempts=12, last_error="ConnectionError: 配额已用完").execute()
     page = admin_client.get("/console/outbox/").get_data(as_text=True)
     assert "发送失败，已停止重试" in page and "ConnectionError: 配额已用完" in page and "138****0001" in page

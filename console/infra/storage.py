@@ -29,7 +29,15 @@ def write(name, content):
 def path_for(name):
     if not STORED_NAME.match(name):
         raise ValueError(f"not a stored file name: {name!r}")
-    return Path(current_app.config["STORAGE_DIR"]) / name[:2] / name
+    return _placed(name)
+
+
+def _root():
+    return Path(current_app.config["STORAGE_DIR"])
+
+
+def _placed(name):
+    return _root() / name[:2] / name
 
 
 def read(name):
@@ -47,7 +55,7 @@ def remove(name):
 
 def written_before(moment):
     """The names of the files (originals, thumbnails, unfinished writes) last written before `moment`."""
-    root, cutoff = Path(current_app.config["STORAGE_DIR"]), moment.replace(tzinfo=UTC).timestamp()
+    root, cutoff = _root(), moment.replace(tzinfo=UTC).timestamp()
     if not root.is_dir():
         return []
     return [p.name for p in root.glob("??/*") if p.is_file() and p.stat().st_mtime < cutoff]
@@ -55,4 +63,4 @@ def written_before(moment):
 
 def remove_any(name):
     """Remove a stored file whatever its kind (a thumbnail or a write a crash left unfinished)."""
-    (Path(current_app.config["STORAGE_DIR"]) / name[:2] / name).unlink(missing_ok=True)
+    _placed(name).unlink(missing_ok=True)
