@@ -1,14 +1,13 @@
 """python run.py → the dev server on 127.0.0.1:5000 (SQLite by default), demo data on first start."""
 
 import logging
-import threading
-import time
+import signal
 
 import click
 
 from console import create_app, migrations
 from console.cli import print_accounts
-from console.infra import dictionaries, notifier
+from console.infra import dictionaries
 from console.org import authorities
 from models import db
 from tools import demo
@@ -30,17 +29,23 @@ def prepare():
         print_accounts(created)
 
 
-def deliver_held_messages(every=2):
-    """What a worker does in production (flask deliver-outbox --every): held SMS go out once due."""
-    while True:
-        time.sleep(every)
-        with app.app_context(), db.connection_context():
-            notifier.deliver_due()
+def start_worker():
+    """The worker's consumer in this process (production runs `flask --app console worker`): its threads
+    run the jobs and the periodic work; Ctrl-C still stops the server, which the consumer's own signal
+    handlers would only note."""
+    consumer = app.extensions["huey"].create_consumer(workers=2, worker_type="thread", periodic=True)
+    consumer.start()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)
+    return consumer
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")  # SMS codes show here
     with app.app_context():
         prepare()
-    threading.Thread(target=deliver_held_messages, daemon=True).start()
-    app.run(host="127.0.0.1", port=5000, request_handler=security.QuietRequestHandler)
+    consumer = start_worker()
+    try:
+        app.run(host="127.0.0.1", port=5000, request_handler=security.QuietRequestHandler)
+    finally:
+        consumer.stop()

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides=None):
-    from console import cli, config, profiles
+    from console import cli, config, profiles, tasks
     from console.extensions import csrf
     from console.infra import database, notifier
     from views import auth, error_pages, files, i18n, limits, portal, public, security, templating
@@ -33,6 +33,7 @@ def create_app(overrides=None):
     auth.init_app(app)
     limits.init_app(app)
     notifier.init_app(app)
+    tasks.init_app(app)
     error_pages.init_app(app)
     public.init_app(app)
     files.init_app(app)

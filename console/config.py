@@ -5,6 +5,14 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+ALIYUN_SMS = (  # NOTIFIER=aliyun: Alibaba Cloud SMS (console.infra.aliyun_sms)
+    "ALIYUN_SMS_ACCESS_KEY_ID",
+    "ALIYUN_SMS_ACCESS_KEY_SECRET",
+    "ALIYUN_SMS_SIGN_NAME",  # the approved 签名, without 【】
+    "ALIYUN_SMS_TEMPLATES",  # JSON: {message key: approved template code}, e.g. {"code": "SMS_123456789"}
+    "ALIYUN_SMS_ENDPOINT",  # empty: the provider's own
+)
+
 
 def init_app(app, overrides=None):
     instance = Path(app.instance_path)
@@ -14,7 +22,8 @@ def init_app(app, overrides=None):
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         PROVINCE=os.environ.get("PROVINCE", "neimenggu"),
         STORAGE_DIR=os.environ.get("STORAGE_DIR") or str(instance / "storage"),
-        NOTIFIER=os.environ.get("NOTIFIER", "outbox"),
+        NOTIFIER=os.environ.get("NOTIFIER", "outbox"),  # SMS: outbox (prints), aliyun, or package.module:Class
+        **{key: os.environ.get(key, "") for key in ALIYUN_SMS},
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),  # e-mail by SMTP when set
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
         MAIL_TLS=os.environ.get("MAIL_TLS", "1") == "1",
@@ -33,6 +42,12 @@ def init_app(app, overrides=None):
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         WTF_I18N_ENABLED=False,  # views.forms.Form keeps WTForms' Chinese catalogue for the process instead
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        REDIS_URL=os.environ.get("REDIS_URL", ""),  # the job queue (and nothing else) in Redis when set
+        JOBS_QUEUE=os.environ.get("JOBS_QUEUE", "accountants"),
+        JOBS_DB=os.environ.get("JOBS_DB")
+        or str(instance / "jobs.db"),  # the queue without Redis: a SQLite file beside the database
+        JOBS_IMMEDIATE=False,  # tests only: a job runs inside the call that queues it
+        EXPORT_INLINE_ROWS=10_000,  # a longer export is made by the worker and kept a day for its asker
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_KEY_PREFIX="accountants",
     )

@@ -19,6 +19,7 @@ from models import (
     Collection,
     Education,
     Filing,
+    Job,
     OutboxMessage,
     PostSection,
     QualificationSection,
@@ -155,6 +156,13 @@ def queue_filters(migrator):
     ).where(Collection.status != "draft").execute()
 
 
+def background_jobs(migrator):
+    """17: long work run by the worker, each a row with its state, progress and result; and each outbox
+    message's template and values, for an SMS provider that sends approved templates only."""
+    db.create_tables([Job], safe=True)
+    migrate(*_missing(migrator, OutboxMessage.template, OutboxMessage.template_params))
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -181,6 +189,7 @@ MIGRATIONS = {
     14: pending_credit,
     15: relayed_outbox,
     16: queue_filters,
+    17: background_jobs,
 }
 
 

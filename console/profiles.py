@@ -74,6 +74,7 @@ class Profile:
     # rules only some manuals state
     work_start_after_graduation: bool = False  # 开始从事会计工作 not before full-time graduation (002 §七)
     yearly_rules: bool = False  # the appraisal and continuing-education rules of 002 §十二
+    yearly_rules_on: str = "03-01"  # MM-DD: the worker previews the year's rules (the manual names no date)
     diploma_exempt: list = field(default_factory=lambda: ["初中及以下", "无学历"])  # levels that ask no diploma
     always_slots: list = field(default_factory=list)  # scans everyone uploads (吉林: commitment, 真实材料保证书)
     required_fields: list = field(default_factory=list)  # "section.field" a manual marks *, beyond the rules'

@@ -23,6 +23,7 @@ from models.credit_record import CreditRecord
 from models.dictionary import DictionaryEntry
 from models.education_credit import EducationCredit
 from models.filing import Filing
+from models.job import Job
 from models.legacy import LegacyRecord
 from models.outbox import OutboxMessage, SendingSlot, VerificationCode
 from models.review import ReasonTemplate, ReturnReason, ReviewEvent, SavedFilter, Submission
@@ -68,6 +69,7 @@ MODELS = [
     LegacyRecord,
     RuleRun,
     RuleChange,
+    Job,
     SchemaVersion,
 ]
 

@@ -13,6 +13,8 @@ class OutboxMessage(BaseModel):
     recipient = CharField(index=True)
     subject = CharField(default="")
     body = TextField()
+    template = CharField(default="")  # which message (console.infra.messages), for a provider of templates
+    template_params = TextField(default="{}")  # its values, as JSON
     backend = CharField()
     created_at = DateTimeField(index=True)
     deliver_after = DateTimeField(null=True, index=True)  # not before then: held (an undoable decision) or retried

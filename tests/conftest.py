@@ -99,6 +99,8 @@ def app(database_url, province, app_overrides, tmp_path, monkeypatch, request):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SESSION_COOKIE_SECURE": False,  # the test client speaks plain HTTP
             "RATELIMIT_ENABLED": False,  # one address sends every test's requests; tests/test_limits.py turns it on
+            "JOBS_IMMEDIATE": True,  # a job runs in the request that starts it; tests/test_jobs.py runs a worker
+            "JOBS_DB": str(tmp_path / "jobs.db"),
             **app_overrides,
         }
     )

@@ -16,6 +16,7 @@ from models import (
     CreditRecord,
     DictionaryEntry,
     Filing,
+    Job,
     PersonalSection,
     ReasonTemplate,
     RuleRun,
@@ -53,6 +54,7 @@ HEAD_REFUSED_INPUT = row(302, 403, 403, 422, 403, 403)
 HEAD_OR_REVIEWER = row(302, 403, 200, 200, 403, 403)
 UNIT_WRITE = row(302, 403, 200, 403, 200, 403)
 UNIT_WRITE_DONE = row(302, 403, 302, 403, 302, 403)
+STARTER = row(302, 403, 200, 404, 200, 404)  # a job: who started it (the reviewer) and the province admin
 
 # (method, rule, url with {ids}, form data, expected)
 ROUTES = [
@@ -164,6 +166,7 @@ ROUTES = [
     ("POST", "/console/dictionary/ajax/update/", "/console/dictionary/ajax/update/", {"list_form_pk": "1"}, NEVER),
     ("GET", "/console/review/", "/console/review/", None, REVIEW_READ),
     ("GET", "/console/review/export.<kind>", "/console/review/export.csv", None, REVIEW_READ),
+    ("POST", "/console/review/export.<kind>", "/console/review/export.csv", {}, REVIEW_READ),
     ("POST", "/console/review/bulk-approve", "/console/review/bulk-approve", {"ids": "{collection}"}, REVIEW_WRITE),
     ("GET", "/console/review/<int:collection_id>", "/console/review/{collection}", None, REVIEW_READ),
     ("POST", "/console/review/filters", "/console/review/filters?state=returned", {"name": "退回的"}, REVIEW_READ_DONE),
@@ -339,6 +342,11 @@ ROUTES = [
     ("GET", "/console/rules/<int:run_id>", "/console/rules/{run}", None, ADMIN_ONLY),
     ("POST", "/console/rules/<int:run_id>/apply", "/console/rules/{run}/apply", {}, ADMIN_DONE),
     ("POST", "/console/rules/<int:run_id>/undo", "/console/rules/{run}/undo", {}, ADMIN_DONE),
+    ("GET", "/console/jobs/", "/console/jobs/", None, STAFF),
+    ("GET", "/console/jobs/<int:job_id>", "/console/jobs/{job}", None, STARTER),
+    ("GET", "/console/jobs/<int:job_id>.json", "/console/jobs/{job}.json", None, STARTER),
+    ("GET", "/console/jobs/<int:job_id>/file", "/console/jobs/{job}/file", None, row(302, 403, 404, 404, 404, 404)),
+    ("POST", "/console/jobs/<int:job_id>/rerun", "/console/jobs/{job}/rerun", {}, row(302, 403, 302, 404, 302, 404)),
     ("GET", "/console/outbox/", "/console/outbox/", None, ADMIN_ONLY),
     ("GET", "/console/outbox/details/", "/console/outbox/details/?id=1", None, NEVER),
     ("GET", "/console/outbox/new/", "/console/outbox/new/", None, NEVER),
@@ -440,7 +448,16 @@ def unit_world(accounts):
         requested_at=now,
     )
     run = RuleRun.create(year=2026, dry_run=True, started_at=now, report="{}")
+    job = Job.create(
+        kind="review_export",
+        params='{"kind": "csv", "args": {}, "filename": "审核列表.csv"}',
+        started_by=accounts["reviewer"],
+        created_at=now,
+        state="failed",
+        error="任务出错",
+    )
     return {
+        "job": job.id,
         "unit": unit.id,
         "person": person.id,
         "filing": filing.id,

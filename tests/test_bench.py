@@ -49,8 +49,9 @@ def test_bench_reports_every_case_and_upgrades_a_dataset_an_older_version_built(
     assert report["queue_first"]["queries"] <= 4
     assert all(
         set(report[job]) == {"seconds", "peak_mb"}
-        for job in ("export_100k", "apply_rules", "ce_import_100k", "legacy_import_100k")
+        for job in ("export_100k", "rules_preview", "apply_rules", "ce_import_100k", "legacy_import_100k")
     )
+    assert 0 < report["legacy_import_100k_queued_s"] < 1 and 0 < report["ce_import_100k_queued_s"] < 1
     assert report["decisions_per_s"] > 0
     assert (report["accountants"], report["database"]) == (3000, "sqlite")
 

@@ -10,7 +10,7 @@ import pytest
 from console.archive import daily_rules, work_history
 from console.archive.daily_rules import CreditRequirement
 from console.errors import RuleViolation
-from console.infra import clock
+from console.infra import clock, messages
 from console.profiles import load_profile
 from models import (
     Account,
@@ -20,6 +20,7 @@ from models import (
     Authority,
     Collection,
     EducationCredit,
+    OutboxMessage,
     QualificationSection,
     RuleChange,
     RuleRun,
@@ -253,18 +254,21 @@ def test_the_console_previews_confirms_with_the_counts_and_undoes(app, admin_cli
     previewed = admin_client.post(
         "/console/rules/run", data={"csrf_token": token, "year": "2025"}, follow_redirects=True
     )
-    text = previewed.get_data(as_text=True)
+    assert "日常管理规则试运行" in previewed.get_data(as_text=True)  # the job's page, which links to the report
+    preview = RuleRun.get(RuleRun.dry_run)
+    assert f"/console/rules/{preview.id}" in previewed.get_data(as_text=True)
+    text = admin_client.get(f"/console/rules/{preview.id}").get_data(as_text=True)
     assert "确认执行：1 人转为不在岗，0 人转入异动库" in text and "张未评" in text
     assert Accountant.get_by_id(unappraised.id).on_duty  # a preview changes nobody
-    preview = RuleRun.get(RuleRun.dry_run)
     done = admin_client.post(
         f"/console/rules/{preview.id}/apply", data={"csrf_token": token}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "已执行 2025 年度规则" in done and "撤销本次执行" in done
+    assert "日常管理规则执行" in done and "已完成" in done
+    run = RuleRun.get(~RuleRun.dry_run)
+    assert "撤销本次执行" in admin_client.get(f"/console/rules/{run.id}").get_data(as_text=True)
     assert not Accountant.get_by_id(unappraised.id).on_duty
     again = admin_client.post(f"/console/rules/{preview.id}/apply", data={"csrf_token": token}, follow_redirects=True)
     assert "请对最近一次试运行确认执行" in again.get_data(as_text=True)  # a preview confirms once
-    run = RuleRun.get(~RuleRun.dry_run)
     undone = admin_client.post(
         f"/console/rules/{run.id}/undo", data={"csrf_token": token}, follow_redirects=True
     ).get_data(as_text=True)
@@ -281,3 +285,28 @@ def test_the_command_line_previews_and_asks_before_it_moves_anyone(app, head, un
     assert "将转为不在岗 1 人" in declined.output and Accountant.get_by_id(unappraised.id).on_duty
     confirmed = app.test_cli_runner().invoke(args=["apply-rules", "--year", "2025"], input="y\n")
     assert "已执行" in confirmed.output and not Accountant.get_by_id(unappraised.id).on_duty
+
+
+def test_the_moved_and_the_short_are_told_by_sms_in_the_runs_transaction_and_a_preview_tells_nobody(app, head, unit):
+    unappraised = archived("张未评", 501)
+    credits(unappraised, *range(2016, 2025))
+    untrained = archived("王未学", 503, since=date(2019, 5, 1), qualified_on=date(2018, 6, 15))
+    appraise(untrained, unit, head, 2024)
+    credits(untrained, 2019, 2020, 2024)  # 2021-2023 missed
+    short = archived("赵差分", 504)
+    appraise(short, unit, head, 2024)
+    credits(short, *range(2016, 2024))  # 2024 alone missed: stays, and is told
+    profile = app.extensions["profile"]
+    daily_rules.apply_rules(2025, profile, dry_run=True)
+    assert OutboxMessage.select().count() == 0
+    daily_rules.apply_rules(2025, profile)
+    told = {m.recipient: (m.body, m.template) for m in OutboxMessage.select()}
+    assert told == {
+        unappraised.phone: (
+            "【内蒙古会计网】您2023、2024年度均无年度考评，按规定已转为不在岗。如有异议，请联系所在单位会计机构负责人。",
+            "moved_off_duty",
+        ),
+        untrained.phone: (messages.sms(profile, "moved_abnormal"), "moved_abnormal"),
+        short.phone: (messages.sms(profile, "credits_short", year=2024), "credits_short"),
+    }
+    assert "2024年度继续教育学分未达到要求" in told[short.phone][0]

@@ -32,6 +32,9 @@ class RecordingProvider:
     name = "recording"
     delivered = []
 
+    def __init__(self, config):
+        pass
+
     def deliver(self, message):
         self.delivered.append(message.body)
 
@@ -46,6 +49,9 @@ def test_a_real_provider_plugs_in_by_name(ctx):
 
 class DownProvider:
     name = "down"
+
+    def __init__(self, config):
+        pass
 
     def deliver(self, message):
         raise ConnectionError("provider unreachable")

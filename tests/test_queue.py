@@ -238,7 +238,9 @@ def test_the_query_string_never_breaks_the_list():
 def test_csv_export_has_a_bom_masked_numbers_and_only_the_scope(ctx, steel):
     waiting("张三", 1, unit=steel, flags="photo_background")
     waiting("王五", 2, code="150102")
-    body = b"".join(export.chunks("csv", staff("reviewer", "150203"), worklist.Filters(today=MONDAY)))
+    body = b"".join(
+        export.chunks("csv", worklist.each_row(staff("reviewer", "150203"), worklist.Filters(today=MONDAY)))
+    )
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["姓名", "证件号码", "手机号码"]
@@ -249,7 +251,9 @@ def test_csv_export_has_a_bom_masked_numbers_and_only_the_scope(ctx, steel):
 
 def test_xlsx_export_is_a_workbook_with_the_rows(ctx):
     waiting("张三", 1)
-    body = b"".join(export.chunks("xlsx", staff("reviewer", "150203"), worklist.Filters(today=MONDAY)))
+    body = b"".join(
+        export.chunks("xlsx", worklist.each_row(staff("reviewer", "150203"), worklist.Filters(today=MONDAY)))
+    )
     with zipfile.ZipFile(io.BytesIO(body)) as book:
         text = "".join(book.read(name).decode() for name in book.namelist() if name.startswith("xl/"))
     assert "张三" in text and "等待工作日" in text and "150105********" in text

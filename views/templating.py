@@ -10,6 +10,7 @@ from console.infra import audit, clock, texts, workdays
 from console.org.access import is_accountant
 from console.people import passwords
 from console.profiles import current_profile
+from models.job import JOB_STATES
 
 RULES = SimpleNamespace(
     overdue_after=workdays.OVERDUE_AFTER,
@@ -27,6 +28,7 @@ def init_app(app):
     app.jinja_env.filters["beijing"] = beijing
     app.jinja_env.filters["audit_detail"] = lambda entry: "；".join(audit.detail_lines(entry))
     app.jinja_env.filters["password_class"] = lambda name: passwords.CLASSES[name][1]
+    app.jinja_env.filters["job_state"] = JOB_STATES.label
 
 
 def beijing(moment, fmt="%Y-%m-%d %H:%M"):

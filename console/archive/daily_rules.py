@@ -19,7 +19,7 @@ from peewee import SQL, Value, fn
 
 from console.archive import work_history
 from console.errors import RuleViolation
-from console.infra import audit, clock
+from console.infra import audit, clock, jobs, messages, notifier
 from console.infra.batches import chunks
 from models import (
     Accountant,
@@ -82,27 +82,33 @@ def moves_to_abnormal(missed):
     return longest >= CONSECUTIVE_LIMIT or len(missed) >= CUMULATIVE_LIMIT
 
 
-def apply_rules(year, profile, dry_run=False, actor=None, expected=None):
+def apply_rules(year, profile, dry_run=False, actor=None, expected=None, progress=None):
     """Apply the appraisal and continuing-education rules for `year` to the whole archive; idempotent:
     whoever they moved is no longer on duty, or no longer in the archive, the next time.
 
     Both rules read the archive as it stands before either moves anyone; the changes are written as
     RuleChange rows (in a dry run too, as the report) and applied from there in set-wise UPDATEs.
     `expected` is the counts of the dry run the admin confirmed: a run that would move others is refused
-    whole. Only where the profile's manual states them (002 §十二(三)(四)): elsewhere RuleViolation."""
+    whole. Everyone moved, and everyone short of the last year's credits, is told by SMS, in the same
+    transaction. Only where the profile's manual states them (002 §十二(三)(四)): elsewhere RuleViolation."""
     if not profile.yearly_rules:
         raise RuleViolation(f"{profile.name}未启用年度考评和继续教育规则")
+    progress = progress or jobs.Untracked()
     with db.atomic():
         run = RuleRun.create(year=year, dry_run=dry_run, started_at=clock.now(), started_by=actor)
+        progress.begin("查找连续两年无年度考评的人员")
         _record_unappraised(run, year)
-        _record_untrained(run, year, CreditRequirement.from_profile(profile.continuing_education))
+        short = _record_untrained(run, year, CreditRequirement.from_profile(profile.continuing_education), progress)
         if expected is not None and _counts(run) != expected:
             raise RuleViolation("试运行之后档案有变化，将变动的人数已不同，请重新试运行后再确认")
         if not dry_run:
+            progress.begin("执行变动")
             work_history.end_duty(_moved(run, "appraisal"), date(year, 1, 1), "rule")
             Accountant.update(archive_state="abnormal").where(
                 Accountant.id.in_(_moved(run, "continuing_education"))
             ).execute()
+            progress.begin("写入短信通知")
+            _notify(run, short, profile)
         counts = _counts(run)
         run.report = json.dumps(counts)
         run.finished_at = clock.now()
@@ -120,6 +126,35 @@ def apply_rules(year, profile, dry_run=False, actor=None, expected=None):
             system=actor is None,
         )
     return run
+
+
+def confirmable(run):
+    """A dry run is confirmed while it is the latest run of its year."""
+    latest = RuleRun.select().where(RuleRun.year == run.year).order_by(RuleRun.id.desc()).first()
+    return run.dry_run and latest.id == run.id
+
+
+def confirm(preview, profile, actor, progress=None):
+    """确认执行 a dry run: the same rules again, refused whole if they would now move other numbers."""
+    if not confirmable(preview):
+        raise RuleViolation("请对最近一次试运行确认执行")
+    expected = json.loads(preview.report or "{}")
+    return apply_rules(preview.year, profile, actor=actor, expected=expected, progress=progress)
+
+
+def _notify(run, short, profile):
+    year = run.year
+    told = {
+        "appraisal": messages.sms(profile, "moved_off_duty", years=f"{year - 2}、{year - 1}"),
+        "continuing_education": messages.sms(profile, "moved_abnormal"),
+    }
+    for rule, text in told.items():
+        phones = Accountant.select(Accountant.phone).where(Accountant.id.in_(_moved(run, rule)))
+        notifier.send_many("sms", ((phone, text) for (phone,) in phones.tuples()))
+    text = messages.sms(profile, "credits_short", year=year - 1)
+    for chunk in chunks(short, 1000):
+        phones = Accountant.select(Accountant.phone).where(Accountant.id.in_(chunk))
+        notifier.send_many("sms", ((phone, text) for (phone,) in phones.tuples()))
 
 
 def _counts(run):
@@ -197,11 +232,14 @@ def _record_unappraised(run, year):
     RuleChange.insert_from(found, [RuleChange.run, RuleChange.accountant, RuleChange.rule, RuleChange.why]).execute()
 
 
-def _record_untrained(run, year, requirement, batch=10_000):
+def _record_untrained(run, year, requirement, progress, batch=10_000):
     """The continuing-education rule person by person, over id ranges of the archive: three small
-    grouped queries per range keep memory flat and let each index do the work."""
+    grouped queries per range keep memory flat and let each index do the work. Returns the people who
+    stay but did not complete year-1 (they are told they are short)."""
     top = Accountant.select(fn.MAX(Accountant.id)).scalar() or 0
     judged = held_years(requirement.since, year - 1)
+    short = []
+    progress.begin("核对继续教育学分", top)
     for low in range(1, top + 1, batch):
         span = (low, low + batch - 1)
         completed = _completed_years(span, year, requirement)
@@ -232,10 +270,14 @@ def _record_untrained(run, year, requirement, batch=10_000):
                         f"继续教育未完成年度：{'、'.join(map(str, missed))}，转入异动库",
                     )
                 )
+            elif year - 1 in missed:
+                short.append(person)
         for chunk in chunks(changes, 1000):
             RuleChange.insert_many(
                 chunk, fields=[RuleChange.run, RuleChange.accountant, RuleChange.rule, RuleChange.why]
             ).execute()
+        progress.advance(min(batch, top + 1 - low))
+    return short
 
 
 def held_years(first, last):

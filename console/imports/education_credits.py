@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from console.errors import RuleViolation
 from console.imports import tables
 from console.imports.tables import Errors, ImportRefused, RowError
-from console.infra import audit, clock
+from console.infra import audit, clock, jobs
 from console.infra.batches import chunks, insert_rows
 from models import Accountant, EducationCredit, db
 
@@ -28,15 +28,18 @@ class CreditRow:
     provider: str
 
 
-def import_file(filename, stream, account):
+def import_file(filename, stream, account, progress=None):
     """Check and import one file; returns the number of rows imported, or raises ImportRefused."""
-    rows, errors = parse(tables.rows(filename, stream, HEADER), clock.today().year)
+    progress = progress or jobs.Untracked()
+    progress.begin("检查")
+    rows, errors = parse(progress.counted(tables.rows(filename, stream, HEADER)), clock.today().year)
     people, errors = _people(rows, errors)
     if errors:
         raise ImportRefused(errors)
     if not rows:
         raise RuleViolation("文件中没有数据行")
     now = clock.now()
+    progress.begin("写入", len(rows))
     with db.atomic():
         for chunk in chunks(rows, 500):
             _replace_held(chunk, people)
@@ -52,6 +55,7 @@ def import_file(filename, stream, account):
                 ],
                 [(people[r.id_number], r.year, r.credits, r.professional, r.provider, now) for r in chunk],
             )
+            progress.advance(len(chunk))
         audit.record("education_credit.import", detail={"文件": filename, "行数": len(rows)}, actor=account)
     return len(rows)
 

@@ -15,7 +15,7 @@ from stdnum.cn import uscc as uscc_code
 from console.errors import RuleViolation
 from console.imports import tables
 from console.imports.tables import Errors, ImportRefused, RowError
-from console.infra import audit, clock, dictionaries
+from console.infra import audit, clock, dictionaries, jobs
 from console.infra.batches import chunks, insert_rows
 from console.people.identity import check_id, mask_id
 from console.people.phones import is_mobile
@@ -74,13 +74,15 @@ class LegacyRow:
     work_started_on: date | None
 
 
-def import_file(filename, stream, account):
+def import_file(filename, stream, account, progress=None):
     """Check and import one file; returns {"新增": n, "更新": n, "未变": n}, or raises ImportRefused. The file
     is read twice: to check every row, keeping only who and which phone is on which line, then to write,
     1,000 rows at a time, so that a file of a million rows is never held whole."""
+    progress = progress or jobs.Untracked()
     today = clock.today()
     known = {kind: set(dictionaries.active_names(kind)) for kind in ("education_level", "qualification_level")}
-    found, errors = parse(tables.rows(filename, stream, HEADER), known, today)
+    progress.begin("检查")
+    found, errors = parse(progress.counted(tables.rows(filename, stream, HEADER)), known, today)
     errors += _phones_taken(found)
     if errors:
         raise ImportRefused(errors)
@@ -90,6 +92,7 @@ def import_file(filename, stream, account):
     checked = (row for _, cells in tables.rows(filename, stream, HEADER) if (row := _row(cells, known, today)[0]))
     counts = {"新增": 0, "更新": 0, "未变": 0}
     now = clock.now()
+    progress.begin("写入", len(found))
     with db.atomic():
         for chunk in chunks(checked, 1000):
             held = {
@@ -112,6 +115,7 @@ def import_file(filename, stream, account):
             counts["新增"] += len(new)
             counts["更新"] += len(changed)
             counts["未变"] += len(chunk) - len(new) - len(changed)
+            progress.advance(len(chunk))
         audit.record("legacy.import", detail={"文件": filename, **counts}, actor=account, system=account is None)
     return counts
 

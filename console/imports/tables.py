@@ -41,13 +41,18 @@ class Errors(list):
             raise ImportRefused(self, stopped_at=line)
 
 
+def suffix(filename):
+    """The format of an upload by its name: csv or xlsx, else RuleViolation."""
+    found = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if found not in FORMATS:
+        raise RuleViolation("请上传 CSV 或 XLSX 文件", "file")
+    return found
+
+
 def rows(filename, stream, header):
     """(line number, cells) of every non-empty row after the header. XLSX cells keep their types
     (numbers, dates); CSV cells are text."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix not in FORMATS:
-        raise RuleViolation("请上传 CSV 或 XLSX 文件", "file")
-    lines = _xlsx_lines(stream) if suffix == "xlsx" else _csv_lines(stream)
+    lines = _xlsx_lines(stream) if suffix(filename) == "xlsx" else _csv_lines(stream)
     first = next(lines, None)
     if first is None or tuple(str(c or "").strip() for c in first[: len(header)]) != tuple(header):
         raise RuleViolation(f"第一行应为表头：{'、'.join(header)}", "file")

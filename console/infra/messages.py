@@ -9,6 +9,10 @@ MESSAGES = {
     "collection_approved": "您提交的会计人员信息采集已审核通过，信息已入库。",
     "collection_returned": "您提交的会计人员信息采集已退回，请登录系统查看退回原因，修改后重新提交。",
     "filing_decided": "您提交的{filing}{outcome}。",
+    "moved_off_duty": "您{years}年度均无年度考评，按规定已转为不在岗。如有异议，请联系所在单位会计机构负责人。",
+    "moved_abnormal": "您的继续教育连续3年或累计4年未完成，按规定已转入异动库，暂不能登录；"
+    "补足学分后请联系会计管理机构恢复。",
+    "credits_short": "您{year}年度继续教育学分未达到要求。连续3年或累计4年未完成将转入异动库，请及时完成。",
 }
 
 
@@ -19,9 +23,19 @@ def _fields(wording):
 FIELDS = {key: _fields(wording) for key, wording in MESSAGES.items()}
 
 
+class Sms(str):
+    """An SMS's signed text that knows which message it is and with what values: a provider that sends only
+    the templates it approved (Alibaba Cloud) sends those, not the text."""
+
+    def __new__(cls, text, key, values):
+        sms = super().__new__(cls, text)
+        sms.key, sms.values = key, values
+        return sms
+
+
 def sms(profile, key, **values):
     """The SMS `key` of the profile, signed."""
-    return f"【{profile.sms_signature or profile.system_name}】{text(profile, key, **values)}"
+    return Sms(f"【{profile.sms_signature or profile.system_name}】{text(profile, key, **values)}", key, values)
 
 
 def text(profile, key, **values):

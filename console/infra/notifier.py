@@ -4,10 +4,12 @@ each message taken by one relay at a time, retried with growing waits, given up 
 kept (the province admin resends from 发件箱).
 
 The default backend, `outbox`, sends nothing: it prints every message, so the dev server and the tests show
-the codes and notices. A real provider is a class with a `deliver(message)` method, named in NOTIFIER as
-`package.module:ClassName`; e-mail goes by SMTP when MAIL_SERVER is set (SmtpBackend)."""
+the codes and notices. NOTIFIER=aliyun sends SMS by Alibaba Cloud (console.infra.aliyun_sms); another provider
+is a class built from the app's config with a `deliver(message)` method that raises on failure, named in
+NOTIFIER as `package.module:ClassName`. E-mail goes by SMTP when MAIL_SERVER is set (SmtpBackend)."""
 
 import importlib
+import json
 import logging
 import smtplib
 from datetime import timedelta
@@ -17,11 +19,14 @@ from email.utils import make_msgid
 from flask import current_app
 
 from console.infra import clock
+from console.infra.aliyun_sms import AliyunSms
+from console.infra.batches import chunks, insert_rows
 from console.people.identity import mask_phone
 from models import OutboxMessage
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # a relay's hold on the message it is delivering; another takes it after that
+RELAY_DELAY = timedelta(seconds=1)
 FIRST_RETRY, LAST_RETRY, GIVE_UP = timedelta(seconds=30), timedelta(hours=1), timedelta(days=1)
 
 
@@ -29,6 +34,9 @@ class OutboxBackend:
     """Development's backend: nothing leaves the machine; every message is printed (the recipient masked)."""
 
     name = "outbox"
+
+    def __init__(self, config):
+        pass
 
     def deliver(self, message):
         to = mask_phone(message.recipient) if message.channel == "sms" else message.recipient
@@ -57,16 +65,16 @@ class SmtpBackend:
             server.send_message(mail)
 
 
-BACKENDS = {"outbox": OutboxBackend}
+BACKENDS = {"outbox": OutboxBackend, "aliyun": AliyunSms}
 
 
 def init_app(app):
     name = app.config["NOTIFIER"]
     if name in BACKENDS:
-        backend = BACKENDS[name]()
+        backend = BACKENDS[name](app.config)
     else:
         module, _, cls = name.partition(":")
-        backend = getattr(importlib.import_module(module), cls)()
+        backend = getattr(importlib.import_module(module), cls)(app.config)
     mail = SmtpBackend(app.config) if app.config["MAIL_SERVER"] else backend
     app.extensions["notifier"] = {"sms": backend, "email": mail}
     if isinstance(backend, OutboxBackend) and not logging.getLogger().handlers and not log.handlers:
@@ -75,7 +83,8 @@ def init_app(app):
 
 
 def send_sms(phone, text, hold=None):
-    """For the relay to deliver at once, or with `hold` (a timedelta) not before then, while it may be cancelled."""
+    """For the relay to deliver at once, or with `hold` (a timedelta) not before then, while it may be cancelled.
+    `text` is a messages.sms(), whose template a provider of templates sends."""
     return _send("sms", phone, "", text, hold)
 
 
@@ -84,17 +93,52 @@ def send_email(address, subject, body):
 
 
 def _send(channel, recipient, subject, body, hold=None):
-    backend = current_app.extensions["notifier"][channel]
     now = clock.now()
-    return OutboxMessage.create(
+    message = OutboxMessage.create(
         channel=channel,
         recipient=recipient,
         subject=subject,
         body=body,
-        backend=getattr(backend, "name", type(backend).__name__),
+        **_template(body),
+        backend=_backend_name(channel),
         created_at=now,
         deliver_after=now + hold if hold else now,
     )
+    _relay_soon(hold)
+    return message
+
+
+def send_many(channel, messages):
+    """Many (recipient, text) at once, as a rules run's notices: written in batches, the relay asked once."""
+    now, name = clock.now(), _backend_name(channel)
+    columns = ("channel", "recipient", "subject", "body", "template", "template_params", "backend", "created_at")
+    fields = [getattr(OutboxMessage, c) for c in (*columns, "deliver_after", "attempts", "last_error")]
+    rows = ((channel, to, "", body, *_template(body).values(), name, now, now, 0, "") for to, body in messages)
+    written = 0
+    for chunk in chunks(rows, 1000):
+        insert_rows(OutboxMessage, fields, chunk)
+        written += len(chunk)
+    if written:
+        _relay_soon()
+    return written
+
+
+def _template(text):
+    return {
+        "template": getattr(text, "key", ""),
+        "template_params": json.dumps(getattr(text, "values", {}), ensure_ascii=False),
+    }
+
+
+def _backend_name(channel):
+    backend = current_app.extensions["notifier"][channel]
+    return getattr(backend, "name", type(backend).__name__)
+
+
+def _relay_soon(hold=None):
+    """Ask the worker to relay once the message is committed and due: a second from now, or after its hold.
+    The relay also runs every minute, for retries and for anything asked too early."""
+    current_app.extensions["jobs"].relay_after(max(hold or RELAY_DELAY, RELAY_DELAY))
 
 
 def _pending():

@@ -1,14 +1,16 @@
-"""Where scans live: STORAGE_DIR (outside static/), under random names, never the uploader's file name."""
+"""Where files live: STORAGE_DIR (outside static/), under random names, never the uploader's file name: scans
+and their thumbnails, and the spreadsheets the background jobs read (an upload) or write (an export)."""
 
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 
 from flask import current_app
 
-STORED_NAME = re.compile(r"^[0-9a-f]{32}(\.thumb)?\.(jpg|png)$")
+STORED_NAME = re.compile(r"^[0-9a-f]{32}((\.thumb)?\.(jpg|png)|\.(csv|xlsx))$")
 
 
 def save(content, suffix):
@@ -18,12 +20,34 @@ def save(content, suffix):
     return name
 
 
+def save_chunks(chunks, suffix):
+    """Write an iterable of bytes (an upload read a block at a time, an export as it is made) under a new
+    random name; returns the name."""
+    name = secrets.token_hex(16) + suffix
+    with _writing(name) as partial, partial.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return name
+
+
 def write(name, content):
+    with _writing(name) as partial:
+        partial.write_bytes(content)
+
+
+@contextmanager
+def _writing(name):
+    """A path to write to; the file appears under its name whole, or not at all."""
     path = path_for(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(content)
+    yield partial
     os.replace(partial, path)
+
+
+def open_stream(name):
+    """The stored file, open for reading in binary."""
+    return path_for(name).open("rb")
 
 
 def path_for(name):

@@ -11,7 +11,7 @@ import xlsxwriter
 
 from console.infra import clock
 from console.people.identity import mask_id, mask_phone
-from console.review import screening, worklist
+from console.review import screening
 from models.collection import COLLECTION_STATES
 
 HEADERS = (
@@ -89,5 +89,5 @@ def disposition(filename):
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def chunks(kind, account, filters):
-    return FORMATS[kind][1](worklist.each_row(account, filters))
+def chunks(kind, rows):
+    return FORMATS[kind][1](rows)

@@ -16,6 +16,7 @@ from views.console.dictionary_view import DictionaryView
 from views.console.filing_view import FilingView
 from views.console.home import ConsoleHome
 from views.console.import_views import EducationCreditView, LegacyImportView
+from views.console.job_view import JobView
 from views.console.my_unit_view import MyUnitView
 from views.console.outbox_view import OutboxView
 from views.console.reason_template_view import ReasonTemplateView
@@ -50,6 +51,7 @@ def init_app(app):
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
     admin.add_view(ReasonTemplateView(ReasonTemplate, name="退回原因模板", endpoint="reason_template"))
+    admin.add_view(JobView(name="后台任务", endpoint="job", url="/console/jobs"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", endpoint="outbox"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))
     admin.init_app(app)

@@ -1,6 +1,7 @@
 """日常管理规则: the province admin previews the yearly rules (a dry run and its report), confirms the run with
-the counts in front of them, and may undo a run; the same job as `flask --app console apply-rules`.
-Rules: console.archive.daily_rules."""
+the counts in front of them, and may undo a run; the preview and the run are jobs of the worker, followed on
+their job's page (the same rules as `flask --app console apply-rules`).
+Rules: console.archive.daily_rules, console.tasks."""
 
 import json
 
@@ -11,9 +12,8 @@ from wtforms import IntegerField
 
 from console.archive import daily_rules
 from console.errors import RuleViolation
-from console.infra import clock
+from console.infra import clock, jobs
 from console.people.identity import mask_id
-from console.profiles import current_profile
 from models import Accountant, RuleChange, RuleRun
 from models.rule_run import RULES
 from views.console.base import RoleGate
@@ -46,32 +46,24 @@ class RulesView(RoleGate, BaseView):
         if form.year.data is None or not 2000 <= form.year.data <= this_year + 1:
             form.year.errors = [f"请填写 2000—{this_year + 1} 之间的年度"]
             return self.index(form, 422)
-        run = daily_rules.apply_rules(
-            form.year.data, current_profile, dry_run=True, actor=current_user._get_current_object()
-        )
-        flash(f"已试运行 {run.year} 年度规则：请核对将变动的人员，确认后再执行", "success")
-        return redirect(url_for(".report", run_id=run.id))
+        return self._started("rules_preview", {"year": form.year.data}, url_for(".index"))
 
     @expose("/<int:run_id>/apply", methods=("POST",))
     def apply(self, run_id):
-        """确认执行 a dry run: the same rules again, refused whole if they would now move other numbers."""
         preview = self._run(run_id)
         posted(Form())
-        if not self._confirmable(preview):
+        if not daily_rules.confirmable(preview):
             flash("请对最近一次试运行确认执行", "error")
             return redirect(url_for(".report", run_id=preview.id))
+        return self._started("rules_apply", {"preview": preview.id}, url_for(".report", run_id=preview.id))
+
+    def _started(self, kind, params, back):
         try:
-            run = daily_rules.apply_rules(
-                preview.year,
-                current_profile,
-                actor=current_user._get_current_object(),
-                expected=json.loads(preview.report or "{}"),
-            )
+            job = jobs.start(kind, params, current_user._get_current_object())
         except RuleViolation as refusal:
             flash(str(refusal), "error")
-            return redirect(url_for(".report", run_id=preview.id))
-        flash(f"已执行 {run.year} 年度规则", "success")
-        return redirect(url_for(".report", run_id=run.id))
+            return redirect(back)
+        return redirect(url_for("job.detail", job_id=job.id))
 
     @expose("/<int:run_id>/undo", methods=("POST",))
     def undo(self, run_id):
@@ -89,11 +81,6 @@ class RulesView(RoleGate, BaseView):
         if run is None:
             abort(404)
         return run
-
-    def _confirmable(self, run):
-        """A dry run is confirmed while it is the latest run of its year."""
-        latest = RuleRun.select().where(RuleRun.year == run.year).order_by(RuleRun.id.desc()).first()
-        return run.dry_run and latest.id == run.id
 
     @expose("/<int:run_id>")
     def report(self, run_id):
@@ -114,6 +101,6 @@ class RulesView(RoleGate, BaseView):
             counts=json.loads(run.report or "{}"),
             rules=RULES.labels,
             mask_id=mask_id,
-            confirmable=self._confirmable(run),
+            confirmable=daily_rules.confirmable(run),
             form=Form(),
         )
