@@ -39,7 +39,10 @@ def init_app(app):
 @click.command("init-db")
 def init_db():
     """Create the schema, or upgrade an existing database to the latest version; load the dictionaries."""
-    applied = migrations.upgrade()
+    try:
+        applied = migrations.upgrade()
+    except migrations.SchemaTooNew as refusal:
+        raise click.ClickException(str(refusal)) from None
     click.echo(
         f"数据库已就绪（版本 {migrations.latest_version()}）"
         + (f"，本次应用版本 {'、'.join(map(str, applied))}" if applied else "")

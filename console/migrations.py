@@ -197,8 +197,13 @@ def latest_version():
     return max(MIGRATIONS, default=BASE_VERSION)
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was upgraded by a later release than this code: running it could lose what it keeps."""
+
+
 def upgrade():
-    """Bring the database to the latest schema; returns the versions applied."""
+    """Bring the database to the latest schema; returns the versions applied. The migrations it lacks run in
+    one transaction: one that fails leaves the database as it was."""
     with db.connection_context():
         if not SchemaVersion.table_exists():
             db.create_tables(MODELS, safe=True)
@@ -206,17 +211,18 @@ def upgrade():
             SchemaVersion.create(version=latest_version(), applied_at=clock.now())
             return [latest_version()]
         current = SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar()
-        applied = []
-        with _rebuilding_tables():
-            for version in sorted(v for v in MIGRATIONS if v > current):
-                with db.atomic():
-                    MIGRATIONS[version](SchemaMigrator.from_database(db))
-                    SchemaVersion.create(version=version, applied_at=clock.now())
-                applied.append(version)
+        if current > latest_version():
+            raise SchemaTooNew(f"数据库版本 {current} 比本程序（版本 {latest_version()}）新：请部署新版本的程序")
+        pending = sorted(v for v in MIGRATIONS if v > current)
+        with _rebuilding_tables(), db.atomic():
+            for version in pending:
+                MIGRATIONS[version](SchemaMigrator.from_database(db))
+                SchemaVersion.create(version=version, applied_at=clock.now())
+            _check_foreign_keys()
         db.create_tables(MODELS, safe=True)
-        if applied and isinstance(db.obj, SqliteDatabase):
+        if pending and isinstance(db.obj, SqliteDatabase):
             db.execute_sql("ANALYZE")  # a table SQLite rebuilt lost its statistics, and the planner its way
-        return applied
+        return pending
 
 
 @contextmanager
@@ -227,11 +233,16 @@ def _rebuilding_tables():
     if not isinstance(db.obj, SqliteDatabase):
         yield
         return
-    db.execute_sql("PRAGMA foreign_keys = OFF")
+    db.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before it begins
     try:
         yield
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys():
+    """Every row still points at a row (SQLite, whose rebuilt tables were not checked as they were copied)."""
+    if isinstance(db.obj, SqliteDatabase):
         broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise RuntimeError(f"升级后外键不一致：{broken[:5]}")
-    finally:
-        db.execute_sql("PRAGMA foreign_keys = ON")

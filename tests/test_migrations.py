@@ -1,6 +1,7 @@
 """Schema upgrades keep every row: a fresh database gets the schema, an old one its missing migrations."""
 
-from peewee import CharField, SqliteDatabase
+import pytest
+from peewee import CharField, SqliteDatabase, fn
 from playhouse.migrate import migrate
 
 from console import migrations
@@ -42,6 +43,47 @@ def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path,
                 migrations.latest_version() - 1,
                 migrations.latest_version(),
             ]
+    finally:
+        db.initialize(previous)
+
+
+def test_a_migration_that_fails_halfway_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    previous = db.obj
+    db.initialize(SqliteDatabase(str(tmp_path / "old.db")))
+    try:
+        migrations.upgrade()
+        first, second = migrations.latest_version() + 1, migrations.latest_version() + 2
+
+        def half_done(m):
+            migrate(m.add_column("unit", "fax", CharField(default="")))
+            raise RuntimeError("磁盘已满")
+
+        monkeypatch.setitem(
+            migrations.MIGRATIONS, first, lambda m: migrate(m.add_column("authority", "fax", CharField(default="")))
+        )
+        monkeypatch.setitem(migrations.MIGRATIONS, second, half_done)
+        with pytest.raises(RuntimeError, match="磁盘已满"):
+            migrations.upgrade()
+        with db.connection_context():
+            assert "fax" not in [c.name for c in db.get_columns("authority")]  # the one before it too
+            assert "fax" not in [c.name for c in db.get_columns("unit")]
+            assert SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar() == migrations.latest_version() - 2
+    finally:
+        db.initialize(previous)
+
+
+def test_a_database_newer_than_the_code_is_refused(tmp_path, app):
+    previous = db.obj
+    db.initialize(SqliteDatabase(str(tmp_path / "newer.db")))
+    try:
+        migrations.upgrade()
+        with db.connection_context():
+            SchemaVersion.create(version=migrations.latest_version() + 1, applied_at=clock.now())
+        refused = app.test_cli_runner().invoke(args=["init-db"])
+        assert refused.exit_code == 1
+        assert f"数据库版本 {migrations.latest_version() + 1} 比本程序（版本 {migrations.latest_version()}）新" in (
+            refused.output
+        )
     finally:
         db.initialize(previous)
 
