@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides=None):
     from console import cli, config, profiles, tasks
     from console.extensions import csrf
-    from console.infra import database, notifier
-    from views import auth, error_pages, files, i18n, limits, portal, public, security, templating
+    from console.infra import database, notifier, storage
+    from views import auth, error_pages, files, i18n, limits, ops, portal, public, security, templating
     from views import console as console_views
 
     app = Flask(
@@ -24,8 +24,10 @@ def create_app(overrides=None):
         static_folder=str(ROOT / "static"),
     )
     config.init_app(app, overrides)
+    ops.init_app(app)
     profiles.init_app(app)
     database.init_app(app)
+    storage.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     csrf.init_app(app)

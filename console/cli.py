@@ -1,18 +1,20 @@
 """Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules |
-import-legacy | deliver-outbox | bench."""
+import-legacy | deliver-outbox | sweep-files | storage-migrate | backup | restore | worker | bench."""
 
 import json
 import time
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
+from console import backup as backups
 from console import migrations
 from console.archive import daily_rules
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.imports import legacy, tables
-from console.infra import dictionaries, notifier
+from console.infra import dictionaries, notifier, storage
 from console.org import authorities
 from console.people.identity import mask_id
 from console.people.staff import create_staff_account
@@ -31,7 +33,11 @@ def init_app(app):
         import_legacy,
         deliver_outbox,
         sweep_files,
+        storage_migrate,
+        backup,
+        restore,
         bench,
+        load,
     ):
         app.cli.add_command(command)
 
@@ -161,6 +167,46 @@ def sweep_files():
         click.echo(f"已清理 {attachments.sweep_orphans()} 个无记录的文件")
 
 
+@click.command("storage-migrate")
+@with_appcontext
+@click.option(
+    "--to", "place", required=True, help="目标存储：本地目录，或 s3://存储桶/前缀（用当前的 S3_ENDPOINT_URL 与密钥）"
+)
+def storage_migrate(place):
+    """Copy every stored file to another place, each checked by its SHA-256; run again after an interruption,
+    it skips the files already copied. Then point STORAGE_URL (or STORAGE_DIR) at the new place."""
+    try:
+        copied, skipped = storage.copy_to(place)
+    except storage.StorageError as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"已复制 {copied} 个文件，跳过 {skipped} 个已存在的文件")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--list-files", is_flag=True, help="只列出文件及其校验值，不复制（对象存储自带版本时）")
+def backup(directory, list_files):
+    """A consistent snapshot: the database, then every stored file with its SHA-256 in a manifest."""
+    try:
+        manifest = backups.backup(directory, copy_files=not list_files)
+    except RuleViolation as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"已备份数据库和 {len(manifest['files'])} 个文件到 {directory}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def restore(directory):
+    """Bring a backup back into an empty database and storage; every file checked against the manifest."""
+    try:
+        manifest = backups.restore(directory)
+    except RuleViolation as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"已恢复 {manifest['taken_at'][:19]} 的备份：数据库和 {len(manifest['files'])} 个文件")
+
+
 @click.command("import-legacy")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_legacy(path):
@@ -190,3 +236,16 @@ def bench(size, url, json_path, rebuild, storage_dir):
     from tools import bench as benchmark  # a development tool: loaded only by this command
 
     benchmark.run(size, url, json_path, rebuild, storage_dir)
+
+
+@click.command("load")
+@click.option("--workers", type=int, default=4, show_default=True, help="gunicorn 进程数")
+@click.option("--users", type=int, default=50, show_default=True, help="并发用户数（审核人员、会计人员、公众 5:4:1）")
+@click.option("--seconds", type=int, default=60, show_default=True)
+@click.option("--accountants", "size", type=int, default=20_000, show_default=True)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
+def load(workers, users, seconds, size, json_path):
+    """Load the production stack on loopback with locust and report each request kind's rate and latency."""
+    from tools import load as loading  # a development tool: loaded only by this command
+
+    loading.run(workers, users, seconds, size, json_path)

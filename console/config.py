@@ -12,6 +12,11 @@ ALIYUN_SMS = (  # NOTIFIER=aliyun: Alibaba Cloud SMS (console.infra.aliyun_sms)
     "ALIYUN_SMS_TEMPLATES",  # JSON: {message key: approved template code}, e.g. {"code": "SMS_123456789"}
     "ALIYUN_SMS_ENDPOINT",  # empty: the provider's own
 )
+S3 = (  # STORAGE_URL=s3://bucket/prefix: the stored files in a bucket (console.infra.storage)
+    "S3_ENDPOINT_URL",  # empty: AWS; SeaweedFS or MinIO, e.g. http://127.0.0.1:8333
+    "AWS_ACCESS_KEY_ID",  # empty: boto3's own search (an instance role, ~/.aws)
+    "AWS_SECRET_ACCESS_KEY",
+)
 
 
 def init_app(app, overrides=None):
@@ -20,8 +25,12 @@ def init_app(app, overrides=None):
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'app.db'}",
         SECRET_KEY=os.environ.get("SECRET_KEY"),
+        PRODUCTION=os.environ.get("PRODUCTION") == "1",
         PROVINCE=os.environ.get("PROVINCE", "neimenggu"),
         STORAGE_DIR=os.environ.get("STORAGE_DIR") or str(instance / "storage"),
+        STORAGE_URL=os.environ.get("STORAGE_URL", ""),  # s3://bucket/prefix; empty: the folder STORAGE_DIR
+        **{key: os.environ.get(key, "") for key in S3},
+        AWS_REGION=os.environ.get("AWS_REGION", "us-east-1"),
         NOTIFIER=os.environ.get("NOTIFIER", "outbox"),  # SMS: outbox (prints), aliyun, or package.module:Class
         **{key: os.environ.get(key, "") for key in ALIYUN_SMS},
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),  # e-mail by SMTP when set
@@ -50,10 +59,23 @@ def init_app(app, overrides=None):
         EXPORT_INLINE_ROWS=10_000,  # a longer export is made by the worker and kept a day for its asker
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_KEY_PREFIX="accountants",
+        RATELIMIT_ENABLED=os.environ.get("RATELIMIT_ENABLED", "1") == "1",
+        METRICS_TOKEN=os.environ.get("METRICS_TOKEN", ""),  # /metrics from elsewhere than this machine: Bearer <token>
     )
     app.config.from_mapping(overrides or {})
+    if app.config["PRODUCTION"]:
+        _check_production(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _check_production(config):
+    """Under the production server (PRODUCTION=1, set by gunicorn.conf.py) a secret generated on one machine,
+    or a database only one machine can open, would split a province's workers: refuse to start."""
+    if len(config["SECRET_KEY"] or "") < 32:
+        raise RuntimeError("生产模式需要设置 SECRET_KEY（至少 32 个字符的随机串，所有机器相同）")
+    if config["DATABASE_URL"].startswith("sqlite"):
+        raise RuntimeError("生产模式需要 PostgreSQL：请设置 DATABASE_URL=postgresql://…")
 
 
 def _instance_secret(instance):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import click
 from flask import current_app, has_app_context
+from flask.cli import with_appcontext
 from huey import RedisHuey, SqliteHuey, crontab
 from werkzeug.datastructures import MultiDict
 
@@ -76,6 +77,7 @@ def _within(app, work):
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--workers", type=int, default=2, show_default=True, help="同时运行的任务数")
 def worker(workers):
     """Run the background jobs and the periodic work (outbox relay, sweeps, the yearly rules) until stopped."""

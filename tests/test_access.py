@@ -61,6 +61,9 @@ ROUTES = [
     ("GET", "/", "/", None, OPEN),
     ("GET", "/directory", "/directory", None, OPEN),
     ("GET", "/captcha.png", "/captcha.png", None, OPEN),
+    ("GET", "/healthz", "/healthz", None, OPEN),
+    ("GET", "/readyz", "/readyz", None, OPEN),
+    ("GET", "/metrics", "/metrics", None, OPEN),  # the test client asks from 127.0.0.1
     ("GET", "/static/<path:filename>", "/static/site.css", None, OPEN),
     ("GET", "/console/static/<path:filename>", "/console/static/admin/css/bootstrap4/admin.css", None, OPEN),
     ("GET", "/portal/register", "/portal/register", None, OPEN),

@@ -63,6 +63,7 @@ def run(size, url, json_path, rebuild, storage_dir):
         {
             "DATABASE_URL": url,
             "STORAGE_DIR": storage_dir,
+            "STORAGE_URL": "",  # the bench's own folder, whatever the environment says
             "JOBS_DB": str(Path(storage_dir) / "jobs.db"),  # never the dev server's queue
             "WTF_CSRF_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,

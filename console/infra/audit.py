@@ -4,6 +4,7 @@ import json
 
 from flask import has_request_context, request
 from flask_login import current_user
+from prometheus_client import Counter
 
 from console.infra import clock
 from models import AuditEntry
@@ -74,6 +75,9 @@ ACTIONS = {
 }
 
 
+# Every entry counted by its action, for Prometheus (views.ops serves it): submissions and decisions as they happen.
+EVENTS = Counter("accountants_events", "Audited events (submissions, decisions, sign-ins, ...) by action", ["action"])
+
 # What the log calls the records it names (AuditEntry.target_type holds the model's name).
 OBJECT_TYPES = {
     "Account": "账号",
@@ -110,6 +114,7 @@ def record(action, target=None, detail=None, actor=None, actor_name="", system=F
         detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
         ip=request.remote_addr or "" if has_request_context() else "",
     )
+    EVENTS.labels(action).inc()
 
 
 def detail_lines(entry):

@@ -140,7 +140,7 @@ def _photo(photo, profile):
         not rule.width or (photo.width, photo.height) == (rule.width, rule.height)
     )
     shape = f"{photo.width}×{photo.height} 像素" + ("" if fits else f"，应为 {rule.describe()}")
-    white = white_background(storage.path_for(photo.storage_name).read_bytes())
+    white = white_background(storage.read(photo.storage_name))
     return [
         Check("attachments", "photo", fits, shape, "photo_rule"),
         Check("attachments", "photo", white, "白色背景" if white else "背景不是白色", "photo_background"),
