@@ -22,70 +22,66 @@ from models import (
 )
 
 
-def test_a_migration_upgrades_an_existing_database_without_losing_rows(tmp_path, monkeypatch):
+@pytest.fixture
+def upgraded(tmp_path):
+    """A database of its own, created at the latest version; the suite's comes back after."""
     previous = db.obj
-    db.initialize(SqliteDatabase(str(tmp_path / "old.db")))
+    db.initialize(SqliteDatabase(str(tmp_path / "own.db")))
     try:
         assert migrations.upgrade() == [migrations.latest_version()]
-        with db.connection_context():
-            Authority.create(code="15", name="内蒙古自治区财政厅", level="province", updated_at=clock.now())
-
-        new = migrations.latest_version() + 1
-        monkeypatch.setitem(
-            migrations.MIGRATIONS, new, lambda m: migrate(m.add_column("authority", "fax", CharField(default="")))
-        )
-        assert migrations.upgrade() == [new]
-        assert migrations.upgrade() == []
-        with db.connection_context():
-            assert "fax" in [c.name for c in db.get_columns("authority")]
-            assert [a.name for a in Authority.select()] == ["内蒙古自治区财政厅"]
-            assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [
-                migrations.latest_version() - 1,
-                migrations.latest_version(),
-            ]
+        yield db
     finally:
         db.initialize(previous)
 
 
-def test_a_migration_that_fails_halfway_leaves_the_database_as_it_was(tmp_path, monkeypatch):
-    previous = db.obj
-    db.initialize(SqliteDatabase(str(tmp_path / "old.db")))
-    try:
+def add_fax(table):
+    return lambda m: migrate(m.add_column(table, "fax", CharField(default="")))
+
+
+def columns(table):
+    with db.connection_context():
+        return [c.name for c in db.get_columns(table)]
+
+
+def test_a_migration_upgrades_an_existing_database_without_losing_rows(upgraded, monkeypatch):
+    with db.connection_context():
+        Authority.create(code="15", name="内蒙古自治区财政厅", level="province", updated_at=clock.now())
+
+    new = migrations.latest_version() + 1
+    monkeypatch.setitem(migrations.MIGRATIONS, new, add_fax("authority"))
+    assert migrations.upgrade() == [new]
+    assert migrations.upgrade() == []
+    assert "fax" in columns("authority")
+    with db.connection_context():
+        assert [a.name for a in Authority.select()] == ["内蒙古自治区财政厅"]
+        assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [
+            migrations.latest_version() - 1,
+            migrations.latest_version(),
+        ]
+
+
+def test_a_migration_that_fails_halfway_leaves_the_database_as_it_was(upgraded, monkeypatch):
+    def half_done(m):
+        add_fax("unit")(m)
+        raise RuntimeError("磁盘已满")
+
+    first, second = migrations.latest_version() + 1, migrations.latest_version() + 2
+    monkeypatch.setitem(migrations.MIGRATIONS, first, add_fax("authority"))
+    monkeypatch.setitem(migrations.MIGRATIONS, second, half_done)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
         migrations.upgrade()
-        first, second = migrations.latest_version() + 1, migrations.latest_version() + 2
-
-        def half_done(m):
-            migrate(m.add_column("unit", "fax", CharField(default="")))
-            raise RuntimeError("磁盘已满")
-
-        monkeypatch.setitem(
-            migrations.MIGRATIONS, first, lambda m: migrate(m.add_column("authority", "fax", CharField(default="")))
-        )
-        monkeypatch.setitem(migrations.MIGRATIONS, second, half_done)
-        with pytest.raises(RuntimeError, match="磁盘已满"):
-            migrations.upgrade()
-        with db.connection_context():
-            assert "fax" not in [c.name for c in db.get_columns("authority")]  # the one before it too
-            assert "fax" not in [c.name for c in db.get_columns("unit")]
-            assert SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar() == migrations.latest_version() - 2
-    finally:
-        db.initialize(previous)
+    assert "fax" not in columns("authority") and "fax" not in columns("unit")  # the one before it too
+    with db.connection_context():
+        assert SchemaVersion.select(fn.MAX(SchemaVersion.version)).scalar() == migrations.latest_version() - 2
 
 
-def test_a_database_newer_than_the_code_is_refused(tmp_path, app):
-    previous = db.obj
-    db.initialize(SqliteDatabase(str(tmp_path / "newer.db")))
-    try:
-        migrations.upgrade()
-        with db.connection_context():
-            SchemaVersion.create(version=migrations.latest_version() + 1, applied_at=clock.now())
-        refused = app.test_cli_runner().invoke(args=["init-db"])
-        assert refused.exit_code == 1
-        assert f"数据库版本 {migrations.latest_version() + 1} 比本程序（版本 {migrations.latest_version()}）新" in (
-            refused.output
-        )
-    finally:
-        db.initialize(previous)
+def test_a_database_newer_than_the_code_is_refused(app, upgraded):
+    with db.connection_context():
+        SchemaVersion.create(version=migrations.latest_version() + 1, applied_at=clock.now())
+    refused = app.test_cli_runner().invoke(args=["init-db"])
+    assert refused.exit_code == 1
+    newer, latest = migrations.latest_version() + 1, migrations.latest_version()
+    assert f"数据库版本 {newer} 比本程序（版本 {latest}）新" in refused.output
 
 
 def without(table, *columns):

@@ -134,3 +134,19 @@ def register_and_submit(app, live_server, page, captcha):
     expect(page.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()
     expect(page.locator("#collection-state")).to_have_text("待审核")
     return id_number
+
+
+def replace_diploma_and_resubmit(page, base, reason):
+    """The applicant answers a return that named the diploma: a new scan, then the promise and 提交审核."""
+    page.goto(f"{base}/portal/collection/attachments")
+    item = page.locator("li.upload", has_text="全日制学历证书")
+    expect(item).to_contain_text(f"退回原因：{reason}")
+    item.locator("input[type=file]").set_input_files(
+        files=[{"name": "毕业证.jpg", "mimeType": "image/jpeg", "buffer": noisy_jpeg(900, 650, 65, 145)}]
+    )
+    item.get_by_role("button", name="重新上传").click()
+    expect(page.get_by_text("全日制学历证书已上传")).to_be_visible()
+    page.goto(f"{base}/portal/collection/preview")
+    page.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()

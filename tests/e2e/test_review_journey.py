@@ -7,9 +7,9 @@ from console.infra.dictionaries import load_dictionaries, load_reason_templates
 from console.people.passwords import hash_password
 from models import Account, Authority, Collection, OutboxMessage, ReasonTemplate, db
 from tests.e2e.conftest import console_sign_in, screenshot
+from tests.e2e.journeys import replace_diploma_and_resubmit
 from tests.factories import submitted
 from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_account
-from tests.images import noisy_jpeg
 
 
 def sign_in_console(page, live_server, username):
@@ -68,18 +68,7 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     expect(field).to_contain_text(f"退回原因：{school.text}")
     portal.get_by_label("全日制毕业院校", exact=True).fill("内蒙古大学")
     portal.get_by_role("button", name="保存并下一步").click()
-    portal.goto(f"{live_server}/portal/collection/attachments")
-    item = portal.locator("li.upload", has_text="全日制学历证书")
-    expect(item).to_contain_text(f"退回原因：{diploma.text}")
-    item.locator("input[type=file]").set_input_files(
-        files=[{"name": "毕业证.jpg", "mimeType": "image/jpeg", "buffer": noisy_jpeg(900, 650, 65, 145)}]
-    )
-    item.get_by_role("button", name="重新上传").click()
-    expect(portal.get_by_text("全日制学历证书已上传")).to_be_visible()
-    portal.goto(f"{live_server}/portal/collection/preview")
-    portal.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()
-    portal.get_by_role("button", name="提交审核").click()
-    expect(portal.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()
+    replace_diploma_and_resubmit(portal, live_server, diploma.text)
 
     page.goto(f"{live_server}/console/review/")
     page.locator("tr", has_text="王影").get_by_role("link", name="王影").click()

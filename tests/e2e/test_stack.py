@@ -118,8 +118,7 @@ def test_a_journey_through_the_stack(stack, browser):
     from playwright.sync_api import expect
 
     from console.infra.dictionaries import load_reason_templates
-    from tests.e2e.journeys import PHONE, register_and_submit
-    from tests.images import noisy_jpeg
+    from tests.e2e.journeys import PHONE, register_and_submit, replace_diploma_and_resubmit
     from tests.test_jobs import legacy_csv
 
     with stack.app.app_context():
@@ -140,17 +139,7 @@ def test_a_journey_through_the_stack(stack, browser):
     console.locator("#return-submit").click()
     expect(console.get_by_text("已退回，已短信通知申请人")).to_be_visible()
 
-    portal.goto(f"{stack.url}/portal/collection/attachments")
-    item = portal.locator("li.upload", has_text="全日制学历证书")
-    item.locator("input[type=file]").set_input_files(
-        files=[{"name": "毕业证.jpg", "mimeType": "image/jpeg", "buffer": noisy_jpeg(900, 650, 70, 150)}]
-    )
-    item.get_by_role("button", name="重新上传").click()
-    expect(portal.get_by_text("全日制学历证书已上传")).to_be_visible()
-    portal.goto(f"{stack.url}/portal/collection/preview")
-    portal.get_by_label("本人承诺所填信息和上传材料真实、准确、完整").check()
-    portal.get_by_role("button", name="提交审核").click()
-    expect(portal.get_by_text("提交成功！请等待审核，勿重复提交")).to_be_visible()
+    replace_diploma_and_resubmit(portal, stack.url, diploma.text)
 
     console.goto(f"{stack.url}/console/review/")
     console.locator("tr", has_text=name).get_by_role("link", name=name).click()
