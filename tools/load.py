@@ -270,13 +270,14 @@ def _comm(entry):
 
 
 def server_times(log):
-    """From the app's request log (duration_ms per request): the median and p95 per endpoint, in ms."""
+    """From the app's request log (duration_ms per request): the median and p95 per method and endpoint, in ms:
+    the time inside the app, where the client's time also holds the wait for a free worker thread."""
     durations = defaultdict(list)
     for line in log.read_text(errors="replace").splitlines():
         start = line.find('{"request_id"')
         if start >= 0:
             entry = json.loads(line[start:])
-            durations[entry["endpoint"]].append(entry["duration_ms"])
+            durations[f"{entry['method']} {entry['endpoint']}"].append(entry["duration_ms"])
     return {endpoint: _quantiles(times) for endpoint, times in sorted(durations.items()) if len(times) > 20}
 
 
