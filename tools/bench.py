@@ -76,7 +76,8 @@ def run(size, url, json_path, rebuild, storage_dir):
             click.echo(f"数据已生成：{size} 名会计人员，用时 {time.perf_counter() - started:.0f} 秒")
         else:
             migrations.upgrade()  # a dataset built by an earlier version gets today's schema
-    logging.getLogger(notifier.__name__).setLevel(logging.WARNING)  # the outbox's printing is no part of a case
+    for quiet in (notifier.__name__, "accountants.request"):  # the outbox's printing and the request log
+        logging.getLogger(quiet).setLevel(logging.WARNING)  # are no part of a case
     with app.app_context():
         reviewer, deep, decided, template = _sample()
     results = measure(app, size, url, reviewer, deep, decided, template)
