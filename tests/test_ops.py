@@ -247,7 +247,8 @@ def test_each_request_writes_one_line_and_echoes_its_id(client, caplog):
 
 
 def test_a_signed_in_request_is_logged_with_the_account_id_and_nothing_it_carried(app, reviewer_client, caplog):
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO)  # every logger's lines, to look for what must not be in any
+    caplog.set_level(logging.INFO, logger="accountants.request")
     reviewer_client.get(f"/console/review/?q={ID_NUMBER}")
     with app.app_context():
         reviewer = Account.get(Account.username == "reviewer")
@@ -269,6 +270,7 @@ def test_a_request_the_database_failed_is_logged_all_the_same(app, monkeypatch, 
 def test_a_sign_in_form_leaves_neither_its_phone_nor_its_password_in_the_log(client, caplog):
     token = csrf_token(client, "/portal/login")
     caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="accountants.request")
     client.post(
         "/portal/login",
         data={"csrf_token": token, "id_number": ID_NUMBER, "phone": PHONE, "password": PASSWORD, "captcha": "TEST"},
