@@ -4,6 +4,7 @@ what they changed against it."""
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -14,7 +15,7 @@ from console.imports import legacy, tables
 from console.infra.dictionaries import load_dictionaries
 from console.people import sign_in
 from console.review import diff
-from models import Account, AuditEntry, Education, LegacyRecord, PostSection, QualificationSection
+from models import Account, AuditEntry, Education, Job, LegacyRecord, PostSection, QualificationSection
 from tests.factories import complete, unit_code
 from tests.helpers import (
     CAPTCHA_TEXT,
@@ -247,3 +248,20 @@ def test_a_file_of_bad_rows_is_read_only_until_its_thousandth_error(app, diction
     assert len(refused.value.errors) == tables.MAX_ERRORS == 1000
     assert str(refused.value) == "读到第 1001 行已有 1000 处错误，后面的行未再检查，未导入任何数据；请改正后重新导入"
     assert LegacyRecord.select().count() == 0
+
+
+def test_the_upload_refuses_no_file_and_a_wrong_kind_before_any_job(app):
+    admin = make_account(app, "province_admin", "admin")
+    client = session_for(app, admin)
+    token = csrf_token(client, "/console/legacy_import/")
+    empty = client.post("/console/legacy_import/", data={"csrf_token": token}, content_type="multipart/form-data")
+    assert empty.status_code == 422 and "请选择要导入的文件" in empty.get_data(as_text=True)
+    wrong = client.post(
+        "/console/legacy_import/",
+        data={"csrf_token": token, "file": (io.BytesIO(b"x"), "原数据.txt")},
+        content_type="multipart/form-data",
+    )
+    assert wrong.status_code == 422 and "请上传 CSV 或 XLSX 文件" in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert Job.select().count() == 0
+    assert not list(Path(app.config["STORAGE_DIR"]).rglob("*.*"))  # nothing of either was stored
