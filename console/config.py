@@ -44,7 +44,7 @@ def init_app(app, overrides=None):
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
         IDLE_TIMEOUT=timedelta(minutes=30),
-        PASSWORD_HASH_METHOD="scrypt",
+        PASSWORD_HASH_METHOD="argon2id",  # or a Werkzeug method (the tests: a fast pbkdf2)
         LOGIN_MAX_FAILURES=5,
         LOGIN_LOCK_DURATION=timedelta(minutes=15),
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",

@@ -206,3 +206,20 @@ def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(app, client,
     login(client, "reviewer", password="wrong")
     login(client, "nobody", password="wrong")
     assert len(checked) == 2  # the time of the answer does not tell which names exist
+
+
+@pytest.mark.parametrize("app_overrides", [{"PASSWORD_HASH_METHOD": "argon2id"}])
+def test_an_older_hash_is_written_again_as_argon2id_at_the_first_right_password(app, client):
+    from werkzeug.security import generate_password_hash
+
+    account = make_account(app, "reviewer", "reviewer")
+    old = generate_password_hash(PASSWORD, method="scrypt")
+    Account.update(password_hash=old).where(Account.id == account.id).execute()
+    login(client, "reviewer", password="wrong")
+    assert Account.get_by_id(account.id).password_hash == old  # a wrong password changes nothing
+    assert login(client, "reviewer").status_code == 302
+    upgraded = Account.get_by_id(account.id).password_hash
+    assert upgraded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    client.post("/console/logout", data={"csrf_token": csrf_token(client, "/console/")})
+    assert login(client, "reviewer").headers["Location"] == "/console/"  # the new hash holds the same password
+    assert Account.get_by_id(account.id).password_hash == upgraded

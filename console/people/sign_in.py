@@ -12,7 +12,7 @@ from console.infra import audit, clock
 from console.org.routing import authority_for_region
 from console.people import sessions, verification
 from console.people.identity import mask_id
-from console.people.passwords import check_nothing, check_strength, hash_password, password_matches
+from console.people.passwords import check_nothing, check_strength, hash_password, outdated, password_matches
 from models import Account, Accountant, Authority, LegacyRecord, db
 
 
@@ -29,6 +29,9 @@ def by_password(account, password, typed_name):
     _take_try(account)
     if not password_matches(account.password_hash, password):
         _count_failure(account)
+    if outdated(account.password_hash):
+        account.password_hash = hash_password(password)
+        Account.update(password_hash=account.password_hash).where(Account.id == account.id).execute()
     return _admit(account)
 
 
