@@ -5,6 +5,7 @@ from datetime import date
 
 from peewee import JOIN
 
+from console.infra.database import Prepared
 from models import (
     Award,
     Collection,
@@ -37,10 +38,19 @@ def _columns(part):
     return [f for f in part._meta.sorted_fields if f.name not in BOOKKEEPING]
 
 
-def read(collection):
-    """Every part of a collection's answers as a plain dict, as the rules read them ({} for a part not begun):
-    the sections, the full-time and part-time education, the records under their section keys, and the unit
-    the post section names. One query: each part LEFT JOINed to the collection."""
+HELD_OF_UNIT = (
+    Unit.id,
+    Unit.uscc,
+    Unit.name,
+    Unit.address,
+    Unit.phone,
+    Unit.region_code,
+    Unit.authority,
+    Unit.assigned,
+)
+
+
+def _answers(collection_id):
     query = Collection.select(Collection.id)
     for key, part in PARTS.items():
         joined = part.collection == Collection.id
@@ -49,16 +59,25 @@ def read(collection):
         query = query.join_from(Collection, part, JOIN.LEFT_OUTER, on=joined).select_extend(
             part.id, *(getattr(part, f.name) for f in _columns(part))
         )
-    held = (Unit.id, Unit.uscc, Unit.name, Unit.address, Unit.phone, Unit.region_code, Unit.authority, Unit.assigned)
-    query = query.join_from(PostSection, Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id).select_extend(*held)
-    row = list(query.where(Collection.id == collection).tuples().first() or ())
+    query = query.join_from(PostSection, Unit, JOIN.LEFT_OUTER, on=PostSection.unit == Unit.id)
+    return query.select_extend(*HELD_OF_UNIT).where(Collection.id == collection_id).tuples()
+
+
+_ANSWERS = Prepared(_answers)  # every wizard page reads them: peewee wrote this 90-column join in 1 ms a time
+
+
+def read(collection):
+    """Every part of a collection's answers as a plain dict, as the rules read them ({} for a part not begun):
+    the sections, the full-time and part-time education, the records under their section keys, and the unit
+    the post section names. One query: each part LEFT JOINed to the collection."""
+    row = list(_ANSWERS.first(getattr(collection, "id", collection)) or ())
     given, at = {}, 1
     for key, part in PARTS.items():
         names = [f.name for f in _columns(part)]
         present, values = row[at] is not None, row[at + 1 : at + 1 + len(names)]
         given[key] = dict(zip(names, values)) if present else {}
         at += 1 + len(names)
-    unit = dict(zip([f.name for f in held], row[at:]))
+    unit = dict(zip([f.name for f in HELD_OF_UNIT], row[at:]))
     given["unit"] = unit if unit["id"] is not None else {}  # the unit found or added for the post section
     return given
 

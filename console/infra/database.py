@@ -52,22 +52,27 @@ def plain_rows(query):
 class Prepared:
     """A query of one fixed shape that every request makes (the signed-in account): peewee writes its SQL
     once per database kind, not once a request, as writing a joined SELECT costs it more than the database
-    spends answering it. `build(*params)` must give a query whose SQL parameters are exactly `params`."""
+    spends answering it. `build(*params)` must give a query whose last SQL parameters are exactly `params`;
+    any before them are constants of its shape (a join's fixed value), kept as they were written."""
 
     def __init__(self, build):
         self.build = build
         self.compiled = {}
 
     def first(self, *params):
+        query, sql, constants = self._compiled(params)
+        return next(iter(query._get_cursor_wrapper(db.execute_sql(sql, (*constants, *params)))), None)
+
+    def _compiled(self, params):
         dialect = type(db.obj)
         if dialect not in self.compiled:
             query = self.build(*params)
             sql, written = query.sql()
-            if tuple(written) != params:
-                raise TypeError(f"{self.build.__name__}: the query's parameters {written} are not {params}")
-            self.compiled[dialect] = query, sql
-        query, sql = self.compiled[dialect]
-        return next(iter(query._get_cursor_wrapper(db.execute_sql(sql, params))), None)
+            constants = tuple(written[: len(written) - len(params)])
+            if tuple(written[len(constants) :]) != params:
+                raise TypeError(f"{self.build.__name__}: the query's parameters {written} do not end with {params}")
+            self.compiled[dialect] = query, sql, constants
+        return self.compiled[dialect]
 
 
 class QueryCounter:
