@@ -5,6 +5,9 @@ server (run.py) runs a consumer in its own process."""
 
 import functools
 import json
+import math
+import threading
+import time
 from datetime import date, timedelta
 
 import click
@@ -30,12 +33,21 @@ class Queue:
 
     def __init__(self, run_job, relay):
         self.run_job, self.relay = run_job, relay
+        self._asked, self._lock = set(), threading.Lock()  # the whole seconds a relay was asked for
 
     def enqueue(self, job_id):
         self.run_job(job_id)
 
     def relay_after(self, delay):
-        self.relay.schedule(delay=delay.total_seconds())
+        """A relay at the first whole second `delay` from now, asked once for each such second: a process
+        writing a hundred messages a second writes one relay a second to the queue, not a hundred."""
+        now = time.time()
+        at = math.ceil(now + delay.total_seconds())
+        with self._lock:
+            if at in self._asked:
+                return
+            self._asked = {second for second in self._asked if second > now} | {at}
+        self.relay.schedule(delay=at - now)
 
 
 def init_app(app):

@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from console import tasks
 from console.infra import clock, notifier
 from models import AuditEntry, OutboxMessage
 from tests.helpers import post_form
@@ -26,6 +27,18 @@ def test_messages_are_written_first_and_delivered_by_the_relay(ctx, caplog):
     assert "123456" not in caplog.text  # nothing leaves before the change is committed and the relay runs
     assert notifier.deliver_due() == 2 and notifier.deliver_due() == 0
     assert "123456" in caplog.text and "654321" in caplog.text and "138****0001" in caplog.text
+
+
+def test_a_burst_of_messages_asks_the_queue_for_one_relay_a_second(app, ctx, monkeypatch):
+    scheduled = []
+    relay = app.extensions["jobs"].relay
+    monkeypatch.setattr(relay, "schedule", lambda delay: scheduled.append(delay))
+    monkeypatch.setattr(tasks.time, "time", lambda: 1000.2)
+    for n in range(50):
+        notifier.send_sms(f"1380000{n:04d}", "您的验证码是 123456")
+    notifier.send_sms("13800009999", "审核已通过", hold=timedelta(seconds=10))
+    assert scheduled == [pytest.approx(1.8), pytest.approx(10.8)]  # at 1002 for the fifty, at 1011 for the held one
+    assert OutboxMessage.select().count() == 51
 
 
 class RecordingProvider:
