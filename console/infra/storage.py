@@ -205,8 +205,12 @@ class Bucket:
         with SpooledTemporaryFile(SPOOLED) as spool:
             for chunk in chunks:
                 spool.write(chunk)
+            size = spool.tell()
             spool.seek(0)
-            self.client.upload_fileobj(spool, self.bucket, self._key(name))
+            if size < SPOOLED:  # one PUT: the transfer manager's threads cost a small scan twice the CPU
+                self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=spool.read())
+            else:
+                self.client.upload_fileobj(spool, self.bucket, self._key(name))
 
     def read(self, name):
         with self._body(name) as body:
