@@ -244,8 +244,15 @@ def bench(size, url, json_path, rebuild, storage_dir):
 @click.option("--seconds", type=int, default=60, show_default=True)
 @click.option("--accountants", "size", type=int, default=20_000, show_default=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
-def load(workers, users, seconds, size, json_path):
+@click.option(
+    "--scenario",
+    type=click.Choice(["mixed", "queue", "sign_in", "reviewers", "accountants"]),
+    default="mixed",
+    show_default=True,
+    help="mixed：各类用户同时、不停顿；queue、sign_in：只测该请求的吞吐；reviewers、accountants：该类用户，每步间隔 1–3 秒",
+)
+def load(workers, users, seconds, size, json_path, scenario):
     """Load the production stack on loopback with locust and report each request kind's rate and latency."""
     from tools import load as loading  # a development tool: loaded only by this command
 
-    loading.run(workers, users, seconds, size, json_path)
+    loading.run(workers, users, seconds, size, json_path, scenario)

@@ -38,10 +38,20 @@ BUCKET = "load"
 PASSWORD = "Load#2026"
 PORTAL_ACCOUNTS = 300
 SPLIT = {"reviewer": 5, "accountant": 4, "public": 1}  # the users' shares: half reviewers, 40% accountants
+THINK = (1, 3)  # seconds between a person's steps: a reviewer deciding a case in one to three is a fast one
+SCENARIOS = {  # --scenario: (the locustfile's users, whether they pause between steps)
+    "mixed": (("Reviewer", "Accountant", "Public"), False),  # everyone at once, no pause: what the workers hold
+    "queue": (("QueueReader",), False),  # the queue page's throughput
+    "sign_in": (("SigningIn",), False),  # the portal sign-ins' throughput
+    "reviewers": (("Reviewer",), True),  # reviewers at work: the latency they see
+    "accountants": (("Accountant",), True),  # accountants filling the wizard: the latency they see
+}
 
 
-def run(workers, users, seconds, size, json_path):
-    """Start, seed and load the stack; print the table and the check, and write them to `json_path`."""
+def run(workers, users, seconds, size, json_path, scenario="mixed"):
+    """Start, seed and load the stack with a scenario's users; print the table and the check, and write them
+    to `json_path`."""
+    classes, pausing = SCENARIOS[scenario]
     folder = Path(tempfile.mkdtemp(prefix="load-"))
     seaweed, previous = SeaweedFS(folder), db.obj
     try:
@@ -49,14 +59,17 @@ def run(workers, users, seconds, size, json_path):
         stack = stacks.start(folder, storage)
         try:
             stack.env["RATELIMIT_ENABLED"] = "0"
-            config = seed(stack, size, folder)
+            config = seed(stack, size, folder, THINK if pausing else None)
             stacks.serve(stack, workers)
             click.echo(
-                f"日志在 {folder}；数据已就绪，开始压测：{users} 个用户，{seconds} 秒，{workers} 个 gunicorn 进程"
+                f"日志在 {folder}；数据已就绪，开始压测（{scenario}）：{users} 个用户，{seconds} 秒，"
+                f"{workers} 个 gunicorn 进程"
             )
-            stats, cpu = swarm(stack, config, users, seconds, folder)
+            stats, cpu = swarm(stack, classes, users, seconds, folder, seaweed.process.pid)
             report = {
                 **stats,
+                "scenario": scenario,
+                "think_s": THINK if pausing else None,
                 "workers": workers,
                 "users": users,
                 "seconds": seconds,
@@ -79,7 +92,7 @@ def run(workers, users, seconds, size, json_path):
 # ---------------------------------------------------------------- the dataset
 
 
-def seed(stack, size, folder):
+def seed(stack, size, folder, think):
     """tools.bench's dataset and the portal accountants; the locust configuration that signs them in."""
     app = console.create_app({k: stack.env[k] for k in ("DATABASE_URL", "SECRET_KEY", "STORAGE_URL")})
     with app.app_context(), db.connection_context():
@@ -102,6 +115,7 @@ def seed(stack, size, folder):
         "reviewers": reviewers,
         "accountants": accountants,
         "weights": SPLIT,
+        "think": think,
         "scan": str(scan),
         "done": str(folder / "done.json"),
         "app": {k: stack.env[k] for k in ("DATABASE_URL", "SECRET_KEY", "STORAGE_URL")},
@@ -175,16 +189,17 @@ def _scan():
 # ---------------------------------------------------------------- the run
 
 
-def swarm(stack, config, users, seconds, folder):
+def swarm(stack, classes, users, seconds, folder, seaweed):
     """Locust headless against the stack; (its statistics per kind, CPU seconds per process group)."""
     prefix = folder / "locust"
-    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "tools" / "locustfile.py"), "--headless"]
+    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "tools" / "locustfile.py"), "--headless", *classes]
     command += ["-u", str(users), "-r", str(max(users // 2, 1)), "-t", f"{seconds}s", "--host", stack.url]
     command += ["--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
     env = {**os.environ, "LOAD_CONFIG": str(folder / "load.json")}
     with open(folder / "locust.out", "w") as out:
         locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         groups = {"gunicorn": stack.processes[0].pid, "job worker": stack.processes[1].pid, "locust": locust.pid}
+        groups["seaweedfs"] = seaweed
         groups["postgresql"] = _postmaster()
         before = {name: _tree_cpu(pid) for name, pid in groups.items()}
         locust_before, machine_before = _children_cpu(), _machine_busy()

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import psycopg2
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from locust import FastHttpUser, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 CONFIG = json.loads(Path(os.environ["LOAD_CONFIG"]).read_text())
@@ -31,6 +31,7 @@ CASE_LINK = re.compile(r'<td data-label="姓名"><a href="/console/review/(\d+)"
 TEMPLATE = re.compile(r'name="templates" value="(\d+)"')
 SLOTS = ("id_front", "id_back", "diploma", "degree")  # the scans a 900×650 JPEG fits (not the photo, nor the letter)
 DONE = {"decisions": [], "uploads": []}
+THINK = between(*CONFIG["think"]) if CONFIG["think"] else constant(0)  # the seconds a person takes between steps
 _next = {"reviewer": itertools.count(), "accountant": itertools.count()}
 
 
@@ -160,10 +161,11 @@ def account(kind):
     return accounts[n]
 
 
-class Reviewer(FastHttpUser):
-    """Opens the queue, the first case in it, and decides it: approve or return, in turn."""
+class Staff(FastHttpUser):
+    """A reviewer signed in to the console as their county's own."""
 
-    weight = CONFIG["weights"]["reviewer"]
+    abstract = True
+    wait_time = THINK
 
     def on_start(self):
         self.me, self.decided = account("reviewer"), 0
@@ -173,6 +175,20 @@ class Reviewer(FastHttpUser):
         with posted(self.client, "/console/login", form, "console_sign_in") as signed:
             if refused(signed, 302, lambda to: "/console/login" not in to):
                 raise StopUser()
+
+
+class QueueReader(Staff):
+    """The queue page and nothing else, again and again: how many of them the workers serve."""
+
+    @task
+    def queue(self):
+        self.client.get("/console/review/", name="queue")
+
+
+class Reviewer(Staff):
+    """Opens the queue, the first case in it, and decides it: approve or return, in turn."""
+
+    weight = CONFIG["weights"]["reviewer"]
 
     @task
     def review(self):
@@ -197,10 +213,32 @@ class Reviewer(FastHttpUser):
                 self.decided += 1
 
 
+def sign_in(user):
+    """The portal's sign-in as a person makes it: the page, its captcha image, the form posted."""
+    page = user.client.get("/portal/login", name="sign_in_page")
+    user.client.get("/captcha.png", name="captcha")
+    form = {"csrf_token": csrf(page), **user.me["form"], "captcha": solved(user.client)}
+    with posted(user.client, "/portal/login", form, "sign_in") as signed:
+        refused(signed, 302, lambda to: "/portal/login" not in to)
+
+
+class SigningIn(FastHttpUser):
+    """Signs in to the portal and nothing else, again and again: how many sign-ins the workers check."""
+
+    def on_start(self):
+        self.me = account("accountant")
+
+    @task
+    def sign_in(self):
+        sign_in(self)
+
+
 class Accountant(FastHttpUser):
-    """Signs in now and then, saves the personal step as the page shows it, and uploads a scan."""
+    """A session of the wizard, over and over: signs in, saves a step five times (the personal step as its page
+    shows it) and uploads four scans, in random order."""
 
     weight = CONFIG["weights"]["accountant"]
+    wait_time = THINK
 
     def on_start(self):
         self.me, self.token = account("accountant"), None
@@ -208,14 +246,10 @@ class Accountant(FastHttpUser):
 
     @task(1)
     def sign_in(self):
-        page = self.client.get("/portal/login", name="sign_in_page")
-        self.client.get("/captcha.png", name="captcha")
-        form = {"csrf_token": csrf(page), **self.me["form"], "captcha": solved(self.client)}
-        with posted(self.client, "/portal/login", form, "sign_in") as signed:
-            refused(signed, 302, lambda to: "/portal/login" not in to)
+        sign_in(self)
         self.token = None  # a new session: the old page's token no longer holds
 
-    @task(2)
+    @task(5)
     def wizard_step(self):
         page = self.client.get("/portal/collection/personal", name="wizard_page")
         self.token = csrf(page)
@@ -223,7 +257,7 @@ class Accountant(FastHttpUser):
         with posted(self.client, "/portal/collection/personal", fields, "wizard_step") as saved:
             refused(saved, 302, lambda to: to.endswith("/portal/collection/post"))
 
-    @task(1)
+    @task(4)
     def upload(self):
         if self.token is None:
             self.wizard_step()
@@ -244,6 +278,7 @@ class Accountant(FastHttpUser):
 
 class Public(FastHttpUser):
     weight = CONFIG["weights"]["public"]
+    wait_time = THINK
 
     @task
     def directory(self):
