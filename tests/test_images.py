@@ -67,6 +67,7 @@ def test_a_good_photo_is_kept_re_encoded_without_exif():
         (lambda: PDF, NMG_SCAN, "文件内容不是 JPEG 格式的图片（按文件内容识别，与文件名无关）"),
         (lambda: png(600, 400), NMG_SCAN, "文件内容不是 JPEG 格式的图片"),
         (lambda: noisy_jpeg(900, 700, 70, 140)[:40_000], JILIN_SCAN, "图片文件不完整或已损坏"),
+        (lambda: noisy_jpeg(900, 700, 70, 140)[:100], JILIN_SCAN, "图片文件不完整或已损坏"),  # cut in its header
         (png_bomb, JILIN_SCAN, "图片像素尺寸过大"),
         (lambda: noisy_jpeg(1600, 1200, 160, 1000), NMG_SCAN, "超过 150 KB 的上限"),
         (lambda: noisy_jpeg(300, 200, 0, 40), NMG_SCAN, "不足 60 KB，请提高扫描清晰度"),

@@ -71,6 +71,8 @@ def _opened(data, formats):
         raise RuleViolation("图片像素尺寸过大，请缩小后重新上传") from None
     except UnidentifiedImageError:
         raise RuleViolation(f"文件内容不是 {'或'.join(formats)} 格式的图片（按文件内容识别，与文件名无关）") from None
+    except OSError:  # a header cut short: Pillow gives up before it knows the size
+        raise RuleViolation("图片文件不完整或已损坏，请重新扫描后上传") from None
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise RuleViolation(f"图片像素尺寸 {width}×{height} 过大，请缩小后重新上传")
