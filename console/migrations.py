@@ -17,6 +17,8 @@ from models import (
     Authority,
     Captcha,
     Collection,
+    Content,
+    ContentFile,
     Education,
     Filing,
     Job,
@@ -163,6 +165,16 @@ def background_jobs(migrator):
     migrate(*_missing(migrator, OutboxMessage.template, OutboxMessage.template_params))
 
 
+def published_content(migrator):
+    """18: what the province and the bureaus publish (notices, guides, FAQ, contact channels) and its files."""
+    db.create_tables([Content, ContentFile], safe=True)
+
+
+def office_hours(migrator):
+    """19: each authority's office hours, beside its phones and address in the directory."""
+    migrate(*_missing(migrator, Authority.office_hours))
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -190,6 +202,8 @@ MIGRATIONS = {
     15: relayed_outbox,
     16: queue_filters,
     17: background_jobs,
+    18: published_content,
+    19: office_hours,
 }
 
 

@@ -19,6 +19,7 @@ from models.collection import (
     QualificationSection,
     Violation,
 )
+from models.content import Content, ContentFile
 from models.credit_record import CreditRecord
 from models.dictionary import DictionaryEntry
 from models.education_credit import EducationCredit
@@ -70,6 +71,8 @@ MODELS = [
     RuleRun,
     RuleChange,
     Job,
+    Content,
+    ContentFile,
     SchemaVersion,
 ]
 

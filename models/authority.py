@@ -18,6 +18,7 @@ class Authority(BaseModel):
     run_by = CharField(null=True)  # e.g. 内蒙古自治区会计学会 runs 自治区直属
     phones = CharField(default="")  # numbers joined by "；" as the manuals print them
     address = CharField(default="")
+    office_hours = CharField(default="")  # 办公时间, as the bureau states it
     sort_order = IntegerField(default=0)
     is_active = BooleanField(default=True, index=True)
     merged_into = ForeignKeyField("self", null=True, on_delete="RESTRICT")

@@ -139,3 +139,13 @@ def entry_filed(person):
         submitted_at=clock.now(),
         decided_at=clock.now(),
     )
+
+
+def content(authority, title="关于开展会计人员信息采集的通知", kind="notice", state="published", **fields):
+    """A published item (通知公告 unless `kind` says otherwise) of `authority`, shown from now on."""
+    from models import Content  # appended below the shared imports
+
+    now = clock.now()
+    shown = {"publish_at": now, "published_at": now} if state == "published" else {}
+    given = {"body": "请于年底前完成信息采集。", **shown, **fields}
+    return Content.create(kind=kind, title=title, authority=authority, state=state, created_at=now, **given)

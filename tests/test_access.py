@@ -6,6 +6,7 @@ import pytest
 from peewee import fn
 
 from console.collection import attachments
+from console.content import files
 from console.infra import clock
 from console.infra.dictionaries import load_dictionaries, load_reason_templates
 from models import (
@@ -23,9 +24,10 @@ from models import (
     Unit,
     UnitChange,
 )
-from tests.factories import entry_filed, unit_code
+from tests.factories import content, entry_filed, unit_code
 from tests.helpers import make_account, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg
+from tests.test_notices import pdf
 
 ROLES = ("anonymous", "accountant", "reviewer", "unit_head", "province_admin", "auditor")
 
@@ -372,6 +374,30 @@ ROUTES = [
     ("GET", "/console/audit/export/<export_type>/", "/console/audit/export/csv/", None, NEVER),
     ("GET", "/console/audit/ajax/lookup/", "/console/audit/ajax/lookup/?name=actor&query=a", None, NEVER),
     ("POST", "/console/audit/ajax/update/", "/console/audit/ajax/update/", {"list_form_pk": "1"}, NEVER),
+    ("GET", "/notices/", "/notices/", None, OPEN),
+    ("GET", "/notices/<int:content_id>", "/notices/{notice}", None, OPEN),
+    ("GET", "/notices/files/<int:file_id>", "/notices/files/{notice_file}", None, OPEN),
+    ("GET", "/guides/", "/guides/", None, OPEN),
+    ("GET", "/guides/<int:content_id>", "/guides/{guide}", None, OPEN),
+    ("GET", "/faq", "/faq", None, OPEN),
+    ("GET", "/console/notice/", "/console/notice/", None, ADMIN_ONLY),
+    ("GET", "/console/notice/details/", "/console/notice/details/?id={notice}", None, ADMIN_ONLY),
+    ("GET", "/console/notice/new/", "/console/notice/new/", None, ADMIN_ONLY),
+    ("POST", "/console/notice/new/", "/console/notice/new/", {}, ADMIN_ONLY),
+    ("GET", "/console/notice/edit/", "/console/notice/edit/?id={notice}", None, ADMIN_ONLY),
+    ("POST", "/console/notice/edit/", "/console/notice/edit/?id={notice}", {}, ADMIN_DONE),
+    ("POST", "/console/notice/publish/", "/console/notice/publish/?id={notice}", {}, ADMIN_DONE),
+    ("POST", "/console/notice/withdraw/", "/console/notice/withdraw/?id={notice}", {}, ADMIN_DONE),
+    ("GET", "/console/notice/files/", "/console/notice/files/?id={notice}", None, ADMIN_ONLY),
+    ("POST", "/console/notice/files/", "/console/notice/files/?id={notice}", {}, row(302, 403, 403, 403, 422, 403)),
+    ("POST", "/console/notice/files/remove/", "/console/notice/files/remove/?id={notice_file}", {}, ADMIN_DONE),
+    ("POST", "/console/notice/delete/", "/console/notice/delete/", {"id": "{notice}"}, NEVER),
+    ("POST", "/console/notice/action/", "/console/notice/action/", {"action": "delete", "rowid": "{notice}"}, NEVER),
+    ("GET", "/console/notice/export/<export_type>/", "/console/notice/export/csv/", None, NEVER),
+    ("GET", "/console/notice/ajax/lookup/", "/console/notice/ajax/lookup/?name=authority&query=a", None, NEVER),
+    ("POST", "/console/notice/ajax/update/", "/console/notice/ajax/update/", {"list_form_pk": "{notice}"}, NEVER),
+    ("GET", "/console/authority/contacts/", "/console/authority/contacts/", None, TREE_WRITE),
+    ("POST", "/console/authority/contacts/", "/console/authority/contacts/", {}, row(302, 403, 403, 403, 422, 403)),
 ]
 
 
@@ -470,6 +496,17 @@ def unit_world(accounts):
     }
 
 
+def published_content():
+    """A province-wide notice with a PDF and a guide, both published."""
+    province = Authority.get(Authority.level == "province")
+    notice = content(province)
+    return {
+        "notice": notice.id,
+        "notice_file": files.attach(notice, "通知.pdf", pdf(), None).id,
+        "guide": content(province, "操作指南", kind="guide").id,
+    }
+
+
 @pytest.fixture
 def app_overrides():
     return {"WTF_CSRF_ENABLED": False}  # CSRF has its own tests; here only who may do what
@@ -500,6 +537,9 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
         with app.app_context():
             ids["collection"] = submitted_to(accounts["reviewer"].authority)
     ids["staff"] = accounts["auditor"].id
+    if "{notice" in url or "{guide}" in url or "{notice" in str(data):
+        with app.test_request_context():
+            ids.update(published_content())
     with app.test_request_context():
         ids.update(unit_world(accounts))
         entry_filed(accounts["accountant"].accountant)  # Inner Mongolia: may start collection

@@ -1,7 +1,10 @@
-"""Pages anyone may open: the home page, the bureau phone directory (咨询电话) and the captcha image."""
+"""Pages anyone may open: the home page, the bureau phone directory (咨询电话, with the contact channels the
+province publishes) and the captcha image."""
 
 from flask import Blueprint, make_response, render_template, request, session
+from markupsafe import Markup
 
+from console.content import notices
 from console.infra import captcha
 from console.org import authorities
 from console.profiles import current_profile
@@ -23,8 +26,13 @@ def home():
 def directory():
     search = request.args.get("q", "").strip()
     groups = authorities.directory(current_profile, search)
+    channels = [(item, Markup(notices.render_body(item.body))) for item in notices.visible("contact")]  # sanitised
     return render_template(
-        "public/directory.html", groups=groups, search=search, count=sum(len(members) for _, members in groups)
+        "public/directory.html",
+        groups=groups,
+        search=search,
+        count=sum(len(members) for _, members in groups),
+        channels=channels,
     )
 
 

@@ -9,7 +9,7 @@ from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
 from console.infra.batches import chunks
 from console.org.access import is_accountant, may_read
-from models import Attachment, db
+from models import Attachment, ContentFile, db
 
 SLOTS = {
     "photo": "1 寸免冠白底证件照",
@@ -104,14 +104,15 @@ ORPHAN_GRACE = timedelta(hours=24)  # an upload under way has its row within sec
 
 
 def sweep_orphans(now=None):
-    """Remove the stored files no attachment points to (a crash between writing a file and its row, or an
-    unfinished write) once they are ORPHAN_GRACE old; returns how many went."""
+    """Remove the stored files no attachment points to, a scan's or a published item's (a crash between writing
+    a file and its row, or an unfinished write) once they are ORPHAN_GRACE old; returns how many went."""
     old = storage.written_before((now or clock.now()) - ORPHAN_GRACE)
     held = set()
     for stems in chunks(sorted({name[:32] for name in old}), 500):
-        originals = [stem + suffix for stem in stems for suffix in (".jpg", ".png")]
-        query = Attachment.select(Attachment.storage_name).where(Attachment.storage_name.in_(originals))
-        held |= {name[:32] for (name,) in query.tuples()}
+        originals = [stem + suffix for stem in stems for suffix in (".jpg", ".png", ".pdf")]
+        for model in (Attachment, ContentFile):
+            query = model.select(model.storage_name).where(model.storage_name.in_(originals))
+            held |= {name[:32] for (name,) in query.tuples()}
     orphans = [name for name in old if name[:32] not in held]
     for name in orphans:
         storage.remove_any(name)

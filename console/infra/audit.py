@@ -72,6 +72,11 @@ ACTIONS = {
     "unit.create": "新增单位",
     "dictionary.create": "新增字典项",
     "dictionary.update": "修改字典项",
+    "content.create": "新增通知公告、操作指南等内容",
+    "content.update": "修改通知公告、操作指南等内容",
+    "content.publish": "发布内容",
+    "content.withdraw": "撤回内容",
+    "authority.contacts_import": "导入机构联系方式",
 }
 
 
@@ -85,6 +90,7 @@ OBJECT_TYPES = {
     "Attachment": "附件",
     "Authority": "会计管理机构",
     "Collection": "信息采集",
+    "Content": "通知公告、操作指南等内容",
     "CreditRecord": "会计信用信息",
     "DictionaryEntry": "字典项",
     "Filing": "备案",

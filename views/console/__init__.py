@@ -3,7 +3,17 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from models import Account, Accountant, AuditEntry, Authority, DictionaryEntry, OutboxMessage, ReasonTemplate, Unit
+from models import (
+    Account,
+    Accountant,
+    AuditEntry,
+    Authority,
+    Content,
+    DictionaryEntry,
+    OutboxMessage,
+    ReasonTemplate,
+    Unit,
+)
 from views import security
 from views.console import login, menu
 from views.console.account_view import StaffAccountView
@@ -18,6 +28,7 @@ from views.console.home import ConsoleHome
 from views.console.import_views import EducationCreditView, LegacyImportView
 from views.console.job_view import JobView
 from views.console.my_unit_view import MyUnitView
+from views.console.notice_view import ContentView
 from views.console.outbox_view import OutboxView
 from views.console.reason_template_view import ReasonTemplateView
 from views.console.review_view import ReviewView
@@ -51,6 +62,7 @@ def init_app(app):
     admin.add_view(StaffAccountView(Account, name="工作人员账号", endpoint="account"))
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
     admin.add_view(ReasonTemplateView(ReasonTemplate, name="退回原因模板", endpoint="reason_template"))
+    admin.add_view(ContentView(Content, name="通知公告与指南", endpoint="notice"))
     admin.add_view(JobView(name="后台任务", endpoint="job", url="/console/jobs"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", endpoint="outbox"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))

@@ -1,20 +1,25 @@
-"""会计管理机构: the tree and its phones, kept by the provincial admin; reviewers read it."""
+"""会计管理机构: the tree and its contacts (phones, address, office hours), kept by the provincial admin, who also
+imports the contacts from a file (console.content.contacts); reviewers read it."""
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual, IntEqualFilter
+from flask_login import current_user
+from flask_wtf.file import FileField
 from peewee import JOIN
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from console.content import contacts
 from console.errors import RuleViolation
 from console.infra import clock
 from console.org import authorities
+from console.org.access import administered_authorities
 from console.people.phones import normalize_phones
 from models import Authority
 from models.authority import LEVELS
 from views.console.base import ConsoleModelView, DatabaseOptions
-from views.forms import Form, attach_violation, options
+from views.forms import Form, attach_violation, options, posted
 
 Parent = Authority.alias()
 
@@ -33,12 +38,17 @@ class MergeForm(Form):
     target = SelectField("合并到", validators=[InputRequired("请选择合并到的机构")], validate_choice=False)
 
 
+class ContactsForm(Form):
+    file = FileField("文件（CSV 或 XLSX）")
+
+
 class AuthorityView(ConsoleModelView):
     read_roles = frozenset({"reviewer"})
     write_roles = frozenset({"province_admin"})
-    write_views = ConsoleModelView.write_views | {"merge_view", "deactivate_view"}
+    write_views = ConsoleModelView.write_views | {"merge_view", "deactivate_view", "contacts_view"}
     audit_name = "authority"
     details_template = "console/authority_details.html"
+    list_template = "console/authority_list.html"
 
     column_list = ("name", "level", "parent", "code", "phones", "run_by", "is_active")
     column_details_list = (
@@ -51,6 +61,7 @@ class AuthorityView(ConsoleModelView):
         "run_by",
         "phones",
         "address",
+        "office_hours",
         "is_active",
         "merged_into",
         "updated_at",
@@ -65,12 +76,17 @@ class AuthorityView(ConsoleModelView):
         "run_by": "承办单位",
         "phones": "联系电话",
         "address": "地址",
+        "office_hours": "办公时间",
         "is_active": "在用",
         "merged_into": "已合并到",
         "updated_at": "更新时间",
         "sort_order": "排序",
     }
-    column_descriptions = {"phones": "多个号码用“；”分隔", "special": "自治区直属、林管局等，会计人员不能自行选择"}
+    column_descriptions = {
+        "phones": "多个号码用“；”分隔",
+        "special": "自治区直属、林管局等，会计人员不能自行选择",
+        "office_hours": "如：工作日 8:30-12:00，14:30-17:30",
+    }
     column_searchable_list = ("name",)
     column_sortable_list = ("code", "name", "level", "is_active")
     column_default_sort = ("code", False)
@@ -90,9 +106,10 @@ class AuthorityView(ConsoleModelView):
         "run_by",
         "phones",
         "address",
+        "office_hours",
         "sort_order",
     )
-    form_edit_columns = ("name", "parent", "run_by", "phones", "address", "sort_order")
+    form_edit_columns = ("name", "parent", "run_by", "phones", "address", "office_hours", "sort_order")
 
     def get_query(self):
         return Authority.select(Authority, Parent).join(
@@ -163,3 +180,24 @@ class AuthorityView(ConsoleModelView):
         except RuleViolation as violation:
             flash(str(violation), "error")
         return redirect(url_for(".details_view", id=authority.id))
+
+    @expose("/contacts/", methods=("GET", "POST"))
+    def contacts_view(self):
+        """导入联系方式: checked whole, written whole or not at all, the errors listed by line."""
+        form, errors, status = ContactsForm(), [], 200
+        if posted(form):
+            upload = form.file.data
+            try:
+                if not upload or not upload.filename:
+                    raise RuleViolation("请选择要导入的文件", "file")
+                scope = administered_authorities(current_user)
+                changed = contacts.import_file(
+                    upload.filename, upload.stream, current_user._get_current_object(), scope
+                )
+            except RuleViolation as refusal:  # ImportRefused among them, with its errors by line
+                attach_violation(form, refusal, "file")
+                errors, status = getattr(refusal, "errors", []), 422
+            else:
+                flash(f"已导入 {changed} 个机构的联系方式", "success")
+                return redirect(url_for(".index_view"))
+        return self.render("console/authority_contacts.html", form=form, errors=errors, header=contacts.HEADER), status

@@ -1,10 +1,11 @@
-"""The accountant portal (/portal): account pages (account), the collection wizard (wizard) and entry
-filings (entry_filing)."""
+"""The accountant portal (/portal): account pages (account), the collection wizard (wizard), entry
+filings (entry_filing), and what the province and its bureaus publish (notices)."""
 
 
 def init_app(app):
-    from views.portal import account, entry_filing, wizard
+    from views.portal import account, entry_filing, notices, wizard
 
     account.init_app(app)
     wizard.init_app(app)
     entry_filing.init_app(app)
+    notices.init_app(app)
