@@ -14,7 +14,7 @@ def create_app(overrides=None):
     from console import cli, config, profiles, tasks
     from console.extensions import csrf
     from console.infra import database, notifier, storage
-    from views import auth, error_pages, files, i18n, limits, ops, portal, public, security, templating
+    from views import auth, error_pages, files, i18n, limits, ops, portal, public, samples, security, templating
     from views import console as console_views
 
     app = Flask(
@@ -39,6 +39,7 @@ def create_app(overrides=None):
     error_pages.init_app(app)
     public.init_app(app)
     files.init_app(app)
+    samples.init_app(app)
     portal.init_app(app)
     console_views.init_app(app)
     cli.init_app(app)

@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import pylopdf_fonts_zh_cn
+
 ALIYUN_SMS = (  # NOTIFIER=aliyun: Alibaba Cloud SMS (console.infra.aliyun_sms)
     "ALIYUN_SMS_ACCESS_KEY_ID",
     "ALIYUN_SMS_ACCESS_KEY_SECRET",
@@ -56,7 +58,10 @@ def init_app(app, overrides=None):
         JOBS_DB=os.environ.get("JOBS_DB")
         or str(instance / "jobs.db"),  # the queue without Redis: a SQLite file beside the database
         JOBS_IMMEDIATE=False,  # tests only: a job runs inside the call that queues it
+        # the font of the generated PDFs (console.content.documents), a TTF or OTF such as a bureau's 仿宋
+        PDF_FONT=os.environ.get("PDF_FONT") or str(pylopdf_fonts_zh_cn.serif_path()),
         EXPORT_INLINE_ROWS=10_000,  # a longer export is made by the worker and kept a day for its asker
+        SETTINGS_RECHECK_SECONDS=1.0,  # how soon another worker sees the province admin's settings
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_KEY_PREFIX="accountants",
         RATELIMIT_ENABLED=os.environ.get("RATELIMIT_ENABLED", "1") == "1",

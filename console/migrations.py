@@ -24,6 +24,7 @@ from models import (
     Job,
     OutboxMessage,
     PostSection,
+    ProfileSetting,
     QualificationSection,
     ReviewEvent,
     RuleChange,
@@ -31,6 +32,7 @@ from models import (
     SavedFilter,
     SchemaVersion,
     SendingSlot,
+    SlotSample,
     Submission,
     Unit,
     UnitChange,
@@ -175,6 +177,16 @@ def office_hours(migrator):
     migrate(*_missing(migrator, Authority.office_hours))
 
 
+def slot_samples(migrator):
+    """20: 材料示例, a sample image per upload slot, set by an admin at the province and shown in the wizard."""
+    db.create_tables([SlotSample], safe=True)
+
+
+def profile_settings(migrator):
+    """21: 省份设置, the profile keys the province admin changes in the console, each change a version."""
+    db.create_tables([ProfileSetting], safe=True)
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -204,6 +216,8 @@ MIGRATIONS = {
     17: background_jobs,
     18: published_content,
     19: office_hours,
+    20: slot_samples,
+    21: profile_settings,
 }
 
 

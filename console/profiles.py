@@ -5,14 +5,15 @@ instead of surfacing as a KeyError in the middle of a request."""
 
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from flask import current_app
 from werkzeug.local import LocalProxy
 
 from console.collection.attachments import OTHER_SLOTS, SLOTS
 from console.collection.sections import SECTIONS, TITLES
+from console.content.documents import DOCUMENTS, serving
 from console.infra import messages
 from console.people.passwords import CLASSES as PASSWORD_CLASSES
 from models.accountant import ID_TYPES
@@ -82,10 +83,26 @@ class Profile:
     sms_signature: str = ""  # the 【…】 an SMS is signed with; the system's name where the manual names none
     messages: dict = field(default_factory=dict)  # the profile's own wording of console.infra.messages
     name_editable: bool = False  # the name may be corrected before the first submission (000 §5, 002 §六)
-    proof_template: str = ""  # the printable work proof: "letter" (002's 证明函), "jilin" (001), "chongqing" (003)
     off_duty_without_letter: bool = False  # no 证明函 uploaded: treated as not on duty (002 §四.13)
     reduce_large_scans: bool = False  # a scan over the limit is reduced on the server, not refused (003)
     sign_in_after_registration: bool = False  # registration goes on into the wizard (003 §1)
+    documents: list = field(
+        default_factory=list
+    )  # 模板下载: the documents its manual names (console.content.documents)
+    # What the province changes from year to year, also kept in the console (console.profile_settings):
+    collection_deadline: str = ""  # YYYY-MM-DD, Beijing: the last day a first submission is taken
+    deadline_message: str = ""  # shown with the deadline, before it and after it
+    preparation_notice: str = ""  # 信息采集须知 on the preparation step (Markdown, sanitised when shown)
+    # 需要准备的材料: [{text, slot}], each item as the manual words it; an item with a slot shows that slot's
+    # upload rule, made from `uploads`, so the list never disagrees with the checks
+    materials: list = field(default_factory=list)
+
+    @property
+    def proof_template(self):
+        """The document printed for the work-proof scan: "letter" (002's 证明函, read back by its QR code) or
+        the key of the manual's 工作证明; "" where the profile lists none."""
+        proof = serving(self, self.work_proof)
+        return proof.key if proof else ""
 
     @property
     def overlay_path(self):
@@ -145,6 +162,7 @@ def check(data, key):
     _one_of("auto_pass", [data.get("auto_pass", "")], AUTO_PASS, "value")
     _check_routing(data)
     _check_uploads(data["uploads"])
+    _check_collection(data)
     _check_password(data["accountant_password"])
     if "continuing_education" in data:
         _check_education(data["continuing_education"])
@@ -154,7 +172,6 @@ def check(data, key):
 
 
 ROUTING = ("unit", "region", "authority")
-PROOF_TEMPLATES = ("", "letter", "jilin", "chongqing")
 UNIT_CODES = ("uscc", "org_code", "licence_no")
 
 
@@ -162,7 +179,7 @@ def _check_routing(data):
     _one_of("routing", [data.get("routing", "unit")], ROUTING, "value")
     _one_of("unit_codes", data.get("unit_codes", ["uscc"]), UNIT_CODES, "unit code")
     _one_of("residence_types", data.get("residence_types", ["household"]), RESIDENCE_TYPES.values(), "type")
-    _one_of("proof_template", [data.get("proof_template", "")], PROOF_TEMPLATES, "value")
+    _one_of("documents", data.get("documents", []), DOCUMENTS, "document", may_be_empty=True)
     _one_of("always_slots", data.get("always_slots", []), SLOTS, "upload slot", may_be_empty=True)
     for code in data.get("territory", []):
         if not (isinstance(code, str) and code.isdigit() and len(code) in (2, 4, 6)):
@@ -172,6 +189,23 @@ def _check_routing(data):
             section, _, field_name = str(name).partition(".")
             if section not in SECTIONS or SECTIONS[section].field(field_name) is None:
                 raise ProfileError(f"{key}: unknown field {name!r} (write section.field)")
+
+
+def _check_collection(data):
+    deadline = data.get("collection_deadline", "")
+    try:
+        deadline and date.fromisoformat(deadline)
+    except ValueError:
+        raise ProfileError(f"collection_deadline: {deadline!r} is no date (write YYYY-MM-DD)") from None
+    for index, item in enumerate(data.get("materials", [])):
+        where = f"materials[{index}]."
+        if not isinstance(item, dict):
+            raise ProfileError(f"materials[{index}]: expected a table with text and slot")
+        _only(where, item, ("text", "slot"))
+        if not (isinstance(item.get("text"), str) and item["text"].strip()):
+            raise ProfileError(f"{where}text: missing")
+        if item.get("slot", "") and item["slot"] not in {**SLOTS, **OTHER_SLOTS}:
+            raise ProfileError(f"{where}slot: unknown upload slot {item['slot']!r}")
 
 
 def _only(where, table, allowed):
@@ -263,5 +297,12 @@ def _check_education(rule):
         raise ProfileError(f"{where}since: expected a year")
 
 
-# The profile of the app that handles the request (or runs the command): one proxy for views, CLI and domain.
-current_profile = LocalProxy(lambda: current_app.extensions["profile"])
+def _in_force():
+    from console import profile_settings  # it builds on this module's Profile and check
+
+    return profile_settings.in_force()
+
+
+# The profile in force for the app that handles the request (or runs the command): the file's, with the settings
+# the province admin keeps in the console over it. One proxy for views, CLI and domain.
+current_profile = LocalProxy(_in_force)

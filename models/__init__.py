@@ -29,7 +29,9 @@ from models.legacy import LegacyRecord
 from models.outbox import OutboxMessage, SendingSlot, VerificationCode
 from models.review import ReasonTemplate, ReturnReason, ReviewEvent, SavedFilter, Submission
 from models.rule_run import RuleChange, RuleRun
+from models.sample import SlotSample
 from models.schema import SchemaVersion
+from models.setting import ProfileSetting
 from models.unit import Unit
 from models.unit_change import UnitChange
 from models.work_history import WorkPeriod
@@ -73,6 +75,8 @@ MODELS = [
     Job,
     Content,
     ContentFile,
+    SlotSample,
+    ProfileSetting,
     SchemaVersion,
 ]
 

@@ -6,7 +6,7 @@ import pytest
 from peewee import fn
 
 from console.collection import attachments
-from console.content import files
+from console.content import files, samples
 from console.infra import clock
 from console.infra.dictionaries import load_dictionaries, load_reason_templates
 from models import (
@@ -380,6 +380,9 @@ ROUTES = [
     ("GET", "/guides/", "/guides/", None, OPEN),
     ("GET", "/guides/<int:content_id>", "/guides/{guide}", None, OPEN),
     ("GET", "/faq", "/faq", None, OPEN),
+    ("GET", "/templates/", "/templates/", None, OPEN),
+    ("GET", "/templates/<key>.pdf", "/templates/head_letter.pdf", None, OPEN),
+    ("GET", "/portal/templates/<key>.pdf", "/portal/templates/head_letter.pdf", None, ACCOUNTANT_ONLY),
     ("GET", "/console/notice/", "/console/notice/", None, ADMIN_ONLY),
     ("GET", "/console/notice/details/", "/console/notice/details/?id={notice}", None, ADMIN_ONLY),
     ("GET", "/console/notice/new/", "/console/notice/new/", None, ADMIN_ONLY),
@@ -398,6 +401,20 @@ ROUTES = [
     ("POST", "/console/notice/ajax/update/", "/console/notice/ajax/update/", {"list_form_pk": "{notice}"}, NEVER),
     ("GET", "/console/authority/contacts/", "/console/authority/contacts/", None, TREE_WRITE),
     ("POST", "/console/authority/contacts/", "/console/authority/contacts/", {}, row(302, 403, 403, 403, 422, 403)),
+    ("GET", "/console/settings/", "/console/settings/", None, ADMIN_ONLY),
+    ("POST", "/console/settings/", "/console/settings/", {}, row(302, 403, 403, 403, 422, 403)),
+    (
+        "POST",
+        "/console/settings/revert/<int:version_id>",
+        "/console/settings/revert/999999",
+        {},
+        row(302, 403, 403, 403, 404, 403),
+    ),
+    ("GET", "/console/samples/", "/console/samples/", None, ADMIN_ONLY),
+    ("POST", "/console/samples/<slot>", "/console/samples/id_front", {}, row(302, 403, 403, 403, 422, 403)),
+    ("POST", "/console/samples/<slot>/remove", "/console/samples/{sample}/remove", {}, ADMIN_DONE),
+    ("GET", "/samples/<slot>", "/samples/{sample}", None, OPEN),
+    ("GET", "/samples/<slot>/thumbnail", "/samples/{sample}/thumbnail", None, OPEN),
 ]
 
 
@@ -540,6 +557,9 @@ def test_route_answers_each_role_as_expected(app, method, rule, url, data, expec
     if "{notice" in url or "{guide}" in url or "{notice" in str(data):
         with app.test_request_context():
             ids.update(published_content())
+    if "{sample}" in url:
+        with app.test_request_context():
+            ids["sample"] = samples.set("id_front", "示例.jpg", noisy_jpeg(900, 650), accounts["province_admin"]).slot
     with app.test_request_context():
         ids.update(unit_world(accounts))
         entry_filed(accounts["accountant"].accountant)  # Inner Mongolia: may start collection

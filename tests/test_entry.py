@@ -15,6 +15,7 @@ from models import Attachment, Filing, LegacyRecord, ReturnReason
 from tests.factories import portal_account, unit_at, unit_code
 from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.images import letter_scan
+from tests.test_documents import pdf_text, qr_of
 
 TODAY = date(2026, 11, 22)
 
@@ -132,10 +133,12 @@ def test_the_portal_walks_an_appointment_from_letter_to_bureau(app, world):
         data={"csrf_token": token, "unit_uscc": world["unit"].uscc, "post": "出纳", "work_started_on": "2025-03-01"},
     )
     filing = Filing.get()
-    printed = client.get(f"/portal/entry/{filing.id}/letter").get_data(as_text=True)
+    printed = client.get(f"/portal/entry/{filing.id}/letter")
     with app.app_context():
         facts, code = letters.for_filing(filing)
-    assert code in printed and "<svg" in printed and "新人" in printed
+    assert printed.mimetype == "application/pdf" and printed.headers["Cache-Control"] == "private, no-store"
+    assert f"证明函验证码：{code}" in pdf_text(printed.data) and "新人" in pdf_text(printed.data)
+    assert qr_of(printed.data) == [letters._payload(code, facts)]
     sent = client.post(
         f"/portal/entry/{filing.id}/letter",
         content_type="multipart/form-data",

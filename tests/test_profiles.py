@@ -111,6 +111,19 @@ MISTAKES = {
         EDUCATION.replace('"2/3"', '"two thirds"'),
         "continuing_education.professional_share: expected a fraction",
     ),
+    "deadline not a date": (
+        "jilin",
+        'name = "吉林省"',
+        'name = "吉林省"\ncollection_deadline = "2027-02-30"',
+        "collection_deadline: '2027-02-30' is no date",
+    ),
+    "material of an unknown slot": ("jilin", 'slot = "talent_proof"', 'slot = "talent"', "materials[3].slot: unknown"),
+    "material without text": (
+        "jilin",
+        'text = "学历证明扫描件"',
+        'txt = "学历证明扫描件"',
+        "materials[1].txt: unknown key",
+    ),
     "TOML syntax": ("jilin", 'name = "吉林省"', 'name = "吉林省', "Illegal character"),
     "unknown message": (
         "chongqing",

@@ -1,5 +1,6 @@
 """The collection wizard through the portal: every step, bad input kept and explained, one submission."""
 
+import dataclasses
 import io
 import re
 from datetime import date
@@ -7,6 +8,7 @@ from datetime import date
 import pytest
 from stdnum.cn import uscc
 
+from console import profile_settings
 from console.collection import lifecycle
 from console.infra import clock
 from console.infra.dictionaries import load_dictionaries
@@ -29,6 +31,7 @@ from tests.factories import applicant as applicant_account
 from tests.factories import complete, entry_filed, scan_for, submitted
 from tests.helpers import csrf_token, make_account, make_accountant, resident_id, session_for
 from tests.images import noisy_jpeg, png
+from tests.test_documents import pdf_text, qr_of
 
 UNIT = "91150203MA0000001" + uscc.calc_check_digit("91150203MA0000001")
 STEPS = {
@@ -392,19 +395,27 @@ def test_lookup_refuses_a_bad_or_outside_code(applicant):
 def test_the_printable_letter_carries_the_entered_facts_and_a_code_that_changes_with_them(applicant):
     assert applicant.get("/portal/collection/letter").headers["Location"] == "/portal/collection/post"
     step(applicant, "post", STEPS["post"])
-    page = applicant.get("/portal/collection/letter").get_data(as_text=True)
-    code = re.search(r"证明函验证码：<strong>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</strong>", page).group(1)
+    assert "填写并打印从事会计工作证明函" in applicant.get("/portal/collection/post").get_data(as_text=True)
+    printed = applicant.get("/portal/collection/letter")
+    assert printed.mimetype == "application/pdf" and printed.headers["Cache-Control"] == "private, no-store"
+    page = pdf_text(printed.data)
+    code = re.search(r"证明函验证码：([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})", page).group(1)
     assert "王影" in page and "示范单位" in page and UNIT in page and "2012-08-01" in page
     assert "致：会计人员管理机构" in page and "单位财务专用章" in page and "人事负责人" in page  # 002's 式样
-    assert PostSection.get().letter_code == code
+    assert PostSection.get().letter_code == code and qr_of(printed.data)[0].split("|")[1] == code
     step(applicant, "post", {**STEPS["post"], "work_started_on": "2013-08-01"})
-    changed = applicant.get("/portal/collection/letter").get_data(as_text=True)
+    changed = pdf_text(applicant.get("/portal/collection/letter").data)
     assert code not in changed and PostSection.get().letter_code != code
 
 
 @pytest.mark.parametrize("province", ["bingtuan"])
-def test_only_profiles_whose_manual_prints_a_proof_print_one(app, province):
+def test_each_profile_prints_its_own_work_proof_and_one_without_prints_none(app, province):
     client = accountant_client(app, "659001", "19850101", "66")
+    printed = client.get("/portal/collection/letter")  # 000 §9: 【模板下载】 the 工作证明
+    assert printed.mimetype == "application/pdf" and "王影" in pdf_text(printed.data)
+    assert "系我单位在职职工" in pdf_text(printed.data)
+    app.extensions["profile"] = dataclasses.replace(app.extensions["profile"], documents=[])
+    profile_settings.forget(app)
     assert client.get("/portal/collection/letter").status_code == 404
 
 

@@ -12,6 +12,7 @@ from models import (
     Accountant,
     Authority,
     Collection,
+    Content,
     Education,
     PersonalSection,
     PostSection,
@@ -38,7 +39,52 @@ def load_demo(profile):
         reviewer = Account.get(Account.username == "reviewer")
         people = [_accountant_with_collection(reviewer, units[i % 3], i) for i in range(1, 13)]
         created += _accountant_account(people[0], profile)
+        _published(root, profile)
     return created
+
+
+def _published(root, profile):
+    """A notice, the preparation step's guide and the contact channel the manuals point people to."""
+    if Content.select().exists():
+        return
+    now, admin = clock.now(), Account.get(Account.username == "admin")
+    items = [
+        ("notice", f"关于开展{profile.name}会计人员信息采集工作的通知", NOTICE.format(name=profile.name), ""),
+        ("guide", "信息采集准备：材料怎么扫描", GUIDE, "preparation"),
+        ("contact", "联系会计管理机构", CONTACTS.get(profile.key, CONTACT), ""),
+    ]
+    for kind, title, body, step in items:
+        Content.create(
+            kind=kind,
+            title=title,
+            body=body,
+            authority=root,
+            state="published",
+            publish_at=now,
+            published_at=now,
+            wizard_step=step,
+            created_by=admin,
+            created_at=now,
+        )
+
+
+NOTICE = """各有关单位、会计人员：
+
+根据财政部会计人员管理的有关规定，{name}开展会计人员信息采集工作，请会计人员按要求登录系统填写信息、上传材料并提交审核。
+
+- 采集前请阅读【信息采集准备】，按要求准备证件扫描件；
+- 提交后请留意短信通知，被退回的请按退回原因修改后重新提交。"""
+GUIDE = """1. 扫描件按文字方向摆正，不得倾斜、倒置、侧置；
+2. 照片为白底 1 寸免冠证件照，可在【附件上传】使用“自动调整照片”；
+3. 每项材料的格式、大小要求见信息采集准备页面，系统按文件内容检查。"""
+CONTACT = "会计人员信息管理相关事务由所在地财政局会计管理机构办理，电话见下方列表。"
+CONTACTS = {  # 002 §十三
+    "neimenggu": """会计人员信息管理相关事务由各盟市、旗（县、区）财政局会计科办理，自治区直属会计人员信息管理事宜由会计学会办理，请直接联系上述单位，电话见下方列表。
+
+- 自治区直属：会计学会
+- 盟（市）：盟（市）财政局会计科
+- 旗（县、区）：旗（县、区）财政局会计科（股）"""
+}
 
 
 def _demo_authority(root):

@@ -2,6 +2,7 @@
 
 from flask import abort, request
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 
 
@@ -21,9 +22,16 @@ def posted(form):
     form.validate()
     if "csrf_token" in form and form.csrf_token.errors:
         abort(400)
-    for field in form:
-        field.errors = []
+    _clear_errors(form)
     return True
+
+
+def _clear_errors(fields):
+    for field in fields:
+        if isinstance(field, FormField | FieldList):  # their errors are their fields'
+            _clear_errors(field)
+        else:
+            field.errors = []
 
 
 def attach_violation(form, violation, fallback=None):

@@ -25,6 +25,7 @@ RULES = SimpleNamespace(
 
 def init_app(app):
     app.context_processor(lambda: {"profile": current_profile, "rules": RULES, "is_accountant": is_accountant})
+    app.jinja_env.globals["deadline_notice"] = lambda: lifecycle.deadline_notice(current_profile)
     app.jinja_env.filters["beijing"] = beijing
     app.jinja_env.filters["audit_detail"] = lambda entry: "；".join(audit.detail_lines(entry))
     app.jinja_env.filters["password_class"] = lambda name: passwords.CLASSES[name][1]

@@ -9,7 +9,7 @@ from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
 from console.infra.batches import chunks
 from console.org.access import is_accountant, may_read
-from models import Attachment, ContentFile, db
+from models import Attachment, ContentFile, SlotSample, db
 
 SLOTS = {
     "photo": "1 寸免冠白底证件照",
@@ -110,7 +110,7 @@ def sweep_orphans(now=None):
     held = set()
     for stems in chunks(sorted({name[:32] for name in old}), 500):
         originals = [stem + suffix for stem in stems for suffix in (".jpg", ".png", ".pdf")]
-        for model in (Attachment, ContentFile):
+        for model in (Attachment, ContentFile, SlotSample):
             query = model.select(model.storage_name).where(model.storage_name.in_(originals))
             held |= {name[:32] for (name,) in query.tuples()}
     orphans = [name for name in old if name[:32] not in held]

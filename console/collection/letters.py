@@ -7,8 +7,8 @@ The letter also carries its facts and code in a QR code (segno), which an upload
 so the system names the exact fact that differs ("证明函证件号码与填写的证件号码不一致"): at the entry filing's
 upload, at the collection's upload, and again at submission, when the answers may have changed since.
 
-Profiles whose manual prints a plain work proof instead (吉林's 单位从事会计工作证明, 重庆's 工作证明) print it from
-the same facts, without a code: nothing reads those back."""
+The letter is printed as PDF (console.content.documents). Profiles whose manual prints a plain work proof
+instead (吉林's 单位从事会计工作证明, 重庆's 工作证明) print it there too, without a code: nothing reads those back."""
 
 import base64
 import hashlib
@@ -18,7 +18,6 @@ import io
 import segno
 import zxingcpp
 from flask import current_app
-from markupsafe import Markup
 from PIL import Image
 
 from console.collection import answers
@@ -91,9 +90,11 @@ def verification_code(key, facts):
     return "-".join(text[i : i + 4] for i in range(0, 12, 4))
 
 
-def qr_svg(code, facts):
-    """The QR code printed on the letter, as inline SVG."""
-    return Markup(segno.make(_payload(code, facts), error="m").svg_inline(scale=3))
+def qr_png(code, facts):
+    """The QR code printed on the letter, as a PNG of 4 pixels a module."""
+    image = io.BytesIO()
+    segno.make(_payload(code, facts), error="m").save(image, kind="png", scale=4, border=4)
+    return image.getvalue()
 
 
 def _payload(code, facts):

@@ -6,6 +6,7 @@ edited like drafts and submitted again. Transitions are conditional updates, so 
 a second tab makes one submission, not two."""
 
 import json
+from datetime import date
 
 from playhouse.shortcuts import model_to_dict
 
@@ -200,10 +201,33 @@ def optional_slots(profile, given):
     return ["letter"] if rules.off_duty_for_want_of_letter(profile, given["post"], ()) else []
 
 
+def deadline_passed(profile, today=None):
+    """Whether the profile's collection deadline (the last day, Beijing) is behind us. After it a collection never
+    submitted is refused; one returned for correction, and 信息变更 after approval, still go to review."""
+    deadline = profile.collection_deadline
+    return bool(deadline) and (today or clock.today()) > date.fromisoformat(deadline)
+
+
+def deadline_notice(profile, today=None):
+    """The words the portal shows about the deadline (empty when the profile sets none)."""
+    if not profile.collection_deadline:
+        return ""
+    day = date.fromisoformat(profile.collection_deadline)
+    said = (
+        f"信息采集已于 {day:%Y年%m月%d日} 截止"
+        if deadline_passed(profile, today)
+        else f"信息采集截止日期：{day:%Y年%m月%d日}"
+    )
+    return f"{said}。{profile.deadline_message}".rstrip()
+
+
 def submit(collection, account, profile):
     """待审核, routed to the authority the answers name and screened: the checks' results, the flags and
     what changed are kept with the submission, and where the profile allows and nothing needs a person it
     passes at once (002 §十). Refuses while anything is missing; the answers are read once."""
+    closed = deadline_passed(profile) and collection.kind == "collection" and collection.revision == 0
+    if closed:
+        raise RuleViolation(deadline_notice(profile))
     given, files = answers.read(collection), scans(collection)
     gaps = missing(collection, profile, given, files)
     if gaps:

@@ -77,6 +77,9 @@ ACTIONS = {
     "content.publish": "发布内容",
     "content.withdraw": "撤回内容",
     "authority.contacts_import": "导入机构联系方式",
+    "settings.change": "修改省份设置",
+    "sample.set": "上传材料示例",
+    "sample.remove": "删除材料示例",
 }
 
 
@@ -98,6 +101,7 @@ OBJECT_TYPES = {
     "OutboxMessage": "短信或邮件",
     "ReasonTemplate": "退回原因模板",
     "RuleRun": "日常管理规则运行",
+    "SlotSample": "材料示例",
     "Unit": "工作单位",
     "UnitChange": "单位信息变更申请",
 }

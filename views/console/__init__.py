@@ -33,6 +33,8 @@ from views.console.outbox_view import OutboxView
 from views.console.reason_template_view import ReasonTemplateView
 from views.console.review_view import ReviewView
 from views.console.rules_view import RulesView
+from views.console.sample_view import SampleView
+from views.console.settings_view import SettingsView
 from views.console.unit_people_view import UnitPeopleView
 from views.console.unit_view import UnitView
 
@@ -63,6 +65,8 @@ def init_app(app):
     admin.add_view(DictionaryView(DictionaryEntry, name="字典", endpoint="dictionary"))
     admin.add_view(ReasonTemplateView(ReasonTemplate, name="退回原因模板", endpoint="reason_template"))
     admin.add_view(ContentView(Content, name="通知公告与指南", endpoint="notice"))
+    admin.add_view(SampleView(name="材料示例", endpoint="sample", url="/console/samples"))
+    admin.add_view(SettingsView(name="省份设置", endpoint="settings", url="/console/settings"))
     admin.add_view(JobView(name="后台任务", endpoint="job", url="/console/jobs"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", endpoint="outbox"))
     admin.add_view(AuditLogView(AuditEntry, name="审计日志", endpoint="audit"))

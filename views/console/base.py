@@ -128,6 +128,18 @@ class RoleGate:
         abort(403)
 
 
+class ProvinceGate(RoleGate):
+    """A page of the whole province's (its settings, its samples): the admin at the province only. Checked on each
+    request rather than in is_accessible, which the menu reads per role alone (views.console.menu)."""
+
+    read_roles = write_roles = frozenset({"province_admin"})
+
+    def _handle_view(self, name, **kwargs):
+        if current_user.is_authenticated and access.administered_authorities(current_user) is not None:
+            return deny()  # an admin at a city or county bureau keeps its own tree
+        return super()._handle_view(name, **kwargs)
+
+
 class ConsoleIndexView(RoleGate, AdminIndexView):
     pass
 

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField
 
 from console.collection import letters
+from console.content import documents
 from console.errors import RuleViolation
 from console.filings import entry
 from console.infra import clock, dictionaries
@@ -16,6 +17,7 @@ from models import Filing, ReturnReason, ReviewEvent
 from models.filing import FILING_KINDS, FILING_STATES
 from views import auth
 from views.forms import Form, attach_violation, options, posted
+from views.portal.documents import send_pdf
 
 bp = Blueprint("entry", __name__, url_prefix="/portal/entry")
 
@@ -150,9 +152,9 @@ def _own_appointment(filing_id):
 
 @bp.route("/<int:filing_id>/letter")
 def letter(filing_id):
-    """The printable letter, with its verification code in words and in a QR code."""
-    facts, code = letters.for_filing(_own_appointment(filing_id))
-    return render_template("portal/proofs/letter.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
+    """The letter to print (PDF), with its verification code in words and in a QR code."""
+    printed = documents.letter(*letters.for_filing(_own_appointment(filing_id)))
+    return send_pdf(printed, documents.DOCUMENTS["letter"])
 
 
 @bp.route("/<int:filing_id>/letter", methods=("POST",))

@@ -1,12 +1,15 @@
 """The wizard's steps: each section's form, saved as typed; looking up or adding the unit; verifying the
-e-mail; the preview and submit; the printable letter; 信息变更 and withdrawing. Rules: console.collection."""
+e-mail; the preview and submit; the printable work proof; 信息变更 and withdrawing. Rules: console.collection."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectField, StringField
 
-from console.collection import answers, attachments, letters, lifecycle, rules, sections
+from console import profile_settings
+from console.collection import answers, attachments, lifecycle, rules, sections
 from console.collection.sections import SECTIONS, TITLES
+from console.content import documents, notices
 from console.errors import RuleViolation
 from console.org import routing, unit_codes, units
 from console.people import verification
@@ -14,20 +17,13 @@ from console.profiles import current_profile
 from models import Collection
 from models.collection import RESIDENCE_TYPES
 from views.forms import attach_errors, options
-from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, upload_rules, uploads, with_draft
+from views.portal.documents import filled_response
+from views.portal.wizard import bp, render, return_reasons, section_keys, step_url, uploads, with_draft
 from views.portal.wizard.forms import BLANK, FORMS, NOT_ANSWERS, UNIT_ADDING, YES_NO_FIELDS, SubmitForm, fill_choices
 
 # Fields that only apply to one answer of another field; the page hides the others (static/wizard.js).
 SHOWN_WHEN = {
     f.name: f"{f.shown_when[0]}={int(f.shown_when[1])}" for s in SECTIONS.values() for f in s.fields if f.shown_when
-}
-
-
-# What the printable work proof of each manual is called (the template of each is portal/proofs/<key>.html).
-PROOF_TITLES = {
-    "letter": "填写并打印从事会计工作证明函",
-    "jilin": "打印单位从事会计工作证明",
-    "chongqing": "打印工作证明",
 }
 
 
@@ -50,7 +46,13 @@ def section(collection, key):
     if key not in FORMS:  # 阅读须知 / 信息采集准备: reading only
         if request.method == "POST":
             return redirect(step_url(key, +1))
-        return render("portal/wizard_notice.html", collection, key, rules=upload_rules())
+        return render(
+            "portal/wizard_notice.html",
+            collection,
+            key,
+            notice=Markup(notices.render_body(current_profile.preparation_notice)),  # sanitised
+            materials=profile_settings.materials(current_profile),
+        )
     return form_page(collection, key)
 
 
@@ -144,8 +146,14 @@ def render_form(collection, key, form, errors, adding_unit, matches=()):
         email_verified=given["personal"].get("email_verified"),
         registered=registered,
         route=routed_to(given) if key == "post" else None,
-        proof_title=PROOF_TITLES.get(current_profile.proof_template),
+        proof_title=proof_title(),
     )
+
+
+def proof_title():
+    """The link to the printable work proof: 002's button is 【填写并打印证明函】, the others print a form."""
+    proof = documents.serving(current_profile, current_profile.work_proof)
+    return proof and ("填写并打印" if not proof.blank else "打印") + proof.title
 
 
 def email_action(collection, form, action):
@@ -332,17 +340,12 @@ def preview_page(collection, form=None):
 @bp.route("/letter")
 @with_draft
 def letter(collection):
-    """The printable work proof of the profile's manual: 002's 从事会计工作证明函 with its code, or the plain
-    proof of 001 or 003; none where the manual prints none."""
-    template = current_profile.proof_template
-    if not template:
+    """The printable work proof of the profile's manual (console.content.documents), filled from the draft:
+    002's 从事会计工作证明函 with its code, or the 工作证明 of 000, 001 or 003."""
+    proof = documents.serving(current_profile, current_profile.work_proof)
+    if proof is None:
         abort(404)
-    try:
-        facts, code = letters.letter(collection)
-    except RuleViolation as refusal:
-        flash(str(refusal), "warning")
-        return redirect(url_for(".section", key="post"))
-    return render_template(f"portal/proofs/{template}.html", facts=facts, code=code, qr=letters.qr_svg(code, facts))
+    return filled_response(proof, collection)
 
 
 @bp.route("/change", methods=("POST",))

@@ -8,6 +8,7 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from console.collection import answers, attachments, lifecycle
+from console.content import samples
 from console.errors import RuleViolation
 from console.infra import images
 from console.infra.images import ImageRule
@@ -27,18 +28,20 @@ def attachments_page(collection, errors=None, status=200):
     if void is not None:  # asked for again, from the new unit
         needed = [*needed, void.slot] if void.slot not in needed else needed
         errors = {void.slot: f"工作单位已变更，请上传新单位出具的{attachments.SLOTS[void.slot]}", **(errors or {})}
+    optional = [s for s in lifecycle.optional_slots(current_profile, given) if s not in needed]
     return render(
         "portal/wizard_attachments.html",
         collection,
         "attachments",
         needed=needed,
-        optional=[s for s in lifecycle.optional_slots(current_profile, given) if s not in needed],
+        optional=optional,
         errors=errors or {},
         uploaded=uploaded,
         slots=attachments.SLOTS,
         form=UploadForm(),
         rules=upload_rules(),
         reasons=return_reasons(collection),
+        samples=samples.samples_for(needed + optional),
     ), status
 
 
