@@ -134,6 +134,7 @@ def test_a_journey_through_the_stack(stack, browser):
     console.locator("tr", has_text=name).get_by_role("link", name=name).click()
     scan = console.request.get(stack.url + console.locator(".viewer-thumb img").first.get_attribute("src"))
     assert scan.ok and scan.headers["content-type"] == "image/jpeg"  # from SeaweedFS, through the checking route
+    expect(console.locator("[data-pane=main] figcaption")).to_contain_text("1 /")  # the viewer script has run
     console.keyboard.press("r")
     console.get_by_label(diploma.text).check()
     console.locator("#return-submit").click()
