@@ -155,6 +155,15 @@ def test_a_message_goes_as_its_template_signed(provider, sms):
     assert "【" not in json.dumps(query, ensure_ascii=False)  # the rendered body is not sent
 
 
+def test_without_a_configured_sign_name_a_message_goes_signed_as_it_was_written(provider):
+    """The province admin's 短信签名 (省份设置) signs the text; the provider is asked for the same 签名."""
+    sms = AliyunSms(
+        {**CONFIG, "ALIYUN_SMS_SIGN_NAME": "", "ALIYUN_SMS_ENDPOINT": f"http://127.0.0.1:{provider.server_port}/"}
+    )
+    sms.deliver(message(body="【北疆会计】您的注册验证码是 123456，5 分钟内有效。"))
+    assert provider.queries[0]["SignName"] == "北疆会计"
+
+
 def test_awkward_characters_survive_signing_and_each_request_has_its_own_nonce(provider, sms):
     params = '{"name": "张 三+*~/&=%", "result": "准予备案"}'
     sms.deliver(message(id=7, template="filing_decided", template_params=params))

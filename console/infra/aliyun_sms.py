@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from urllib.error import HTTPError
 from urllib.parse import quote
@@ -18,7 +19,8 @@ from console.infra import clock
 
 ENDPOINT = "https://dysmsapi.aliyuncs.com/"
 TIMEOUT = 10  # seconds; a relay holds its message for two minutes
-REQUIRED = ("ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME", "ALIYUN_SMS_TEMPLATES")
+REQUIRED = ("ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_TEMPLATES")
+SIGNED = re.compile(r"【(.+?)】")  # the 签名 a message was written with (console.infra.messages.sms)
 
 
 class ProviderError(Exception):
@@ -55,7 +57,7 @@ class AliyunSms:
         if missing:
             raise ValueError(f"NOTIFIER=aliyun needs {', '.join(missing)}")
         self.key_id, self.secret = config["ALIYUN_SMS_ACCESS_KEY_ID"], config["ALIYUN_SMS_ACCESS_KEY_SECRET"]
-        self.sign_name = config["ALIYUN_SMS_SIGN_NAME"]
+        self.sign_name = config.get("ALIYUN_SMS_SIGN_NAME", "")  # empty: each message's own 【签名】
         self.templates = _templates(config["ALIYUN_SMS_TEMPLATES"])
         self.endpoint = config.get("ALIYUN_SMS_ENDPOINT") or ENDPOINT
 
@@ -80,7 +82,7 @@ class AliyunSms:
             "SignatureNonce": str(uuid.uuid4()),
             "Timestamp": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "PhoneNumbers": message.recipient,
-            "SignName": self.sign_name,
+            "SignName": self.sign_name or SIGNED.match(message.body).group(1),
             "TemplateCode": template,
             "TemplateParam": message.template_params,
             "OutId": str(message.id),
