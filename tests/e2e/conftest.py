@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,15 @@ def page(browser):
     context.set_default_timeout(WAIT_MS)
     yield context.new_page()
     context.close()
+
+
+def wait_until(page, expression):
+    """Until the page's `expression` holds. Playwright's wait_for_function polls with eval inside the page, which
+    the site's Content-Security-Policy refuses whenever the first check fails; page.evaluate is not the page's."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false: {expression}"
+        page.wait_for_timeout(50)
 
 
 def screenshot(page, name, width):

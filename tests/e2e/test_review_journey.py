@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from console.infra.dictionaries import load_dictionaries, load_reason_templates
 from console.people.passwords import hash_password
 from models import Account, Authority, Collection, OutboxMessage, ReasonTemplate, db
-from tests.e2e.conftest import console_sign_in, screenshot
+from tests.e2e.conftest import console_sign_in, screenshot, wait_until
 from tests.e2e.journeys import replace_diploma_and_resubmit
 from tests.factories import submitted
 from tests.helpers import CAPTCHA_TEXT, PASSWORD, make_account
@@ -47,7 +47,7 @@ def test_return_fix_resubmit_approve(app, live_server, page, browser, scans):
     second = page.locator("[data-pane=second]")
     expect(second).to_be_visible()
     expect(second.locator("figcaption")).to_contain_text("全日制学历证书")
-    page.wait_for_function("[...document.querySelectorAll('.viewer-stage img')].every(i => i.naturalWidth > 0)")
+    wait_until(page, "[...document.querySelectorAll('.viewer-stage img')].every(i => i.naturalWidth > 0)")
     screenshot(page, "review-side-by-side", 1280)
 
     page.keyboard.press("r")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Authority, db
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_until
 from tests.e2e.test_review_journey import sign_in_console
 from tests.factories import submitted
 from tests.helpers import make_account
@@ -56,7 +56,7 @@ def test_zoom_pan_and_rotate_stay_inside_the_pane(app, live_server, page, scans,
     main = page.locator("[data-pane=main]")
     main.get_by_title("下一张 (J)").click()
     expect(main.locator("figcaption")).to_contain_text("身份证头像面")
-    page.wait_for_function("document.querySelector('[data-pane=main] img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('[data-pane=main] img').naturalWidth > 0")
     main.locator(".viewer-stage").scroll_into_view_if_needed()
     fitted = boxes(page)
 
@@ -82,7 +82,8 @@ def test_zoom_pan_and_rotate_stay_inside_the_pane(app, live_server, page, scans,
     stage = boxes(page)["stage"]
     page.mouse.move((stage["l"] + stage["r"]) / 2, (stage["t"] + stage["b"]) / 2)
     page.mouse.wheel(0, -200)
-    page.wait_for_function(
-        f"document.querySelector('[data-pane=main] img').getBoundingClientRect().width > {before['r'] - before['l'] + 10}"
+    wait_until(
+        page,
+        f"document.querySelector('[data-pane=main] img').getBoundingClientRect().width > {before['r'] - before['l'] + 10}",
     )
     assert boxes(page)["pageWidth"] <= boxes(page)["window"]

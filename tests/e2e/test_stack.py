@@ -19,6 +19,7 @@ import requests
 from console import create_app
 from console.infra import captcha as captchas
 from models import Captcha, Collection, Job, LegacyRecord, OutboxMessage, ReasonTemplate, db
+from tests.e2e.conftest import wait_until
 from tests.seaweed import (
     BUCKET,
     seaweed,  # noqa: F401  (the session's SeaweedFS, asked for by name below)
@@ -73,7 +74,7 @@ def on_page(stack):
     """What a person reads off the captcha the page shows, once its image has loaded."""
 
     def read(page):
-        page.wait_for_function("document.getElementById('captcha-image').naturalWidth > 0")
+        wait_until(page, "document.getElementById('captcha-image').naturalWidth > 0")
         return solve(stack)
 
     return read
