@@ -1,10 +1,12 @@
 """The review console as reviewers use it: the queue, the review page, decisions, export, bulk, the dashboard."""
 
+import io
 import json
 import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from console.infra.dictionaries import load_reason_templates
 from console.org import authorities
@@ -20,6 +22,7 @@ from models import (
     ReasonTemplate,
     ReturnReason,
     SavedFilter,
+    Unit,
     UnitChange,
     db,
 )
@@ -195,6 +198,16 @@ def test_the_export_streams_a_bom_csv_with_a_chinese_file_name(app, li, waiting)
     assert li.get("/console/review/export.pdf").status_code == 404
     with app.app_context():
         assert AuditEntry.select().where(AuditEntry.action == "collection.export").count() == 1
+
+
+def test_no_exported_cell_is_a_formula(app, li, waiting):
+    with app.app_context():
+        Unit.update(name='=HYPERLINK("https://evil.example","点击")').execute()
+    body = li.get("/console/review/export.csv").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
+    book = load_workbook(io.BytesIO(li.get("/console/review/export.xlsx").get_data()))
+    units = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert units == ['\'=HYPERLINK("https://evil.example","点击")']
 
 
 def test_bulk_approve_reports_the_skipped(app, li, waiting):

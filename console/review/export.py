@@ -1,5 +1,5 @@
 """Export of the filtered review list: CSV (UTF-8 with BOM, so Excel reads the Chinese) or XLSX,
-streamed in keyset batches; ID numbers and phones stay masked as in the list."""
+streamed in keyset batches; ID numbers and phones stay masked as in the list, and no cell is a formula."""
 
 import csv
 import io
@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import xlsxwriter
 
-from console.infra import clock
+from console.infra import clock, texts
 from console.people.identity import mask_id, mask_phone
 from console.review import screening
 from models.collection import COLLECTION_STATES
@@ -31,7 +31,7 @@ CHUNK = 1 << 16
 
 def values(row):
     submitted = clock.to_beijing(row["submitted_at"]).strftime("%Y-%m-%d %H:%M") if row["submitted_at"] else ""
-    return (
+    cells = (
         row["name"],
         mask_id(row["id_number"]),
         mask_phone(row["phone"]),
@@ -43,6 +43,7 @@ def values(row):
         "、".join(screening.FLAGS.get(f, f) for f in row["flag_list"]),
         row["claimer"] if row["claimed"] else "",
     )
+    return tuple(texts.cell(value) for value in cells)
 
 
 def csv_chunks(rows):
@@ -64,7 +65,9 @@ def xlsx_chunks(rows):
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        book = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": os.path.dirname(path)})
+        book = xlsxwriter.Workbook(
+            path, {"constant_memory": True, "tmpdir": os.path.dirname(path), "strings_to_formulas": False}
+        )
         sheet = book.add_worksheet("审核列表")
         sheet.write_row(0, 0, HEADERS)
         for number, row in enumerate(rows, start=1):
