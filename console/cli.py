@@ -1,7 +1,9 @@
 """Flask CLI: flask --app console init-db | load-authorities | create-user | demo-data | apply-rules |
-import-legacy | deliver-outbox | sweep-files | storage-migrate | backup | restore | worker | bench."""
+import-legacy | deliver-outbox | sweep-files | storage-migrate | backup | restore | national-export | worker |
+bench."""
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -10,11 +12,11 @@ from flask.cli import with_appcontext
 
 from console import backup as backups
 from console import migrations
-from console.archive import daily_rules
+from console.archive import daily_rules, national
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.imports import legacy, tables
-from console.infra import dictionaries, notifier, storage
+from console.infra import audit, dictionaries, notifier, storage
 from console.org import authorities
 from console.people.identity import mask_id
 from console.people.staff import create_staff_account
@@ -36,6 +38,7 @@ def init_app(app):
         storage_migrate,
         backup,
         restore,
+        national_export,
         bench,
         load,
     ):
@@ -221,6 +224,31 @@ def import_legacy(path):
         except RuleViolation as refusal:
             raise click.ClickException(str(refusal)) from refusal
     click.echo("原数据导入完成：" + "，".join(f"{label} {n} 条" for label, n in counts.items()))
+
+
+@click.command("national-export")
+@with_appcontext
+@click.option("--format", "kind", type=click.Choice(sorted(national.FORMATS)), required=True, help="文件格式")
+@click.option("--since", default="", help="只导出此日期（年-月-日）以来有变化的人员；不填则导出全部在库人员")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True), help="输出文件路径")
+def national_export(kind, since, output):
+    """The archive in the national 《会计人员基本信息表》 format (docs/national-format.md), with full ID numbers
+    and phones: written whole to a file beside --output, then renamed to it; audited."""
+    try:
+        day = national.parse_since(since)
+    except RuleViolation as refusal:
+        raise click.BadParameter(str(refusal), param_hint="--since") from None
+    partial = f"{output}.part"
+    with db.connection_context():
+        try:
+            with open(partial, "wb") as stream:
+                written = national.write(stream, kind, day)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        os.replace(partial, output)
+        audit.record("national.export", detail={**national.described(kind, day), "文件": output}, actor_name="命令行")
+    click.echo(f"已导出 {written} 名会计人员到 {output}（格式第 {national.FORMAT_VERSION} 版）")
 
 
 @click.command("bench")

@@ -1,5 +1,7 @@
 """Configuration from the environment, with defaults that run on a fresh machine."""
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -34,6 +36,11 @@ def init_app(app, overrides=None):
         **{key: os.environ.get(key, "") for key in S3},
         AWS_REGION=os.environ.get("AWS_REGION", "us-east-1"),
         NOTIFIER=os.environ.get("NOTIFIER", "outbox"),  # SMS: outbox (prints), aliyun, or package.module:Class
+        # 调转 packages are signed with this key (HMAC-SHA256): provinces that exchange archives agree on one and each
+        # sets it (docs/transfer-format.md); unset, one derived from SECRET_KEY, which signs for this installation only
+        TRANSFER_SIGNING_KEY=os.environ.get("TRANSFER_SIGNING_KEY", ""),
+        # 已在他省建档: who answers it (console.archive.duplicates), package.module:Class
+        DUPLICATE_CHECK=os.environ.get("DUPLICATE_CHECK", "console.archive.duplicates:KnownHere"),
         **{key: os.environ.get(key, "") for key in ALIYUN_SMS},
         MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),  # e-mail by SMTP when set
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "587")),
@@ -72,6 +79,9 @@ def init_app(app, overrides=None):
         _check_production(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    if not app.config["TRANSFER_SIGNING_KEY"]:
+        secret = app.config["SECRET_KEY"].encode()
+        app.config["TRANSFER_SIGNING_KEY"] = hmac.new(secret, b"transfer-signing", hashlib.sha256).hexdigest()
 
 
 def _check_production(config):

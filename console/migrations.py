@@ -12,16 +12,22 @@ from playhouse.migrate import SchemaMigrator, migrate
 from console.infra import clock, textsearch
 from models import (
     MODELS,
+    Accountant,
     AccountSession,
+    ArchivedElsewhere,
     Attachment,
     Authority,
     Captcha,
     Collection,
     Content,
     ContentFile,
+    CreditRecord,
+    Departure,
     Education,
+    EducationCredit,
     Filing,
     Job,
+    LegacyRecord,
     OutboxMessage,
     PostSection,
     ProfileSetting,
@@ -34,10 +40,12 @@ from models import (
     SendingSlot,
     SlotSample,
     Submission,
+    Transfer,
     Unit,
     UnitChange,
     db,
 )
+from models.accountant import STATISTICS_COLUMNS, STATISTICS_INDEX
 
 BASE_VERSION = 1
 
@@ -187,6 +195,65 @@ def profile_settings(migrator):
     db.create_tables([ProfileSetting], safe=True)
 
 
+def archive_statistics(migrator):
+    """22: each person's full-time education and qualification as their approved collection in force has them
+    (the latest approved), kept on the archive's row as registry.enter_archive keeps them now, and the index the
+    statistics read alone (console.archive.stats)."""
+    migrate(*_missing(migrator, Accountant.education_level, Accountant.qualification_level))
+    latest = Collection.alias()
+    in_force = latest.select(fn.MAX(latest.id)).where(latest.accountant == Accountant.id, latest.status == "approved")
+
+    def of_it(column):
+        return fn.COALESCE(Collection.select(column).where(Collection.id == in_force), "")
+
+    approved = Collection.select(Collection.accountant).where(Collection.status == "approved")
+    Accountant.update(
+        education_level=of_it(Collection.education_level),
+        qualification_level=of_it(Collection.qualification_level),
+    ).where(Accountant.id.in_(approved)).execute()
+    if STATISTICS_INDEX not in {i.name for i in db.get_indexes("accountant")}:
+        migrate(migrator.add_index("accountant", STATISTICS_COLUMNS, False, name=STATISTICS_INDEX))
+
+
+def transfers(migrator):
+    """23: archive transfers between provinces (调转) and the national list of who is archived elsewhere."""
+    db.create_tables([Transfer, ArchivedElsewhere], safe=True)
+
+
+def daily_records(migrator):
+    """24: 自然减员 (a departure from the archive, undoable), the proof of a credit record the accountant declares,
+    and continuing-education credits a bureau enters by hand, with who entered them and the proof."""
+    db.create_tables([Departure], safe=True)
+    migrate(*_missing(migrator, CreditRecord.proof, EducationCredit.entered_by, EducationCredit.proof))
+
+
+def collected_credentials(migrator):
+    """25: the 学历电子备案表's online code of an education (002 §八); 是否高端人才 may be left unanswered, and a
+    talent's 会计领军人才 details (002 §九-十); every column of the old database the archive keeps."""
+    talent, old = QualificationSection, LegacyRecord
+    steps = _missing(
+        migrator,
+        Education.record_code,
+        talent.talent_category,
+        talent.talent_state,
+        talent.talent_period,
+        talent.talent_selected_year,
+        talent.talent_graduated_year,
+        old.ethnicity,
+        old.political_status,
+        old.education_major,
+        old.education_school,
+        old.graduated_on,
+        old.education_degree,
+        old.post,
+        old.qualification_kind,
+        old.qualification_acquired_on,
+    )
+    if not {c.name: c for c in db.get_columns(talent._meta.table_name)}["high_end_talent"].null:
+        steps.append(migrator.drop_not_null(talent._meta.table_name, "high_end_talent"))
+    migrate(*steps)
+
+
 def _missing(migrator, *fields):
     """The add_column steps of the fields whose columns the database lacks (a table made from today's model
     by an earlier migration has them already)."""
@@ -218,6 +285,10 @@ MIGRATIONS = {
     19: office_hours,
     20: slot_samples,
     21: profile_settings,
+    22: archive_statistics,
+    23: transfers,
+    24: daily_records,
+    25: collected_credentials,
 }
 
 

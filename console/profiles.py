@@ -84,6 +84,8 @@ class Profile:
     messages: dict = field(default_factory=dict)  # the profile's own wording of console.infra.messages
     name_editable: bool = False  # the name may be corrected before the first submission (000 §5, 002 §六)
     off_duty_without_letter: bool = False  # no 证明函 uploaded: treated as not on duty (002 §四.13)
+    education_record: bool = False  # 学历电子备案表: its online code and scan, 学历加标 (002 §四.5, 8; §八)
+    talent_with_qualification: bool = False  # 是否高端人才 and 领军人才 asked with the qualification (002 §九)
     reduce_large_scans: bool = False  # a scan over the limit is reduced on the server, not refused (003)
     sign_in_after_registration: bool = False  # registration goes on into the wizard (003 §1)
     documents: list = field(

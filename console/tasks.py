@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from huey import RedisHuey, SqliteHuey, crontab
 from werkzeug.datastructures import MultiDict
 
-from console.archive import daily_rules
+from console.archive import daily_rules, national
 from console.collection import attachments
 from console.errors import RuleViolation
 from console.imports import education_credits, legacy
@@ -26,6 +26,8 @@ from console.review import export, worklist
 from models import RuleRun, db
 
 EXPORT_KEPT = timedelta(days=1)  # an export's file, for the one who asked; the hourly sweep removes it after
+# The jobs that make a file for the one who asked, and the audit action of its download.
+DOWNLOADS = {"review_export": "collection.export_download", "national_export": "national.export_download"}
 
 
 class Queue:
@@ -162,8 +164,17 @@ def export_review_list(params, progress, actor):
     return {"file": name, "rows": progress.done, "filename": params["filename"]}
 
 
+@jobs.kind("national_export", "国家平台报送导出", exclusive="national_export")
+def export_national(params, progress, actor):
+    national.check_exporter(actor)
+    since = date.fromisoformat(params["since"]) if params["since"] else None
+    progress.begin("导出", None if since else national.count())
+    name = storage.save_chunks(national.chunks(params["format"], since, progress), "." + params["format"])
+    return {"file": name, "rows": progress.done, "filename": params["filename"]}
+
+
 def export_file(job):
     """The stored file of a finished export while it is kept, else None."""
-    if job.kind != "review_export" or job.state != "done" or clock.now() - job.finished_at > EXPORT_KEPT:
+    if job.kind not in DOWNLOADS or job.state != "done" or clock.now() - job.finished_at > EXPORT_KEPT:
         return None
     return jobs.result(job)["file"]

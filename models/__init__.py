@@ -21,6 +21,7 @@ from models.collection import (
 )
 from models.content import Content, ContentFile
 from models.credit_record import CreditRecord
+from models.departure import Departure
 from models.dictionary import DictionaryEntry
 from models.education_credit import EducationCredit
 from models.filing import Filing
@@ -32,6 +33,7 @@ from models.rule_run import RuleChange, RuleRun
 from models.sample import SlotSample
 from models.schema import SchemaVersion
 from models.setting import ProfileSetting
+from models.transfer import ArchivedElsewhere, Transfer
 from models.unit import Unit
 from models.unit_change import UnitChange
 from models.work_history import WorkPeriod
@@ -68,6 +70,7 @@ MODELS = [
     EducationCredit,
     CreditRecord,
     WorkPeriod,
+    Departure,
     DictionaryEntry,
     LegacyRecord,
     RuleRun,
@@ -76,6 +79,8 @@ MODELS = [
     Content,
     ContentFile,
     SlotSample,
+    Transfer,
+    ArchivedElsewhere,
     ProfileSetting,
     SchemaVersion,
 ]

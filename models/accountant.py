@@ -16,6 +16,8 @@ ARCHIVE_STATES = Choices(
     ("pending", "未入库"),
     ("archived", "在库"),
     ("abnormal", "异动"),
+    ("transferred", "已调出"),  # moved to another province (调转): kept read-only with its history
+    ("departed", "自然减员"),  # retired, deceased or left the profession
 )
 
 
@@ -36,6 +38,9 @@ class Accountant(BaseModel):
     archive_state = CharField(choices=ARCHIVE_STATES, default="pending", index=True)
     archived_at = DateTimeField(null=True)
     work_started_on = DateField(null=True)  # declared once, never edited (002 §七.1)
+    # the approved collection's in force, kept here on entering the archive so the statistics count one table
+    education_level = CharField(default="")  # the full-time education's
+    qualification_level = CharField(default="")
     created_at = DateTimeField()
 
     class Meta:
@@ -43,3 +48,18 @@ class Accountant(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+# Everyone in the archive by bureau and by each figure the statistics count (console.archive.stats), so that
+# they read this index alone; its columns in the order its GROUP BY walks them.
+STATISTICS_INDEX = "accountant_statistics"
+STATISTICS_COLUMNS = (
+    "archive_state",
+    "authority_id",
+    "on_duty",
+    "gender",
+    "education_level",
+    "qualification_level",
+    "birth_date",
+)
+Accountant.add_index(*(Accountant._meta.columns[c] for c in STATISTICS_COLUMNS), name=STATISTICS_INDEX)

@@ -1,3 +1,5 @@
+import re
+
 from peewee import (
     BooleanField,
     CharField,
@@ -23,7 +25,7 @@ COLLECTION_STATES = Choices(
     ("withdrawn", "已撤回"),
 )
 OPEN_STATES = ("draft", "submitted", "returned", "withdrawn")
-COLLECTION_KINDS = Choices(("collection", "信息采集"), ("change", "信息变更"))
+COLLECTION_KINDS = Choices(("collection", "信息采集"), ("change", "信息变更"), ("transfer", "档案调入"))
 RESIDENCE_TYPES = Choices(
     ("household", "户籍所在地"),
     ("residence_permit", "居住地（居住证）"),
@@ -31,6 +33,16 @@ RESIDENCE_TYPES = Choices(
     ("out_of_province", "外省人员居住地"),
 )
 EDUCATION_MODES = Choices(("full_time", "全日制"), ("part_time", "非全日制"))
+# 会计领军人才: the categories of the 全国会计领军人才培养工程, and where a person's training stands
+TALENT_CATEGORIES = Choices(*((c, c) for c in ("企业类", "行政事业类", "注册会计师类", "学术类", "其他")))
+TALENT_STATES = Choices(*((s, s) for s in ("在培", "已毕业", "已退出")))
+
+
+class SpacelessField(CharField):
+    """Text kept without the spaces it was typed with: a code printed in groups (0908 8869 3519) is its digits."""
+
+    def db_value(self, value):
+        return super().db_value(re.sub(r"\s", "", value) if isinstance(value, str) else value)
 
 
 class Collection(BaseModel):
@@ -116,7 +128,13 @@ class QualificationSection(_Section):
     cpa = BooleanField(default=False)
     tax_adviser = BooleanField(default=False)
     asset_appraiser = BooleanField(default=False)
-    high_end_talent = BooleanField(default=False)
+    # 是否高端人才 and, for one, the 会计领军人才 details (002 §九-十, 001 人才信息); unanswered: None
+    high_end_talent = BooleanField(null=True, default=False)
+    talent_category = CharField(default="")  # 会计领军人才类别
+    talent_state = CharField(default="")  # 培养状态
+    talent_period = CharField(default="")  # 期次: a number, kept as typed until the rules accept it
+    talent_selected_year = CharField(default="")  # 入选年度
+    talent_graduated_year = CharField(default="")  # 毕业年度
     abacus_level = CharField(default="")
     abacus_certificate_no = CharField(default="")
 
@@ -133,6 +151,8 @@ class Education(BaseModel):
     graduated_on = DateField(null=True)
     certificate_no = CharField(default="")
     in_school = BooleanField(default=False)
+    # 学历电子备案表在线验证码 (002 §八): optional; given with the 备案表's scan, the education is 加标
+    record_code = SpacelessField(default="")
 
     class Meta:
         indexes = ((("collection", "mode"), True),)

@@ -2,6 +2,7 @@ from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextFie
 
 from models.account import Account
 from models.accountant import Accountant
+from models.attachment import Attachment
 from models.base import BaseModel
 from models.choices import Choices
 
@@ -11,7 +12,8 @@ CREDIT_STATES = Choices(("pending", "待确认"), ("confirmed", "已确认"), ("
 
 
 class CreditRecord(BaseModel):
-    """会计信用信息: a 守信 or 失信 record; those a unit reports count once the bureau confirms (002 §十二(五))."""
+    """会计信用信息: a 守信 or 失信 record (002 §十二(五)): the accountant's own declaration, with its proof, and
+    the bureau's are recorded at once; those a unit reports count once the bureau confirms them."""
 
     accountant = ForeignKeyField(Accountant, backref="credit_records", on_delete="RESTRICT")
     kind = CharField(choices=CREDIT_KINDS)
@@ -23,6 +25,7 @@ class CreditRecord(BaseModel):
     entered_at = DateTimeField()
     confirmed_by = ForeignKeyField(Account, null=True, on_delete="RESTRICT")
     confirmed_at = DateTimeField(null=True)
+    proof = ForeignKeyField(Attachment, null=True, on_delete="RESTRICT")  # the accountant's own declaration's
 
     class Meta:
         indexes = ((("status", "accountant"), False),)  # the bureaus' 待确认 count starts from the few pending

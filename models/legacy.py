@@ -19,6 +19,15 @@ class LegacyRecord(BaseModel):
     qualification_level = CharField(default="")
     certificate_no = CharField(default="")
     work_started_on = DateField(null=True)
+    ethnicity = CharField(default="")
+    political_status = CharField(default="")
+    education_major = CharField(default="")  # the full-time education's, as the columns above
+    education_school = CharField(default="")
+    graduated_on = DateField(null=True)
+    education_degree = CharField(default="")
+    post = CharField(default="")  # 会计工作岗位
+    qualification_kind = CharField(default="")
+    qualification_acquired_on = DateField(null=True)
     imported_at = DateTimeField()
 
     class Meta:

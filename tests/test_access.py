@@ -56,6 +56,7 @@ HEAD_REFUSED_INPUT = row(302, 403, 403, 422, 403, 403)
 HEAD_OR_REVIEWER = row(302, 403, 200, 200, 403, 403)
 UNIT_WRITE = row(302, 403, 200, 403, 200, 403)
 UNIT_WRITE_DONE = row(302, 403, 302, 403, 302, 403)
+REVIEW_REFUSED_INPUT = row(302, 403, 422, 403, 403, 403)  # the managing bureau, refused for what it sent
 STARTER = row(302, 403, 200, 404, 200, 404)  # a job: who started it (the reviewer) and the province admin
 
 # (method, rule, url with {ids}, form data, expected)
@@ -384,6 +385,8 @@ ROUTES = [
     ("GET", "/templates/<key>.pdf", "/templates/head_letter.pdf", None, OPEN),
     ("GET", "/portal/templates/<key>.pdf", "/portal/templates/head_letter.pdf", None, ACCOUNTANT_ONLY),
     ("GET", "/console/notice/", "/console/notice/", None, ADMIN_ONLY),
+    ("GET", "/console/national/", "/console/national/", None, ADMIN_ONLY),
+    ("POST", "/console/national/", "/console/national/", {}, ADMIN_DONE),  # CSV of everyone, by the form's default
     ("GET", "/console/notice/details/", "/console/notice/details/?id={notice}", None, ADMIN_ONLY),
     ("GET", "/console/notice/new/", "/console/notice/new/", None, ADMIN_ONLY),
     ("POST", "/console/notice/new/", "/console/notice/new/", {}, ADMIN_ONLY),
@@ -401,7 +404,23 @@ ROUTES = [
     ("POST", "/console/notice/ajax/update/", "/console/notice/ajax/update/", {"list_form_pk": "{notice}"}, NEVER),
     ("GET", "/console/authority/contacts/", "/console/authority/contacts/", None, TREE_WRITE),
     ("POST", "/console/authority/contacts/", "/console/authority/contacts/", {}, row(302, 403, 403, 403, 422, 403)),
+    ("GET", "/console/account/import/", "/console/account/import/", None, ADMIN_ONLY),
+    ("POST", "/console/account/import/", "/console/account/import/", {}, row(302, 403, 403, 403, 422, 403)),
     ("GET", "/console/settings/", "/console/settings/", None, ADMIN_ONLY),
+    ("GET", "/console/statistics/", "/console/statistics/", None, TREE_READ),
+    ("GET", "/console/statistics/xlsx", "/console/statistics/xlsx", None, TREE_READ),
+    ("GET", "/portal/credit/", "/portal/credit/", None, ACCOUNTANT_ONLY),
+    ("POST", "/portal/credit/", "/portal/credit/", {}, row(302, 422, 403, 403, 403, 403)),  # not in the archive
+    ("POST", "/console/accountant/depart/", "/console/accountant/depart/?id={person}", {}, REVIEW_REFUSED_INPUT),
+    (
+        "POST",
+        "/console/accountant/depart/undo/",
+        "/console/accountant/depart/undo/?id={person}",
+        {},
+        REVIEW_REFUSED_INPUT,
+    ),
+    ("POST", "/console/accountant/credit/", "/console/accountant/credit/?id={person}", {}, REVIEW_REFUSED_INPUT),
+    ("POST", "/console/accountant/education/", "/console/accountant/education/?id={person}", {}, REVIEW_REFUSED_INPUT),
     ("POST", "/console/settings/", "/console/settings/", {}, row(302, 403, 403, 403, 422, 403)),
     (
         "POST",
@@ -410,6 +429,35 @@ ROUTES = [
         {},
         row(302, 403, 403, 403, 404, 403),
     ),
+    ("GET", "/portal/transfer/", "/portal/transfer/", None, ACCOUNTANT_ONLY),
+    ("POST", "/portal/transfer/", "/portal/transfer/", {}, row(302, 422, 403, 403, 403, 403)),  # not archived
+    ("GET", "/console/transfer/", "/console/transfer/", None, REVIEW_READ),
+    ("GET", "/console/transfer/<int:transfer_id>", "/console/transfer/999999", None, row(302, 403, 404, 403, 404, 403)),
+    (
+        "POST",
+        "/console/transfer/<int:transfer_id>/approve",
+        "/console/transfer/999999/approve",
+        {},
+        row(302, 403, 404, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "/console/transfer/<int:transfer_id>/return",
+        "/console/transfer/999999/return",
+        {},
+        row(302, 403, 404, 403, 403, 403),
+    ),
+    (
+        "GET",
+        "/console/transfer/<int:transfer_id>/package",
+        "/console/transfer/999999/package",
+        None,
+        row(302, 403, 404, 403, 404, 403),
+    ),
+    ("GET", "/console/transfer/import", "/console/transfer/import", None, REVIEW_READ),
+    ("POST", "/console/transfer/import", "/console/transfer/import", {}, row(302, 403, 422, 403, 422, 403)),
+    ("GET", "/console/duplicates/", "/console/duplicates/", None, ADMIN_ONLY),
+    ("POST", "/console/duplicates/", "/console/duplicates/", {}, row(302, 403, 403, 403, 422, 403)),
     ("GET", "/console/samples/", "/console/samples/", None, ADMIN_ONLY),
     ("POST", "/console/samples/<slot>", "/console/samples/id_front", {}, row(302, 403, 403, 403, 422, 403)),
     ("POST", "/console/samples/<slot>/remove", "/console/samples/{sample}/remove", {}, ADMIN_DONE),

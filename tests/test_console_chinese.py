@@ -13,7 +13,7 @@ from tests.factories import on_duty_at, submitted, unit_at
 from tests.helpers import make_account, session_for
 
 # Latin words staff do read on these pages: file formats and the names of documents and codes.
-KNOWN_WORDS = {"excel", "xlsx", "csv", "pdf", "jpg", "jpeg", "png", "uscc", "email", "mail", "sms"}
+KNOWN_WORDS = {"excel", "xlsx", "csv", "json", "pdf", "jpg", "jpeg", "png", "uscc", "email", "mail", "sms"}
 RAW = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|\{\"|\[\"|LocalProxy|<[a-z.]+ object")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 DATA = re.compile(r"[\w.+-]+@[\w.-]+|\b[0-9A-Z]*[0-9][0-9A-Z-]*\b")  # e-mail addresses and codes people typed

@@ -91,7 +91,7 @@ def test_any_bad_line_refuses_the_whole_file_with_its_errors_by_line(admin_clien
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "文件有 5 处错误，未导入任何数据" in page
     for line, text in [
-        (3, "系统中没有编号为 999999 的在用会计管理机构"),
+        (3, "系统中没有编号为 999999 的会计管理机构"),
         (4, "电话号码格式不正确：0472-51"),
         (5, "与第 2 行是同一机构（编号 150105）"),
         (6, "联系电话、地址和办公时间都为空"),

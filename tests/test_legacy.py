@@ -15,7 +15,16 @@ from console.imports import legacy, tables
 from console.infra.dictionaries import load_dictionaries
 from console.people import sign_in
 from console.review import diff
-from models import Account, AuditEntry, Education, Job, LegacyRecord, PostSection, QualificationSection
+from models import (
+    Account,
+    AuditEntry,
+    Education,
+    Job,
+    LegacyRecord,
+    PersonalSection,
+    PostSection,
+    QualificationSection,
+)
 from tests.factories import complete, unit_code
 from tests.helpers import (
     CAPTCHA_TEXT,
@@ -47,6 +56,15 @@ def sun(**changes):
         "专业技术资格": "初级",
         "原证书编号": "150100123456",
         "开始从事会计工作时间": "2003/7/1",
+        "民族": "蒙古族",
+        "政治面貌": "群众",
+        "学历专业": "会计学",
+        "毕业院校": "内蒙古财经学院",
+        "毕业日期": "2003-06-30",
+        "学位": "学士",
+        "岗位": "出纳",
+        "专业技术资格类型": "会计类",
+        "专业技术资格取得时间": "2006-05-20",
     }
     return ",".join({**row, **changes}[column] for column in legacy.HEADER)
 
@@ -65,12 +83,21 @@ def qian(**changes):
         "专业技术资格": "",
         "原证书编号": "",
         "开始从事会计工作时间": "",
+        **dict.fromkeys(legacy.HEADER[legacy.ORIGINAL :], ""),
     }
     return ",".join({**row, **changes}[column] for column in legacy.HEADER)
 
 
-def csv_file(*lines):
-    return io.BytesIO((HEADER + "".join(line + "\n" for line in lines)).encode("utf-8-sig"))
+def csv_file(*lines, header=HEADER):
+    return io.BytesIO((header + "".join(line + "\n" for line in lines)).encode("utf-8-sig"))
+
+
+def original(line):
+    """A line of the format before the other columns were kept: its first 12 columns."""
+    return ",".join(line.split(",")[: legacy.ORIGINAL])
+
+
+ORIGINAL_HEADER = ",".join(legacy.HEADER[: legacy.ORIGINAL]) + "\n"
 
 
 @pytest.fixture
@@ -265,3 +292,90 @@ def test_the_upload_refuses_no_file_and_a_wrong_kind_before_any_job(app):
     with app.app_context():
         assert Job.select().count() == 0
     assert not list(Path(app.config["STORAGE_DIR"]).rglob("*.*"))  # nothing of either was stored
+
+
+def test_every_column_the_archive_keeps_is_imported_and_prefills_the_collection(app, ctx):
+    load_dictionaries()
+    legacy.import_file("原数据.csv", csv_file(sun()), None)
+    held = LegacyRecord.get()
+    assert (held.ethnicity, held.political_status, held.post) == ("蒙古族", "群众", "出纳")
+    assert (held.education_major, held.education_school, held.education_degree) == ("会计学", "内蒙古财经学院", "学士")
+    assert (held.graduated_on, held.qualification_kind, held.qualification_acquired_on) == (
+        date(2003, 6, 30),
+        "会计类",
+        date(2006, 5, 20),
+    )
+    record = sign_in.legacy_first_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    account = sign_in.complete_legacy_sign_in(app.extensions["profile"], SUN, sms_code_to(record.phone))
+    draft = lifecycle.open_draft(account.accountant)
+    personal = PersonalSection.get(PersonalSection.collection == draft)
+    assert (personal.name, personal.ethnicity, personal.political_status) == ("孙旧", "蒙古族", "群众")
+    assert PostSection.get(PostSection.collection == draft).post == "出纳"
+    education = Education.get(Education.collection == draft)
+    assert (education.degree, education.major, education.school, education.graduated_on) == (
+        "学士",
+        "会计学",
+        "内蒙古财经学院",
+        date(2003, 6, 30),
+    )
+    qualification = QualificationSection.get(QualificationSection.collection == draft)
+    assert (qualification.kind, qualification.acquired_on) == ("会计类", date(2006, 5, 20))
+
+
+def test_each_new_column_is_checked_and_a_bad_value_refuses_the_file(dictionaries):
+    with pytest.raises(tables.ImportRefused) as refused:
+        legacy.import_file(
+            "原数据.csv",
+            csv_file(
+                sun(),
+                qian(民族="火星族", 政治面貌="党员", 学位="学霸"),
+                qian(学历专业="会" * 51, 毕业院校="校" * 101, 岗位="老板"),
+                qian(毕业日期="2099-07-01", 专业技术资格类型="工程类", 专业技术资格取得时间="去年"),
+            ),
+            None,
+        )
+    assert [(e.line, e.text) for e in refused.value.errors] == [
+        (3, "民族：“火星族”不在字典中"),
+        (3, "政治面貌：“党员”不在字典中"),
+        (3, "学位：“学霸”不在字典中"),
+        (4, "学历专业：不超过 50 字"),
+        (4, "毕业院校：不超过 100 字"),
+        (4, "岗位：“老板”不在字典中"),
+        (5, "毕业日期：晚于今天"),
+        (5, "专业技术资格类型：“工程类”不在字典中"),
+        (5, "专业技术资格取得时间：“去年”不是日期，应写作 2015-03-01"),
+    ]
+    assert LegacyRecord.select().count() == 0  # the good first line neither
+
+
+def test_a_file_of_the_first_twelve_columns_still_imports_and_leaves_the_others_as_held(dictionaries):
+    assert legacy.import_file("全部.csv", csv_file(sun()), None)["新增"] == 1
+    old = csv_file(original(sun()), original(qian()), header=ORIGINAL_HEADER)
+    assert legacy.import_file("旧格式.csv", old, None) == {"新增": 1, "更新": 0, "未变": 1}
+    changed = csv_file(original(sun(学历="硕士研究生")), header=ORIGINAL_HEADER)
+    assert legacy.import_file("旧格式.csv", changed, None) == {"新增": 0, "更新": 1, "未变": 0}
+    held = LegacyRecord.get(LegacyRecord.id_number == SUN)
+    assert (held.education_level, held.ethnicity, held.graduated_on) == ("硕士研究生", "蒙古族", date(2003, 6, 30))
+    assert LegacyRecord.get(LegacyRecord.id_number == QIAN).ethnicity == ""
+
+
+def test_a_header_of_neither_format_names_the_whole_header(dictionaries):
+    wrong = ",".join(legacy.HEADER[:13]) + ",学位\n"
+    with pytest.raises(RuleViolation) as refused:
+        legacy.import_file("原数据.csv", csv_file(header=wrong), None)
+    assert str(refused.value) == f"第一行应为表头：{'、'.join(legacy.HEADER)}"
+    assert LegacyRecord.select().count() == 0
+
+
+def test_the_review_compares_the_new_columns_and_the_system_pass_needs_them_unchanged(app, ctx, scans):
+    load_dictionaries()
+    legacy.import_file("原数据.csv", csv_file(sun()), None)
+    record = sign_in.legacy_first_sign_in(app.extensions["profile"], SUN, "nmg*123#")
+    account = sign_in.complete_legacy_sign_in(app.extensions["profile"], SUN, sms_code_to(record.phone))
+    draft = lifecycle.open_draft(account.accountant)
+    complete(app, draft, scans)  # 汉族 and 内蒙古财经大学, where the old database held 蒙古族 and 内蒙古财经学院
+    sent = lifecycle.submit(draft, account, app.extensions["profile"])
+    fields, _ = diff.of(sent)
+    assert ("personal", "ethnicity", "蒙古族", "汉族") in fields
+    assert ("education", "full_time_school", "内蒙古财经学院", "内蒙古财经大学") in fields
+    assert sent.status == "submitted"

@@ -111,7 +111,7 @@ def test_each_migration_brings_a_version_1_database_to_the_schema(tmp_path):
             without("outbox_message", "deliver_after", "delivered_at", "cancelled_at")
             db.execute_sql("ALTER TABLE review_event DROP COLUMN undo")
             SchemaVersion.update(version=1).execute()
-        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        assert migrations.upgrade() == list(range(2, 26))
         with db.connection_context():
             assert Submission.table_exists() and RuleChange.table_exists() and UnitChange.table_exists()
             assert SavedFilter.table_exists() and AccountSession.table_exists() and SendingSlot.table_exists()
@@ -144,7 +144,7 @@ def test_version_5_keeps_checks_with_submissions_and_drops_what_nothing_wrote(tm
             db.execute_sql("ALTER TABLE education ADD COLUMN online_code VARCHAR(255) NOT NULL DEFAULT ''")
             db.drop_tables([Captcha])
             SchemaVersion.update(version=4).execute()
-        assert migrations.upgrade() == [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        assert migrations.upgrade() == list(range(5, 26))
         with db.connection_context():
             assert {"checks", "changes"} <= {c.name for c in db.get_columns("submission")}
             assert "note" not in {c.name for c in db.get_columns("review_event")}
@@ -177,7 +177,7 @@ def test_version_6_adds_its_columns_to_tables_whose_rows_other_rows_point_at(tmp
             db.execute_sql("ALTER TABLE unit DROP COLUMN assigned")
             db.execute_sql("ALTER TABLE unit DROP COLUMN code_kind")
             SchemaVersion.update(version=5).execute()
-        assert migrations.upgrade() == [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        assert migrations.upgrade() == list(range(6, 26))
         with db.connection_context():
             assert {"assigned", "code_kind"} <= {c.name for c in db.get_columns("unit")}
             assert Accountant.get_by_id(person.id).unit_id == unit.id and Unit.get_by_id(unit.id).assigned is False
@@ -196,7 +196,7 @@ def test_versions_18_and_19_add_the_published_content_and_the_office_hours(tmp_p
             db.drop_tables([ContentFile, Content])
             without("authority", "office_hours")
             SchemaVersion.update(version=17).execute()
-        assert migrations.upgrade() == [18, 19, 20, 21]
+        assert migrations.upgrade() == list(range(18, 26))
         with db.connection_context():
             assert Content.table_exists() and ContentFile.table_exists()
             assert [(a.phones, a.office_hours) for a in Authority.select()] == [("0471-1234567", "")]

@@ -81,7 +81,7 @@ def test_each_profile_lists_its_materials_with_the_rule_its_checks_apply(app, ct
     assert len(shown) == 13  # 002 §四: 13 items
     photo = images.ImageRule.for_slot(profile, "photo").describe()
     assert shown[0] == (profile.materials[0]["text"], photo) and "295×413 像素" in photo
-    assert shown[4][1] is None  # 电子备案表: no upload slot
+    assert shown[4][1] == images.ImageRule.for_slot(profile, "diploma_record").describe()  # 电子备案表, 自愿提供
 
 
 def test_the_preparation_step_shows_the_notice_and_the_materials(app, client, scans):

@@ -31,6 +31,7 @@ from stdnum.exceptions import ValidationError
 
 import console
 from console import migrations
+from console.archive import national
 from console.imports import education_credits, legacy
 from console.infra import clock, dictionaries, jobs, notifier, storage
 from console.infra.batches import chunks
@@ -179,6 +180,8 @@ TABLES = (
             "archived_at",
             "work_started_on",
             "created_at",
+            "education_level",
+            "qualification_level",
         ),
     ),
     (
@@ -317,6 +320,9 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
         submitted = now - timedelta(minutes=rng.randrange(1, 60 * 24 * (90 if status != "approved" else 1100)))
         decided = submitted + timedelta(hours=rng.randrange(2, 96)) if status in ("approved", "returned") else None
         decided = min(decided, now) if decided else None
+        flags = "photo_background" if status == "submitted" and rng.random() < 0.1 else ""
+        on_duty, level, qualification = rng.random() < 0.9, rng.choice(LEVELS), rng.choice(QUALIFICATIONS)
+        archived = status == "approved"  # with the education and qualification of the collection in force
         key = i + 1
         phone = f"1{3 + i % 7}{i:09d}"
         rows["accountant"].append(
@@ -337,10 +343,10 @@ def _people(numbers, counties, units, uscc_of, reviewers, rng, now):
                 decided if status == "approved" else None,
                 started,
                 now,
+                level if archived else "",
+                qualification if archived else "",
             )
         )
-        flags = "photo_background" if status == "submitted" and rng.random() < 0.1 else ""
-        on_duty, level, qualification = rng.random() < 0.9, rng.choice(LEVELS), rng.choice(QUALIFICATIONS)
         rows["collection"].append(
             (
                 key,
@@ -577,6 +583,7 @@ def measure(app, size, url, reviewer, deep, decided, template):
         "stock_scoped_page_500": ["/bench-stock-scoped/?page=499"],
     }
     results = {name: _timed(client, urls) for name, urls in cases.items()}
+    results["statistics"] = _timed(_signed_in(app, _province_admin(app)), ["/console/statistics/"])  # the province
     returning = {"templates": str(template), "note": "请补充材料", "note_section": "general"}
     fifth = len(decided) // 5
     results["approve"] = _timed_decisions(client, reviewer, decided[:fifth], "approve", {})
@@ -586,6 +593,7 @@ def measure(app, size, url, reviewer, deep, decided, template):
     )
     results["decisions_per_s"] = _throughput(app, reviewer, decided[3 * fifth :], returning)
     results["export_100k"] = _export(reviewer)
+    results["national_export"] = _national_export(app)
     results.update(_jobs(app, size, reviewer))
     results["accountants"] = size
     results["database"] = "postgresql" if url.startswith("postgres") else "sqlite"
@@ -595,12 +603,7 @@ def measure(app, size, url, reviewer, deep, decided, template):
 def _jobs(app, size, reviewer):
     """The imports and the yearly rules as the admin starts them and the worker runs them: the upload answered
     once its job is queued (timed), then each job run here as a worker would (jobs.run), all rolled back."""
-    with app.app_context(), db.connection_context():
-        root = Authority.get(Authority.code == app.extensions["profile"].province_code)
-        admin, _ = Account.get_or_create(
-            username="bench-admin",
-            defaults={"role": "province_admin", "authority": root, "password_hash": "!", "created_at": clock.now()},
-        )
+    admin = _province_admin(app)
     client = _signed_in(app, admin)
     rows = min(JOB_ROWS, size)  # a smoke run on a small dataset imports as many rows as it has people
     results = {}
@@ -616,6 +619,16 @@ def _jobs(app, size, reviewer):
     results["apply_rules"] = _rolled_back(app, functools.partial(_rules_job, app, "rules_apply", admin))
     app.extensions["huey"].flush()  # the queued jobs were run here
     return results
+
+
+def _province_admin(app):
+    with app.app_context(), db.connection_context():
+        root = Authority.get(Authority.code == app.extensions["profile"].province_code)
+        admin, _ = Account.get_or_create(
+            username="bench-admin",
+            defaults={"role": "province_admin", "authority": root, "password_hash": "!", "created_at": clock.now()},
+        )
+    return admin
 
 
 def _import_job(client, url, content, queued):
@@ -723,6 +736,16 @@ def _export(reviewer):
         with db.connection_context():
             rows = itertools.islice(worklist.each_row(reviewer, filters), 100_000)
             return sum(len(chunk) for chunk in export.xlsx_chunks(rows))
+
+    return _time_and_peak(run)
+
+
+def _national_export(app):
+    """国家平台报送: the full CSV of everyone in the archive, as the worker makes it (its bytes counted, not kept)."""
+
+    def run():
+        with app.app_context(), db.connection_context():
+            return sum(len(chunk) for chunk in national.chunks("csv"))
 
     return _time_and_peak(run)
 

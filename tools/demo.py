@@ -169,6 +169,8 @@ def _accountant_with_collection(reviewer, unit, serial):
         revision=0 if state == "draft" else 1,
         commitment_at=submitted,
         submitted_at=None if state == "draft" else submitted,
+        education_level="本科",  # kept on the row at submission, as lifecycle.submit does
+        qualification_level="初级",
         created_at=submitted,
         updated_at=submitted,
     )
@@ -252,5 +254,6 @@ def _decide(collection, person, reviewer, state, at):
     else:
         started = collection.postsection_set.get().work_started_on
         person.archive_state, person.archived_at, person.work_started_on = "archived", at, started
+        person.education_level, person.qualification_level = collection.education_level, collection.qualification_level
         person.save()
         WorkPeriod.create(accountant=person, unit=person.unit, started_on=started, source="declared")

@@ -17,6 +17,7 @@ RULES = SimpleNamespace(
     max_reason_length=texts.MAX_REASON_LENGTH,
     max_appraisal_note=appraisals.MAX_NOTE,
     editable=lifecycle.EDITABLE,
+    closed_archives=lifecycle.CLOSED_ARCHIVES,
     accounting_majors=students.ACCOUNTING_MAJORS,
     ce_consecutive=daily_rules.CONSECUTIVE_LIMIT,
     ce_cumulative=daily_rules.CUMULATIVE_LIMIT,

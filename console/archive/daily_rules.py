@@ -282,8 +282,11 @@ def _record_untrained(run, year, requirement, progress, batch=10_000):
 
 def held_years(first, last):
     """The years from `first` to `last` the credit bank holds credits for: a year nothing was imported for
-    says nothing about anyone, so the rule does not judge it."""
-    query = EducationCredit.select(EducationCredit.year).where(EducationCredit.year.between(first, last))
+    says nothing about anyone, so the rule does not judge it (what a bureau entered by hand for one person
+    neither)."""
+    query = EducationCredit.select(EducationCredit.year).where(
+        EducationCredit.year.between(first, last), EducationCredit.entered_by.is_null()
+    )
     return {year for (year,) in query.distinct().tuples()}
 
 

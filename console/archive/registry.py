@@ -6,12 +6,13 @@ from contextlib import nullcontext
 
 from peewee import JOIN, SQL, IntegrityError, fn
 
-from console.archive import work_history
+from console.archive import duplicates, work_history
 from console.collection import attachments
 from console.errors import RuleViolation
-from console.infra import audit, clock, images, storage, texts
+from console.infra import audit, clock, images, messages, notifier, storage, texts
 from console.org.access import may_decide
 from console.people import identity
+from console.profiles import current_profile
 from models import Accountant, Collection, Filing, PersonalSection, PostSection, WorkPeriod, db
 
 
@@ -39,12 +40,15 @@ NUMBER_TAKEN = "该证件号码已属于另一名会计人员，请核实"
 # What the archive takes from an approved collection's personal section, beside its unit and duty.
 FROM_PERSONAL = ("name", "phone", "gender", "birth_date", "email")
 ARCHIVING = ("archive_state", "archived_at", "work_started_on")  # what entering the archive sets besides
-KEPT = ("unit", "on_duty", "authority", *ARCHIVING)  # the archive's own columns an approval may change
+# What it takes from the collection's row (as submitted), for the statistics to count the archive's table alone.
+FROM_COLLECTION = ("education_level", "qualification_level")
+KEPT = ("unit", "on_duty", "authority", *FROM_COLLECTION, *ARCHIVING)  # the archive's columns an approval may change
 
 
 def enter_archive(collection, now):
     """An approved collection's person enters the archive (在库) as the collection has them: its name, phone,
-    gender and birth date (what a 信息变更 corrected), its unit and duty, managed by the bureau it was routed
+    gender and birth date (what a 信息变更 corrected), its unit and duty, its full-time education's and
+    qualification's levels (as the statistics count them), managed by the bureau it was routed
     to; the work history starts, or turns where a 信息变更 moved them. The archive's values are read with the
     collection's, so only what changed is written (an indexed column rewritten costs its index too).
 
@@ -56,6 +60,7 @@ def enter_archive(collection, now):
             PostSection.unit.alias("unit"),
             PostSection.on_duty,
             PostSection.work_started_on,
+            *[getattr(Collection, name) for name in FROM_COLLECTION],
             *[getattr(Accountant, name).alias(f"held_{name}") for name in (*FROM_PERSONAL, *KEPT)],
             fn.EXISTS(begun).alias("history_begun"),
         )
@@ -63,13 +68,17 @@ def enter_archive(collection, now):
             PersonalSection, PostSection, JOIN.LEFT_OUTER, on=PostSection.collection == PersonalSection.collection
         )
         .join_from(PersonalSection, Accountant, on=Accountant.id == collection.accountant_id)
+        .join_from(PersonalSection, Collection, on=Collection.id == PersonalSection.collection)
         .where(PersonalSection.collection == collection.id)
         .dicts()
         .get()
     )
     held["on_duty"] = bool(held["on_duty"])
+    if held["held_archive_state"] == "pending":  # entering for the first time: not if archived elsewhere (E-2)
+        person = collection.accountant
+        duplicates.check_not_elsewhere(person.id_type, person.id_number, duplicates.TO_BUREAU)
     wanted = {
-        **{name: held[name] for name in (*FROM_PERSONAL, "unit", "on_duty")},
+        **{name: held[name] for name in (*FROM_PERSONAL, *FROM_COLLECTION, "unit", "on_duty")},
         "authority": collection.authority_id,
     }
     changed = {name: value for name, value in wanted.items() if held[f"held_{name}"] != value}
@@ -118,7 +127,7 @@ def _guarding_phone(update, phone_changes):
 
 
 def restore(accountant, reason, account):
-    """恢复: from 异动 back into the archive, so the person can sign in again."""
+    """恢复: from 异动 back into the archive, so the person can sign in again; they are told by SMS."""
     if not may_decide(account, accountant):
         raise RuleViolation("该人员不属于本机构管理")
     reason = texts.reason(reason, "reason", "恢复原因")
@@ -131,6 +140,7 @@ def restore(accountant, reason, account):
         if not done:
             raise RuleViolation("该人员不在异动库中")
         audit.record("accountant.restore", accountant, {"姓名": accountant.name, "原因": reason}, actor=account)
+        notifier.send_sms(accountant.phone, messages.sms(current_profile, "restored"))
 
 
 def correct_id_number(accountant, raw_number, proof, account, profile):

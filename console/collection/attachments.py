@@ -9,7 +9,7 @@ from console.errors import RuleViolation
 from console.infra import audit, clock, images, storage
 from console.infra.batches import chunks
 from console.org.access import is_accountant, may_read
-from models import Attachment, ContentFile, SlotSample, db
+from models import Attachment, ContentFile, SlotSample, Transfer, db
 
 SLOTS = {
     "photo": "1 寸免冠白底证件照",
@@ -19,6 +19,8 @@ SLOTS = {
     "degree": "全日制学位证书",
     "part_time_diploma": "非全日制学历证书",
     "part_time_degree": "非全日制学位证书",
+    "diploma_record": "全日制学历电子注册备案表",
+    "part_time_diploma_record": "非全日制学历电子注册备案表",
     "qualification": "专业技术资格证书",
     "letter": "从事会计工作证明函",
     "work_proof": "工作证明",
@@ -35,13 +37,17 @@ OTHER_SLOTS = {
     "head_letter": "单位会计机构负责人备案函",
     "student": "学籍在线验证报告",
     "id_correction": "公安机关出具的证件号码变更证明",
+    "education_proof": "继续教育学分证明",
 }
 ALL_SLOTS = {**SLOTS, **OTHER_SLOTS}  # a filing's scans: its own kinds, and a certificate or letter
 ID_SCANS = {"id_front", "id_back"}
 # The section a scan proves, so the review page shows it beside that section's answers.
 SLOT_SECTIONS = {
     **dict.fromkeys(("photo", "id_front", "id_back"), "personal"),
-    **dict.fromkeys(("diploma", "degree", "part_time_diploma", "part_time_degree"), "education"),
+    **dict.fromkeys(
+        ("diploma", "degree", "part_time_diploma", "part_time_degree", "diploma_record", "part_time_diploma_record"),
+        "education",
+    ),
     "qualification": "qualification",
     "talent_proof": "talent",
     **dict.fromkeys(("letter", "work_proof", "residence", "student"), "post"),
@@ -109,8 +115,8 @@ def sweep_orphans(now=None):
     old = storage.written_before((now or clock.now()) - ORPHAN_GRACE)
     held = set()
     for stems in chunks(sorted({name[:32] for name in old}), 500):
-        originals = [stem + suffix for stem in stems for suffix in (".jpg", ".png", ".pdf")]
-        for model in (Attachment, ContentFile, SlotSample):
+        originals = [stem + suffix for stem in stems for suffix in (".jpg", ".png", ".pdf", ".zip")]
+        for model in (Attachment, ContentFile, SlotSample, Transfer):
             query = model.select(model.storage_name).where(model.storage_name.in_(originals))
             held |= {name[:32] for (name,) in query.tuples()}
     orphans = [name for name in old if name[:32] not in held]

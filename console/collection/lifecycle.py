@@ -10,10 +10,10 @@ from datetime import date
 
 from playhouse.shortcuts import model_to_dict
 
-from console.collection import answers, rules
+from console.collection import answers, education_record, rules
 from console.collection.attachments import SLOTS
 from console.errors import RuleViolation
-from console.imports.legacy import LEGACY_MAP, legacy_record
+from console.imports.legacy import held_answers, legacy_record
 from console.infra import audit, clock, images, storage
 from console.org import authorities, unit_codes
 from console.people import identity, verification
@@ -45,13 +45,26 @@ def latest_of(accountant):
 
 def editable(accountant, collection=None):
     """The accountant's collection open for editing (`collection` when the caller has read the latest), or
-    None when there is none yet; refuses while one is submitted or after approval."""
+    None when there is none yet; refuses while one is submitted or after approval, and for an archive sent to
+    another province (调出: read-only, with its history)."""
+    _check_archive_open(accountant)
     latest = collection or latest_of(accountant)
     if latest is None or latest.status in EDITABLE:
         return latest
     if latest.status == "submitted":
         raise RuleViolation("信息采集已提交，正在等待审核；如需修改，请先撤回")
     raise RuleViolation("信息采集已审核通过；信息有变化的，请通过信息变更办理")
+
+
+CLOSED_ARCHIVES = {  # an archive that left the active one is read, never changed (调出; 自然减员 until undone)
+    "transferred": "您的会计人员档案已调出至其他省份，只能查看，不能再办理信息采集或信息变更",
+    "departed": "您的会计人员档案已作自然减员登记，只能查看；如登记有误，请联系会计管理机构",
+}
+
+
+def _check_archive_open(accountant):
+    if accountant.archive_state in CLOSED_ARCHIVES:
+        raise RuleViolation(CLOSED_ARCHIVES[accountant.archive_state])
 
 
 def open_draft(accountant):
@@ -81,6 +94,7 @@ def open_draft(accountant):
 def open_change(accountant):
     """信息变更: after approval, a new collection prefilled with everything the archive holds (the scans
     copied under new names), edited in the wizard and reviewed in the same queue."""
+    _check_archive_open(accountant)
     latest = accountant.collections.order_by(Collection.id.desc()).first()
     if latest is None or latest.status != "approved":
         return open_draft(accountant)  # an open change (or collection) is the one to edit
@@ -131,6 +145,9 @@ def missing(collection, profile, given=None, files=None):
         "education": rules.check_education(given["full_time"], given["part_time"], profile=profile),
         "qualification": rules.check_qualification(given["qualification"], with_abacus=profile.abacus),
     }
+    talent = rules.talent_section(profile)
+    if talent:
+        checks[talent] = {**checks.get(talent, {}), **rules.check_talent(given["qualification"])}
     for key, (kind, _) in answers.RECORD_MODELS.items():
         checks[key] = rules.check_record(kind, given[key]) if key in profile.sections else {}
     flat = {**given, "education": {f"{m}_{k}": v for m in ("full_time", "part_time") for k, v in given[m].items()}}
@@ -197,8 +214,10 @@ def required_slots(profile, given):
 
 
 def optional_slots(profile, given):
-    """Scans offered but not demanded: 内蒙古's 证明函, without which an on-duty person counts as not on duty."""
-    return ["letter"] if rules.off_duty_for_want_of_letter(profile, given["post"], ()) else []
+    """Scans offered but not demanded: 内蒙古's 证明函, without which an on-duty person counts as not on duty, and
+    its 学历电子备案表 (自愿提供)."""
+    letter = ["letter"] if rules.off_duty_for_want_of_letter(profile, given["post"], ()) else []
+    return letter + education_record.offered_slots(profile, given)
 
 
 def deadline_passed(profile, today=None):
@@ -412,14 +431,12 @@ def section_errors(collection, key, profile, typed=None):
 
 
 def prefill(collection, person):
-    """A new collection of someone in the old database opens with what it held (001 图1-4); the personal
-    fields come from the registration, which the old record was checked against."""
+    """A new collection of someone in the old database opens with what it held (001 图1-4); the name, gender
+    and birth date come from the registration, which the old record was checked against."""
     record = legacy_record(person.id_type, person.id_number)
-    held = {}
-    for section, field, column in LEGACY_MAP if record else ():
-        value = getattr(record, column)
-        if section != "personal" and value not in (None, ""):
-            held.setdefault(section, {})[field] = value
+    held = held_answers(record) if record else {}
+    if "personal" in held:
+        PersonalSection.update(**held["personal"]).where(PersonalSection.collection == collection).execute()
     if "post" in held:
         uscc = held["post"].get("unit_uscc")
         if uscc:

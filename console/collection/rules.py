@@ -7,7 +7,9 @@ for, route() which authority the collection goes to."""
 
 import re
 
-from console.collection.sections import RECORDS, SECTIONS
+from console.collection import education_record
+from console.collection.attachments import SLOTS
+from console.collection.sections import RECORDS, SECTIONS, yes
 from console.errors import RuleViolation
 from console.infra import clock
 from console.org import units
@@ -21,6 +23,7 @@ from models.collection import RESIDENCE_TYPES
 NO_CERTIFICATE_LEVELS = ("初中及以下", "无学历")  # no school, major or date to give (003 §2.2)
 NONE = ("", "无", "无职务")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DIGITS = re.compile(r"[0-9]+")
 
 
 def blank(value):
@@ -143,12 +146,17 @@ def works_before_graduation(started, graduated_on):
 
 def check_education(full_time, part_time=None, today=None, profile=None):
     """Full-time education is required; part-time is all or nothing. What a manual leaves optional
-    (兵团: 毕业院校、毕业时间, 000 §7) is not asked for."""
+    (兵团: 毕业院校、毕业时间, 000 §7) is not asked for; the 学历电子备案表's online code, where the profile
+    asks it, is optional but its 12 digits when given (002 §八)."""
     today = today or clock.today()
     optional = set(profile.optional_fields) if profile else set()
+    with_code = bool(profile and profile.education_record)
 
     def one(mode, answers):
         found = _check_one_education(answers, today)
+        problem = with_code and education_record.code_problem(answers.get("record_code"))
+        if problem:
+            found["record_code"] = SECTIONS["education"].field(f"{mode}_record_code").label + problem
         return {f"{mode}_{k}": v for k, v in found.items() if f"education.{mode}_{k}" not in optional}
 
     errors = one("full_time", full_time)
@@ -186,6 +194,55 @@ def check_required(profile, key, answers):
         if spec is not None and spec.applies(answers) and blank(answers.get(field_name)):
             verb = "请选择" if spec.kind in ("dictionary", "choice") else "请填写"
             errors[field_name] = f"{verb}{spec.label}"
+    return errors
+
+
+def talent_section(profile):
+    """Where the profile asks 是否高端人才: 吉林's own 人才信息 step (001), 内蒙古's 专业技术资格信息 (002 §九), or
+    nowhere (None)."""
+    if "talent" in profile.sections:
+        return "talent"
+    return "qualification" if profile.talent_with_qualification else None
+
+
+def check_talent(answers, today=None):
+    """是否高端人才 may be left unanswered (否); a 是 asks the 会计领军人才 details (002 §十): the category, the
+    training's state, its 期次 (a number) and the year chosen, and the year graduated once it has."""
+    if not yes(answers.get("high_end_talent")):
+        return {}
+    errors = {
+        field: f"请选择{label}"
+        for field, label in (("talent_category", "会计领军人才类别"), ("talent_state", "培养状态"))
+        if blank(answers.get(field))
+    }
+    period = str(answers.get("talent_period") or "").strip()
+    if not period:
+        errors["talent_period"] = "请填写期次"
+    elif not (DIGITS.fullmatch(period) and 0 < int(period) < 1000):
+        errors["talent_period"] = "期次只能填写数字（如第 3 期填 3）"
+    errors.update(_talent_years(answers, (today or clock.today()).year))
+    return errors
+
+
+TALENT_YEARS = {"talent_selected_year": "入选年度", "talent_graduated_year": "毕业年度"}
+
+
+def _talent_years(answers, this_year):
+    graduated = answers.get("talent_state") == "已毕业"
+    errors, years = {}, {}
+    for field, label in TALENT_YEARS.items():
+        text = str(answers.get(field) or "").strip()
+        if field == "talent_graduated_year" and not graduated:
+            if text:
+                errors[field] = "培养状态为“已毕业”的才填写毕业年度"
+        elif not text:
+            errors[field] = f"请填写{label}"
+        elif not (DIGITS.fullmatch(text) and len(text) == 4 and 1949 < int(text) <= this_year):
+            errors[field] = f"{label}应为四位年份（如 2019），且不晚于 {this_year} 年"
+        else:
+            years[field] = int(text)
+    if len(years) == 2 and years["talent_graduated_year"] < years["talent_selected_year"]:
+        errors["talent_graduated_year"] = "毕业年度不能早于入选年度"
     return errors
 
 
@@ -230,6 +287,21 @@ def check_record(kind, answers):
     return errors
 
 
+def offered_slots(profile):
+    """{slot: label} of the scans the profile asks for at all, in the wizard's order: its own work proof (a 证明函
+    or a 工作证明, never both), 吉林's 真实材料保证书, the 学历电子备案表 where asked, and the proofs of the
+    sections it has."""
+    unused = {"letter", "work_proof"} - {profile.work_proof}
+    if "commitment" not in profile.always_slots:
+        unused.add("commitment")
+    if "talent" not in profile.sections:
+        unused.add("talent_proof")
+    if not profile.education_record:
+        unused.update(education_record.RECORD_SLOTS.values())
+    unused |= {f"{kind}_proof" for key, kind in RECORDS.items() if key not in profile.sections}
+    return {slot: label for slot, label in SLOTS.items() if slot not in unused}
+
+
 def required_slots(profile, given, records=()):
     """The scans the answers call for (000 §9, 001, 002 §四, 003 §2): always the photo and the ID, then what
     applies. `records` names the kinds of record given (award, violation, publication): each needs its proof."""
@@ -244,6 +316,7 @@ def required_slots(profile, given, records=()):
         slots.append("part_time_diploma")
     if not is_none(part_time.get("degree")):
         slots.append("part_time_degree")
+    slots += education_record.demanded_slots(profile, given)
     if not is_none(qualification.get("level")):
         slots.append("qualification")
     if qualification.get("high_end_talent") and "talent" in profile.sections:

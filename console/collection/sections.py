@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from models.accountant import GENDERS, ID_TYPES
 from models.choices import Choices
-from models.collection import RESIDENCE_TYPES
+from models.collection import RESIDENCE_TYPES, TALENT_CATEGORIES, TALENT_STATES
 
 YES_NO = Choices(("1", "是"), ("0", "否"))
 AGREE = Choices(("1", "同意"), ("0", "不同意"))
@@ -33,7 +33,7 @@ class Field:
         if value is None or value == "":
             return ""
         if self.kind in ("yes_no", "flag"):
-            return (self.choices or YES_NO).label("1" if _yes(value) else "0")
+            return (self.choices or YES_NO).label("1" if yes(value) else "0")
         return self.choices.label(value, str(value)) if self.choices else str(value)
 
     def asked(self, profile):
@@ -41,7 +41,7 @@ class Field:
 
     def applies(self, answers):
         """Whether the field is asked, given the answers (typed, stored or as a snapshot's text)."""
-        return not self.shown_when or _yes(answers.get(self.shown_when[0])) == self.shown_when[1]
+        return not self.shown_when or yes(answers.get(self.shown_when[0])) == self.shown_when[1]
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,22 @@ class Section:
         return next((f for f in self.fields if f.name == name), None)
 
 
-def _yes(value):
+def yes(value):
+    """An answer of 是/否 as True or False (None when not given), typed, stored or as a snapshot's text."""
     return {True: True, "1": True, "是": True, False: False, "0": False, "否": False}.get(value)
 
 
+def _when(answer, *fields):
+    """The fields, asked only under that answer of another field: (field, True or False)."""
+    return tuple(replace(f, shown_when=answer) for f in fields)
+
+
 def _with_unit(*fields):
-    return tuple(replace(f, shown_when=("has_unit", True)) for f in fields)
+    return _when(("has_unit", True), *fields)
 
 
 def _without_unit(*fields):
-    return tuple(replace(f, shown_when=("has_unit", False)) for f in fields)
+    return _when(("has_unit", False), *fields)
 
 
 def _education(prefix, label):
@@ -75,7 +81,24 @@ def _education(prefix, label):
         Field(f"{prefix}_graduated_on", f"{label}毕业时间", "date"),
         Field(f"{prefix}_certificate_no", f"{label}毕业证编号"),
         Field(f"{prefix}_in_school", f"{label}在校", "flag"),
+        # optional; given, the 备案表's scan is asked and the education is 加标 (console.collection.credentials)
+        Field(f"{prefix}_record_code", f"{label}学历电子备案表在线验证码", asked_when=("education_record", True)),
     )
+
+
+# 是否高端人才 and, for one, the 会计领军人才 details: 内蒙古 asks them in 专业技术资格信息 (002 §九, the preview of
+# §十), 吉林 in its own 人才信息 step (001); kept with the qualification's answers.
+TALENT = (
+    Field("high_end_talent", "是否高端人才", "yes_no"),
+    *_when(
+        ("high_end_talent", True),
+        Field("talent_category", "会计领军人才类别", "choice", choices=TALENT_CATEGORIES),
+        Field("talent_state", "培养状态", "choice", choices=TALENT_STATES),
+        Field("talent_period", "期次"),
+        Field("talent_selected_year", "入选年度"),
+        Field("talent_graduated_year", "毕业年度"),
+    ),
+)
 
 
 SECTIONS = {
@@ -140,11 +163,12 @@ SECTIONS = {
                 Field("cpa", "注册会计师", "flag"),
                 Field("tax_adviser", "税务师", "flag"),
                 Field("asset_appraiser", "资产评估师", "flag"),
+                *(replace(f, asked_when=("talent_with_qualification", True)) for f in TALENT),
                 Field("abacus_level", "珠算等级", "dictionary", "abacus_level", asked_when=("abacus", True)),
                 Field("abacus_certificate_no", "珠算证号", asked_when=("abacus", True)),
             ),
         ),
-        Section("talent", "人才信息", (Field("high_end_talent", "入选会计领军（高端）人才", "flag"),)),
+        Section("talent", "人才信息", TALENT),
         Section(
             "awards",
             "守信信息",

@@ -19,7 +19,7 @@ FIELDS = ("phones", "address", "office_hours")
 def import_file(filename, stream, account, scope=None):
     """Check and write one file; returns how many authorities it changed, or raises ImportRefused.
     `scope`: the ids of the authorities the admin keeps (None: all)."""
-    known = {a.code: a for a in Authority.select().where(Authority.is_active)}
+    known = {a.code: a for a in Authority.select()}
     rows, errors, seen = [], Errors(), {}
     for line, cells in tables.rows(filename, stream, HEADER):
         code, *values = (tables.text(c) for c in cells)
@@ -44,16 +44,9 @@ def import_file(filename, stream, account, scope=None):
 
 
 def _authority(code, known, scope, first_line):
-    if not code:
-        raise RuleViolation("机构编号为空")
-    if first_line:
+    if code and first_line:
         raise RuleViolation(f"与第 {first_line} 行是同一机构（编号 {code}）")
-    authority = known.get(code)
-    if authority is None:
-        raise RuleViolation(f"系统中没有编号为 {code} 的在用会计管理机构")
-    if scope is not None and authority.id not in scope:
-        raise RuleViolation(f"“{authority.name}”不在本机构管理范围内")
-    return authority
+    return tables.authority_by_code(code, known, scope)
 
 
 def _contacts(phones, address, hours):

@@ -5,8 +5,7 @@ may fetch it (views.samples). It is checked by its content and re-encoded as eve
 
 import hashlib
 
-from console.collection.answers import RECORD_MODELS
-from console.collection.attachments import ALL_SLOTS, SLOTS, stored
+from console.collection.attachments import ALL_SLOTS, stored
 from console.errors import RuleViolation
 from console.infra import audit, clock, storage
 from console.infra.images import ImageRule, check_image
@@ -15,18 +14,6 @@ from models import SlotSample, db
 MAX_KB = 2 * 1024
 RULE = ImageRule(("JPEG", "PNG"), MAX_KB)
 MAX_NAME = 100
-
-
-def profile_slots(profile):
-    """The wizard's slots the profile may ask for, in SLOTS' order (console.collection.rules.required_slots):
-    its own work proof, 吉林's 真实材料保证书, and the proofs of the sections it has."""
-    unused = {"letter", "work_proof"} - {profile.work_proof}
-    if "commitment" not in profile.always_slots:
-        unused.add("commitment")
-    if "talent" not in profile.sections:
-        unused.add("talent_proof")
-    unused |= {f"{kind}_proof" for key, (kind, _) in RECORD_MODELS.items() if key not in profile.sections}
-    return [slot for slot in SLOTS if slot not in unused]
 
 
 def samples_for(slots):

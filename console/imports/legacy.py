@@ -6,7 +6,7 @@ An import checks every row first (each column, then the file against itself and 
 added, a changed one updated, an unchanged one left alone, so importing the same file again changes
 nothing."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -26,34 +26,45 @@ from models import (
 )
 from models.accountant import GENDERS, ID_TYPES
 
-HEADER = (
-    "姓名",
-    "证件类型",
-    "证件号码",
-    "性别",
-    "出生日期",
-    "手机号码",
-    "单位统一社会信用代码",
-    "单位名称",
-    "学历",
-    "专业技术资格",
-    "原证书编号",
-    "开始从事会计工作时间",
+# The old database's columns, in the file's order, and the record's fields they fill. A file of the first
+# ORIGINAL columns (the format before the rest were kept) is still taken: the columns it lacks stay as held.
+COLUMNS = (
+    ("姓名", "name"),
+    ("证件类型", "id_type"),
+    ("证件号码", "id_number"),
+    ("性别", "gender"),
+    ("出生日期", "birth_date"),
+    ("手机号码", "phone"),
+    ("单位统一社会信用代码", "unit_uscc"),
+    ("单位名称", "unit_name"),
+    ("学历", "education_level"),
+    ("专业技术资格", "qualification_level"),
+    ("原证书编号", "certificate_no"),
+    ("开始从事会计工作时间", "work_started_on"),
+    ("民族", "ethnicity"),
+    ("政治面貌", "political_status"),
+    ("学历专业", "education_major"),
+    ("毕业院校", "education_school"),
+    ("毕业日期", "graduated_on"),
+    ("学位", "education_degree"),
+    ("岗位", "post"),
+    ("专业技术资格类型", "qualification_kind"),
+    ("专业技术资格取得时间", "qualification_acquired_on"),
 )
-FIELDS = (
-    "name",
-    "id_type",
-    "id_number",
-    "gender",
-    "birth_date",
-    "phone",
-    "unit_uscc",
-    "unit_name",
-    "education_level",
-    "qualification_level",
-    "certificate_no",
-    "work_started_on",
-)
+HEADER = tuple(header for header, _ in COLUMNS)
+FIELDS = tuple(field for _, field in COLUMNS)
+ORIGINAL = 12
+# The columns checked against a 字典, by its kind.
+LISTED = {
+    "education_level": "education_level",
+    "qualification_level": "qualification_level",
+    "ethnicity": "ethnicity",
+    "political_status": "political_status",
+    "education_degree": "degree",
+    "post": "post",
+    "qualification_kind": "qualification_kind",
+}
+LIMITS = {"unit_name": 100, "certificate_no": 50, "education_major": 50, "education_school": 100}  # characters
 ID_TYPE_BY_LABEL = {label: key for key, label in ID_TYPES}
 GENDER_BY_LABEL = {label: key for key, label in GENDERS}
 
@@ -72,6 +83,15 @@ class LegacyRow:
     qualification_level: str
     certificate_no: str
     work_started_on: date | None
+    ethnicity: str
+    political_status: str
+    education_major: str
+    education_school: str
+    graduated_on: date | None
+    education_degree: str
+    post: str
+    qualification_kind: str
+    qualification_acquired_on: date | None
 
 
 def import_file(filename, stream, account, progress=None):
@@ -80,16 +100,17 @@ def import_file(filename, stream, account, progress=None):
     1,000 rows at a time, so that a file of a million rows is never held whole."""
     progress = progress or jobs.Untracked()
     today = clock.today()
-    known = {kind: set(dictionaries.active_names(kind)) for kind in ("education_level", "qualification_level")}
+    known = {kind: set(dictionaries.active_names(kind)) for kind in set(LISTED.values())}
     progress.begin("检查")
-    found, errors = parse(progress.counted(tables.rows(filename, stream, HEADER)), known, today)
+    columns, lines = _rows(filename, stream)
+    found, errors = parse(progress.counted(lines), known, today)
     errors += _phones_taken(found)
     if errors:
         raise ImportRefused(errors)
     if not found:
         raise RuleViolation("文件中没有数据行")
-    stream.seek(0)
-    checked = (row for _, cells in tables.rows(filename, stream, HEADER) if (row := _row(cells, known, today)[0]))
+    _, lines = _rows(filename, stream)
+    checked = (row for _, cells in lines if (row := _row(cells, known, today)[0]))
     counts = {"新增": 0, "更新": 0, "未变": 0}
     now = clock.now()
     progress.begin("写入", len(found))
@@ -101,23 +122,49 @@ def import_file(filename, stream, account, progress=None):
             }
             new = [row for row in chunk if (row.id_type, row.id_number) not in held]
             changed = [
-                (held[key], row)
+                (held[key], given)
                 for row in chunk
-                if (key := (row.id_type, row.id_number)) in held and _values(held[key]) != asdict(row)
+                if (key := (row.id_type, row.id_number)) in held
+                and _values(held[key], columns) != (given := _values(row, columns))
             ]
             insert_rows(
                 LegacyRecord,
                 [*(LegacyRecord._meta.fields[f] for f in FIELDS), LegacyRecord.imported_at],
                 [(*(getattr(row, f) for f in FIELDS), now) for row in new],
             )
-            for record, row in changed:
-                LegacyRecord.update(**asdict(row), imported_at=now).where(LegacyRecord.id == record.id).execute()
+            for record, given in changed:
+                LegacyRecord.update(**given, imported_at=now).where(LegacyRecord.id == record.id).execute()
             counts["新增"] += len(new)
             counts["更新"] += len(changed)
             counts["未变"] += len(chunk) - len(new) - len(changed)
             progress.advance(len(chunk))
         audit.record("legacy.import", detail={"文件": filename, **counts}, actor=account, system=account is None)
     return counts
+
+
+def _rows(filename, stream):
+    """(the fields the file's header names, its rows): the whole HEADER, or its first ORIGINAL columns and no
+    more of HEADER's; any other header is refused as the whole HEADER's."""
+    try:
+        return FIELDS, _read(filename, stream, HEADER)
+    except RuleViolation as refused:
+        if _has(filename, stream, HEADER[: ORIGINAL + 1]) or not _has(filename, stream, HEADER[:ORIGINAL]):
+            raise refused from None
+        return FIELDS[:ORIGINAL], _read(filename, stream, HEADER[:ORIGINAL])
+
+
+def _read(filename, stream, header):
+    stream.seek(0)
+    return tables.rows(filename, stream, header)
+
+
+def _has(filename, stream, header):
+    """Whether the file's header begins with these columns."""
+    try:
+        _read(filename, stream, header)
+    except RuleViolation:
+        return False
+    return True
 
 
 def parse(lines, known, today):
@@ -144,45 +191,36 @@ def parse(lines, known, today):
 
 
 def _row(cells, known, today):
-    """A LegacyRow, or None with every column's problem named by its column."""
+    """A LegacyRow, or None with every column's problem named by its column, in the file's order; a column the
+    file lacks is empty."""
     values = dict(zip(FIELDS, cells))
     problems = []
 
     def check(column, convert):
         try:
-            return convert(values[column])
+            return convert(values.get(column))
         except (RuleViolation, ValueError) as problem:
-            problems.append(f"{HEADER[FIELDS.index(column)]}：{problem}")
+            at = FIELDS.index(column)
+            problems.append((at, f"{HEADER[at]}：{problem}"))
             return None
 
-    name = check("name", _name)
-    id_type = check("id_type", _id_type)
+    row = {"name": check("name", _name), "id_type": check("id_type", _id_type)}
+    id_type = row["id_type"]
     identity = check("id_number", lambda v: check_id(id_type, tables.text(v), today)) if id_type else None
-    gender = check("gender", lambda v: _gender(v, identity))
-    birth_date = check("birth_date", lambda v: _birth_date(v, identity, today))
-    phone = check("phone", _phone)
-    unit = check("unit_uscc", _uscc)
-    unit_name = check("unit_name", lambda v: _short(v, 100))
-    education = check("education_level", lambda v: _listed(v, known["education_level"]))
-    qualification = check("qualification_level", lambda v: _listed(v, known["qualification_level"]))
-    certificate = check("certificate_no", lambda v: _short(v, 50))
-    started = check("work_started_on", lambda v: _past_date(v, today))
+    row["id_number"] = identity.number if identity else None
+    row["gender"] = check("gender", lambda v: _gender(v, identity))
+    row["birth_date"] = check("birth_date", lambda v: _birth_date(v, identity, today))
+    row["phone"] = check("phone", _phone)
+    row["unit_uscc"] = check("unit_uscc", _uscc)
+    for column, limit in LIMITS.items():
+        row[column] = check(column, lambda v, limit=limit: _short(v, limit))
+    for column, kind in LISTED.items():
+        row[column] = check(column, lambda v, kind=kind: _listed(v, known[kind]))
+    for column in ("work_started_on", "graduated_on", "qualification_acquired_on"):
+        row[column] = check(column, lambda v: _past_date(v, today))
     if problems:
-        return None, problems
-    return LegacyRow(
-        name,
-        id_type,
-        identity.number,
-        gender,
-        birth_date,
-        phone,
-        unit,
-        unit_name,
-        education,
-        qualification,
-        certificate,
-        started,
-    ), []
+        return None, [text for _, text in sorted(problems)]
+    return LegacyRow(**row), []
 
 
 def _name(value):
@@ -299,8 +337,8 @@ def _phones_taken(found):
     return errors
 
 
-def _values(record):
-    return {field: getattr(record, field) for field in FIELDS}
+def _values(record, columns):
+    return {field: getattr(record, field) for field in columns}
 
 
 # The old database's columns and the wizard's fields they stand for: what prefills a new collection, what the
@@ -309,12 +347,34 @@ LEGACY_MAP = (
     ("personal", "name", "name"),
     ("personal", "gender", "gender"),
     ("personal", "birth_date", "birth_date"),
+    ("personal", "ethnicity", "ethnicity"),
+    ("personal", "political_status", "political_status"),
     ("post", "unit_uscc", "unit_uscc"),
+    ("post", "post", "post"),
     ("full_time", "level", "education_level"),
+    ("full_time", "degree", "education_degree"),
+    ("full_time", "major", "education_major"),
+    ("full_time", "school", "education_school"),
+    ("full_time", "graduated_on", "graduated_on"),
     ("qualification", "level", "qualification_level"),
+    ("qualification", "kind", "qualification_kind"),
+    ("qualification", "acquired_on", "qualification_acquired_on"),
     ("qualification", "certificate_no", "certificate_no"),
     ("post", "work_started_on", "work_started_on"),
 )
+# the registration's, which signing in checked against the old record
+REGISTERED = (("personal", "name"), ("personal", "gender"), ("personal", "birth_date"))
+
+
+def held_answers(record):
+    """{part: {field: value}} of what the old record holds, as the wizard's parts (personal, post, full_time,
+    qualification) name it, without the registration's facts and without what it leaves empty."""
+    held = {}
+    for part, field, column in LEGACY_MAP:
+        value = getattr(record, column)
+        if (part, field) not in REGISTERED and value not in (None, ""):
+            held.setdefault(part, {})[field] = value
+    return held
 
 
 def legacy_record(id_type, id_number):

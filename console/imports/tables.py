@@ -106,3 +106,18 @@ def _xlsx_lines(stream):
     except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
         raise RuleViolation("无法读取该 XLSX 文件，请确认文件未损坏", "file") from error
     return book.worksheets[0].iter_rows(values_only=True)
+
+
+def authority_by_code(code, known, scope):
+    """The authority a line names by its code (`known`: every authority by code), in use and within `scope` (the
+    ids the importer keeps; None: all), or RuleViolation saying which of these fails."""
+    if not code:
+        raise RuleViolation("机构编号为空")
+    authority = known.get(code)
+    if authority is None:
+        raise RuleViolation(f"系统中没有编号为 {code} 的会计管理机构")
+    if not authority.is_active:
+        raise RuleViolation(f"“{authority.name}”（编号 {code}）已停用")
+    if scope is not None and authority.id not in scope:
+        raise RuleViolation(f"“{authority.name}”不在本机构管理范围内")
+    return authority

@@ -13,6 +13,14 @@ MESSAGES = {
     "moved_abnormal": "您的继续教育连续3年或累计4年未完成，按规定已转入异动库，暂不能登录；"
     "补足学分后请联系会计管理机构恢复。",
     "credits_short": "您{year}年度继续教育学分未达到要求。连续3年或累计4年未完成将转入异动库，请及时完成。",
+    "restored": "您的会计人员档案已从异动库恢复，可以重新登录系统。",
+    "departed": "会计管理机构已将您的会计人员档案登记为自然减员（{kind}）。如有异议，请联系会计管理机构。",
+    "departure_undone": "您的自然减员登记已撤销，会计人员档案已恢复在库。",
+    "credit_recorded": "会计管理机构已记载您的{kind}信息，请登录系统查看。",
+    "credit_decided": "您单位报送的您的{kind}信息{outcome}。",
+    "transfer_decided": "您的会计人员档案调出申请{outcome}。",
+    "transfer_arrived": "您的会计人员档案已由{province}调入，请登录系统（未注册的请先注册）核对信息采集表并提交审核。",
+    "staff_password": "您的工作人员账号已开通：账号 {username}，初始密码 {password}。首次登录须修改密码，请勿告知他人。",
 }
 
 

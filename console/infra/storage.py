@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-STORED_NAME = re.compile(r"[0-9a-f]{32}((\.thumb)?\.(jpg|png)|\.(csv|xlsx|pdf|json))")
+STORED_NAME = re.compile(r"[0-9a-f]{32}((\.thumb)?\.(jpg|png)|\.(csv|xlsx|pdf|json|zip))")
 UNFINISHED = ".part"  # a local write under way, or one a crash left; renamed to its name once whole
 BLOCK = 1 << 20
 SPOOLED = 8 << 20  # an object copied from a bucket is kept in memory up to this size, on disk beyond

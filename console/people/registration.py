@@ -7,6 +7,7 @@ from functools import partial
 
 from peewee import IntegrityError
 
+from console.archive import duplicates, transfers
 from console.errors import RuleViolation
 from console.infra import audit, clock
 from console.org.routing import authority_for_region
@@ -47,23 +48,32 @@ def checked_applicant(profile, applicant, password=True):
 
 
 def register(profile, applicant):
-    """Create the accountant's archive record and account; everything is checked before anything is written."""
+    """Create the accountant's archive record and account; everything is checked before anything is written.
+    Someone whose archive arrived from another province (调入) finds it, and the account is made for it; someone
+    archived in another province is told to transfer instead (E-2)."""
     identity, name, phone = checked_applicant(profile, applicant)
     uses_username = "username_password_captcha" in profile.login_modes
+    username = applicant.username.strip() if uses_username else None
     _check_code(phone, "register", applicant.sms_code)  # only the phone's holder hears what is taken
-    _check_unique(identity, phone, applicant.username.strip() if uses_username else None)
+    arrived = transfers.arrived_without_account(identity.id_type, identity.number)
+    if arrived is None:
+        _check_unique(identity, phone, username)
+        duplicates.check_not_elsewhere(identity.id_type, identity.number, field="id_number")
+    else:  # its ID and phone are the record's own
+        transfers.check_arrival(arrived, name, phone)
+        _check_username_free(username)
     root = Authority.get(Authority.code == profile.province_code)
     try:
-        return _create(applicant, identity, name, phone, uses_username, root)
+        return _create(applicant, identity, name, phone, uses_username, root, arrived)
     except IntegrityError:  # someone registered the same ID or phone a moment ago: the index decides
-        _check_unique(identity, phone, applicant.username.strip() if uses_username else None)
+        _check_unique(identity, phone, username)
         raise
 
 
-def _create(applicant, identity, name, phone, uses_username, root):
+def _create(applicant, identity, name, phone, uses_username, root, arrived=None):
     with db.atomic():
         now = clock.now()
-        person = Accountant.create(
+        person = arrived or Accountant.create(
             id_type=identity.id_type,
             id_number=identity.number,
             id_tail=identity.number[-4:],
@@ -106,8 +116,7 @@ def _check_username(username):
 
 def _check_unique(identity, phone, username=None):
     """What another registration holds already: told only once the SMS code to the phone was verified."""
-    if username and Account.select().where(Account.username == username).exists():
-        raise RuleViolation("用户名已存在，请修改用户名重新注册", "username")
+    _check_username_free(username)
     holder = Accountant.get_or_none(Accountant.id_type == identity.id_type, Accountant.id_number == identity.number)
     if holder is not None:
         bureau = holder.authority
@@ -115,6 +124,11 @@ def _check_unique(identity, phone, username=None):
         raise RuleViolation(f"证件号已被占用，请联系当地会计管理部门：{bureau.name}（电话 {phones}）", "id_number")
     if Accountant.select().where(Accountant.phone == phone).exists():
         raise RuleViolation("该手机号已与其他证件号绑定，一个手机号只能对应一个证件号", "phone")
+
+
+def _check_username_free(username):
+    if username and Account.select().where(Account.username == username).exists():
+        raise RuleViolation("用户名已存在，请修改用户名重新注册", "username")
 
 
 def account_by_id_number(id_number):

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from peewee import JOIN
 
-from console.collection import answers, attachments, sections
+from console.collection import answers, attachments, education_record, sections
 from console.imports.legacy import legacy_record
 from console.infra.database import Prepared
 from console.org.access import may_decide
@@ -81,6 +81,12 @@ class Case:
     @cached_property
     def changed_files(self):
         return dict(self.changes[1]) if self.changes else {}
+
+    @cached_property
+    def education_marks(self):
+        """学历加标, shown beside the education (console.collection.education_record)."""
+        education = next(({f.name: v for f, v in facts} for s, _, facts in self.shown if s.key == "education"), {})
+        return education_record.marks(education, {a.slot for a in self.files})
 
     @property
     def file_names(self):

@@ -3,6 +3,7 @@ the submission last returned, a first submission of someone in the old database 
 
 import json
 
+from console.archive import transfers
 from console.collection.answers import snapshot_text
 from console.imports.legacy import LEGACY_MAP
 from models import Collection, ReviewEvent, Submission
@@ -13,11 +14,15 @@ def changes(collection, revision, answers, files, legacy=None):
     ([(section, field, before, after)], [(slot, change)]), or None when there is nothing to compare with:
     - a 信息变更 against what the archive holds (the approved collection's last submission);
     - a resubmission against the submission last returned;
-    - a first submission of someone in the old database (`legacy`) against what that record held.
+    - a first submission of someone in the old database (`legacy`) against what that record held;
+    - a first submission of an archive that arrived from another province (调入) against its package.
     `revision` is the submission's; `answers` and `files` what it keeps."""
     before = _baseline(collection, revision)
     if before is not None:
         return _differences(json.loads(before.answers), answers, json.loads(before.files), files)
+    if collection.kind == "transfer":
+        held_answers, held_files = transfers.baseline(collection) or ({}, {})
+        return _differences(held_answers, answers, held_files, files)
     held = _legacy_answers(legacy)
     if not held:
         return None

@@ -1,25 +1,14 @@
 """What a return reason may point at: a section's field or one of the profile's scans, and the ready-made
 reasons (退回原因模板) offered there first."""
 
-from console.collection import attachments, sections
+from console.collection import rules, sections
 from console.collection.sections import REASON_SECTIONS
 from models import ReasonTemplate
 
 
-def offered_slots(profile):
-    """The scans the profile asks for at all: its own work proof (a 证明函 or a 工作证明, never both), the
-    commitment and the talent proof only where the profile has them."""
-    unused = {"letter", "work_proof"} - {profile.work_proof}
-    if "commitment" not in profile.always_slots:
-        unused.add("commitment")
-    if "talent" not in profile.sections:
-        unused.add("talent_proof")
-    return {slot: label for slot, label in attachments.SLOTS.items() if slot not in unused}
-
-
 def targets(profile):
     """{section: {field or slot: label}} from the wizard's own schema, and the profile's scans."""
-    return {**sections.labels(), "attachments": offered_slots(profile)}
+    return {**sections.labels(), "attachments": rules.offered_slots(profile)}
 
 
 def target_choices(profile):
@@ -42,7 +31,7 @@ def check_target(section, target, profile):
 
 def templates_for(profile):
     """The active templates this profile can use, in their order: none about a scan the profile never asks."""
-    slots = offered_slots(profile)
+    slots = rules.offered_slots(profile)
     return [
         t
         for t in ReasonTemplate.select().where(ReasonTemplate.is_active).order_by(ReasonTemplate.sort_order)

@@ -28,6 +28,7 @@ from views.console.home import ConsoleHome
 from views.console.import_views import EducationCreditView, LegacyImportView
 from views.console.job_view import JobView
 from views.console.my_unit_view import MyUnitView
+from views.console.national_view import NationalExportView
 from views.console.notice_view import ContentView
 from views.console.outbox_view import OutboxView
 from views.console.reason_template_view import ReasonTemplateView
@@ -35,6 +36,8 @@ from views.console.review_view import ReviewView
 from views.console.rules_view import RulesView
 from views.console.sample_view import SampleView
 from views.console.settings_view import SettingsView
+from views.console.statistics_view import StatisticsView
+from views.console.transfer_view import ArchivedElsewhereView, TransferView
 from views.console.unit_people_view import UnitPeopleView
 from views.console.unit_view import UnitView
 
@@ -50,6 +53,7 @@ def init_app(app):
     )
     admin.add_view(ReviewView(name="信息采集审核", endpoint="review"))
     admin.add_view(FilingView(name="备案审核", endpoint="filing"))
+    admin.add_view(TransferView(name="档案调转", endpoint="transfer", url="/console/transfer"))
     admin.add_view(AccountantView(Accountant, name="会计人员档案", endpoint="accountant"))
     admin.add_view(UnitView(Unit, name="工作单位", endpoint="unit"))
     admin.add_view(UnitPeopleView(name="本单位会计人员", endpoint="unit_people"))
@@ -58,6 +62,9 @@ def init_app(app):
     admin.add_view(CreditRecordView(name="信用信息", endpoint="credit_record"))
     admin.add_view(EducationCreditView(name="继续教育学分导入", endpoint="education_credit"))
     admin.add_view(LegacyImportView(name="原会计人员数据导入", endpoint="legacy_import"))
+    admin.add_view(NationalExportView(name="国家平台报送", endpoint="national", url="/console/national"))
+    admin.add_view(StatisticsView(name="统计分析", endpoint="statistics", url="/console/statistics"))
+    admin.add_view(ArchivedElsewhereView(name="全国已建档名单", endpoint="duplicates", url="/console/duplicates"))
     if app.extensions["profile"].yearly_rules:  # only 002 states them
         admin.add_view(RulesView(name="日常管理规则", endpoint="rules"))
     admin.add_view(AuthorityView(Authority, name="会计管理机构", endpoint="authority"))

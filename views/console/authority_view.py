@@ -5,7 +5,6 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual, IntEqualFilter
 from flask_login import current_user
-from flask_wtf.file import FileField
 from peewee import JOIN
 from wtforms import SelectField
 from wtforms.validators import InputRequired
@@ -19,7 +18,8 @@ from console.people.phones import normalize_phones
 from models import Authority
 from models.authority import LEVELS
 from views.console.base import ConsoleModelView, DatabaseOptions
-from views.forms import Form, attach_violation, options, posted
+from views.console.import_views import ImportForm, small_import
+from views.forms import Form, attach_violation, options
 
 Parent = Authority.alias()
 
@@ -36,10 +36,6 @@ class ParentFilter(DatabaseOptions, IntEqualFilter):
 
 class MergeForm(Form):
     target = SelectField("合并到", validators=[InputRequired("请选择合并到的机构")], validate_choice=False)
-
-
-class ContactsForm(Form):
-    file = FileField("文件（CSV 或 XLSX）")
 
 
 class AuthorityView(ConsoleModelView):
@@ -184,20 +180,12 @@ class AuthorityView(ConsoleModelView):
     @expose("/contacts/", methods=("GET", "POST"))
     def contacts_view(self):
         """导入联系方式: checked whole, written whole or not at all, the errors listed by line."""
-        form, errors, status = ContactsForm(), [], 200
-        if posted(form):
-            upload = form.file.data
-            try:
-                if not upload or not upload.filename:
-                    raise RuleViolation("请选择要导入的文件", "file")
-                scope = administered_authorities(current_user)
-                changed = contacts.import_file(
-                    upload.filename, upload.stream, current_user._get_current_object(), scope
-                )
-            except RuleViolation as refusal:  # ImportRefused among them, with its errors by line
-                attach_violation(form, refusal, "file")
-                errors, status = getattr(refusal, "errors", []), 422
-            else:
-                flash(f"已导入 {changed} 个机构的联系方式", "success")
-                return redirect(url_for(".index_view"))
+        form, admin = ImportForm(), current_user._get_current_object()
+        scope = administered_authorities(admin)
+        changed, errors, status = small_import(
+            form, lambda name, stream: contacts.import_file(name, stream, admin, scope)
+        )
+        if changed is not None:
+            flash(f"已导入 {changed} 个机构的联系方式", "success")
+            return redirect(url_for(".index_view"))
         return self.render("console/authority_contacts.html", form=form, errors=errors, header=contacts.HEADER), status

@@ -1,4 +1,5 @@
-"""会计信用信息: the head reports 守信 / 失信 for the unit's people; the bureau confirms them.
+"""会计信用信息: the head reports 守信 / 失信 for the unit's people; the bureau confirms them, and sees beside them
+the records the people declared themselves and those it recorded (on the person's page, views.console.accountant_view).
 Rules: console.archive.credit_records."""
 
 from flask import abort, flash, redirect, request, url_for
@@ -11,8 +12,9 @@ from console.errors import RuleViolation
 from console.infra import clock
 from console.org.access import readable_authorities
 from console.people.identity import mask_id
+from console.profiles import current_profile
 from models import Accountant, CreditRecord
-from models.credit_record import CREDIT_KINDS, CREDIT_STATES
+from models.credit_record import CREDIT_KINDS, CREDIT_SOURCES, CREDIT_STATES
 from views.console.base import RoleGate, own_unit
 from views.forms import Form, attach_violation, options, posted
 
@@ -52,6 +54,7 @@ class CreditRecordView(RoleGate, BaseView):
             records=list(query),
             form=form,
             kinds=CREDIT_KINDS.labels,
+            sources=CREDIT_SOURCES.labels,
             states=CREDIT_STATES.labels,
             decision=Form(),
             mask_id=mask_id,
@@ -101,7 +104,9 @@ class CreditRecordView(RoleGate, BaseView):
         if not Form().validate_on_submit():
             abort(400)
         try:
-            credit_records.decide(record, current_user._get_current_object(), request.form.get("decision") == "confirm")
+            credit_records.decide(
+                record, current_user._get_current_object(), request.form.get("decision") == "confirm", current_profile
+            )
             flash("已处理", "success")
         except RuleViolation as refusal:
             flash(str(refusal), "error")

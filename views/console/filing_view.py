@@ -11,7 +11,7 @@ from console.collection.attachments import ALL_SLOTS
 from console.errors import RuleViolation
 from console.filings import workflow
 from console.infra import audit
-from console.org.access import may_decide, may_read, readable_authorities
+from console.org.access import may_decide, readable_authorities
 from console.people.identity import mask_id
 from console.profiles import current_profile
 from console.review import decisions
@@ -60,10 +60,7 @@ class FilingView(RoleGate, BaseView):
         )
 
     def _readable(self, filing_id):
-        filing = Filing.get_or_none(Filing.id == filing_id)
-        if filing is None or not may_read(current_user, filing):
-            abort(404)
-        return filing
+        return self.readable_or_404(Filing.get_or_none(Filing.id == filing_id))
 
     @expose("/<int:filing_id>")
     def details(self, filing_id):

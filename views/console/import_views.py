@@ -22,6 +22,21 @@ class ImportForm(Form):
     file = FileField("文件（CSV 或 XLSX）")
 
 
+def small_import(form, run):
+    """A file small enough to check and write whole within the request (contacts, staff accounts), posted on
+    `form`: (what run(filename, stream) returned, or None; the refused lines; the status)."""
+    if not posted(form):
+        return None, [], 200
+    upload = form.file.data
+    try:
+        if not upload or not upload.filename:
+            raise RuleViolation("请选择要导入的文件", "file")
+        return run(upload.filename, upload.stream), [], 200
+    except RuleViolation as refusal:  # ImportRefused among them, with its errors by line
+        attach_violation(form, refusal, "file")
+        return None, getattr(refusal, "errors", []), 422
+
+
 class ImportView(RoleGate, BaseView):
     read_roles = write_roles = frozenset({"province_admin"})
     write_views = frozenset({"upload"})

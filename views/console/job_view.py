@@ -7,14 +7,17 @@ from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
+from console.archive import national
 from console.errors import RuleViolation
 from console.infra import audit, jobs, storage
 from console.review import export
-from console.tasks import export_file
+from console.tasks import DOWNLOADS, export_file
 from models import Job
 from models.account import STAFF_ROLES
 from views.console.base import RoleGate
 from views.forms import Form, posted
+
+CONTENT_TYPES = {kind: spec[0] for kind, spec in (export.FORMATS | national.FORMATS).items()}
 
 
 class JobView(RoleGate, BaseView):
@@ -52,9 +55,9 @@ class JobView(RoleGate, BaseView):
         name = export_file(job) if job.started_by_id == current_user.id else None
         if name is None:
             abort(404)
-        audit.record("collection.export_download", job, {"行数": jobs.result(job)["rows"]})
+        audit.record(DOWNLOADS[job.kind], job, {"行数": jobs.result(job)["rows"]})
         filename = jobs.result(job)["filename"]
-        response = send_file(storage.open_stream(name), mimetype=export.FORMATS[name.rsplit(".", 1)[1]][0])
+        response = send_file(storage.open_stream(name), mimetype=CONTENT_TYPES[name.rsplit(".", 1)[1]])
         response.headers["Content-Disposition"] = export.disposition(filename)
         return response
 

@@ -7,6 +7,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from flask_wtf.file import FileField
 
+from console.collection import rules
 from console.collection.attachments import SLOTS
 from console.content import samples
 from console.errors import RuleViolation
@@ -26,7 +27,7 @@ class SampleView(ProvinceGate, BaseView):
     def index(self, errors=None, status=200):
         """Every slot the profile's wizard may ask for, its sample and the forms to change it; a refused
         upload's reason at its slot (`errors`)."""
-        slots = samples.profile_slots(current_profile)
+        slots = rules.offered_slots(current_profile)
         return self.render(
             "console/samples.html",
             slots=[(slot, SLOTS[slot]) for slot in slots],
@@ -61,5 +62,5 @@ class SampleView(ProvinceGate, BaseView):
         return redirect(url_for(".index"))
 
     def _offered(self, slot):
-        if slot not in samples.profile_slots(current_profile):
+        if slot not in rules.offered_slots(current_profile):
             abort(404)

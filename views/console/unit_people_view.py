@@ -45,7 +45,11 @@ class UnitPeopleView(RoleGate, BaseView):
         periods = {}
         for period in WorkPeriod.select().join(Accountant).where(registry.of_unit(unit)):
             periods.setdefault(period.accountant_id, []).append(period)
-        years = {pid: work_history.accounting_work_years(found, clock.today()) for pid, found in periods.items()}
+        ended = work_history.studies_end(list(periods))
+        years = {
+            pid: work_history.accounting_work_years(found, clock.today(), ended.get(pid))
+            for pid, found in periods.items()
+        }
         return self.render("console/unit_people.html", unit=unit, people=list(people), years=years, mask_id=mask_id)
 
     @expose("/<int:accountant_id>/departure", methods=("GET", "POST"))
