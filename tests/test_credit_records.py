@@ -81,6 +81,7 @@ def test_the_accountant_declares_their_own_record_with_its_proof_in_force_at_onc
     assert reviewer.get(f"/files/{proof.id}").status_code == 200
     assert "张守信" in reviewer.get("/console/credit_record/").get_data(as_text=True)
     assert session_for(app, world["stranger"]).get(f"/files/{proof.id}").status_code == 404
+    assert client.get(f"/files/{proof.id}").status_code == 200  # the person's own archive
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,11 @@ def sweep_orphans(now=None):
 
 
 def can_read(account, attachment):
-    """Whoever may read the collection, unit, filing or archive may read its scans (console.org.access)."""
+    """Whoever may read the collection, unit, filing or archive may read its scans (console.org.access); a
+    person, the scans of their own archive (a credit record's proof they declared, say)."""
+    own = attachment.accountant_id
+    if own is not None and own == getattr(account, "accountant_id", None):
+        return True
     owner = attachment.collection or attachment.unit or attachment.filing or attachment.accountant
     return owner is not None and may_read(account, owner)
 
