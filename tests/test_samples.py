@@ -240,3 +240,11 @@ def test_the_sweep_keeps_a_samples_files(app, ctx):
     assert attachments.sweep_orphans(now=clock.now() + attachments.ORPHAN_GRACE * 2) == 1
     assert stored_files(app) == sorted([sample.storage_name, storage.thumbnail_name(sample.storage_name)])
     assert orphan not in stored_files(app)
+
+
+def test_the_menu_offers_the_provinces_pages_to_its_admin_at_the_province_alone(app):
+    province = session_for(app, make_account(app, "province_admin", "admin")).get("/console/").get_data(as_text=True)
+    city = session_for(app, city_admin(app)).get("/console/").get_data(as_text=True)
+    for page in ("/console/samples/", "/console/settings/", "/console/national/"):
+        assert f'href="{page}"' in province and f'href="{page}"' not in city
+    assert 'href="/console/notice/"' in city  # what a city keeps for its own tree stays

@@ -129,15 +129,23 @@ class RoleGate:
 
 
 class ProvinceGate(RoleGate):
-    """A page of the whole province's (its settings, its samples): the admin at the province only. Checked on each
-    request rather than in is_accessible, which the menu reads per role alone (views.console.menu)."""
+    """A page of the whole province's (its settings, its samples, the national report): the admin at the province
+    only, checked on each request; the menu (views.console.menu) shows it to that admin alone."""
 
     read_roles = write_roles = frozenset({"province_admin"})
 
+    def is_visible(self):
+        return at_province(current_user)
+
     def _handle_view(self, name, **kwargs):
-        if current_user.is_authenticated and access.administered_authorities(current_user) is not None:
+        if current_user.is_authenticated and not at_province(current_user):
             return deny()  # an admin at a city or county bureau keeps its own tree
         return super()._handle_view(name, **kwargs)
+
+
+def at_province(account):
+    """An admin at the province itself (the menu of an admin below it lacks the province's pages)."""
+    return account.role == "province_admin" and access.administered_authorities(account) is None
 
 
 class ConsoleIndexView(RoleGate, AdminIndexView):

@@ -1,8 +1,10 @@
-"""The console's menu, worked out once per role and kept for the process: which views a role may open
-depends on the role alone, and the views and their URLs are fixed at start-up. (Flask-Admin's own menu
+"""The console's menu, worked out once per role (and, for an admin, whether at the province) and kept for the
+process: which views one may open depends on these alone, and the views and their URLs are fixed at start-up. (Flask-Admin's own menu
 macro asks every view whether it is accessible and builds its URL on every page.)"""
 
 from flask_login import current_user
+
+from views.console.base import at_province
 
 
 def init_app(app, admin):
@@ -10,9 +12,10 @@ def init_app(app, admin):
 
     def console_menu():
         role = current_user.role if current_user.is_authenticated else None
-        if role not in kept:
-            kept[role] = [(item, item.name, item.get_url()) for item in admin.menu() if _shown(item)]
-        return kept[role]
+        key = (role, role == "province_admin" and at_province(current_user))
+        if key not in kept:
+            kept[key] = [(item, item.name, item.get_url()) for item in admin.menu() if _shown(item)]
+        return kept[key]
 
     app.context_processor(lambda: {"console_menu": console_menu})
 
